@@ -1,0 +1,77 @@
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The run's private credentials: an auth file (0600) in a private directory (0700). It starts as a merge
+ * of the user's own auth files, so registries the run does not log in to keep the access the user has.
+ */
+public final class Auth {
+    private Auth() {}
+
+    public static Path createPrivateDir() throws IOException {
+        return Files.createTempDirectory("image-sync-", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+    }
+
+    /** Creates {@code dir/auth.json} seeded from the user's existing auth files, in containers/image's order. */
+    public static Path createAuthFile(Path dir, Map<String, String> env) throws IOException {
+        ObjectNode merged = Manifests.JSON.createObjectNode();
+        for (Path candidate : userAuthFiles(env)) {
+            if (!Files.isRegularFile(candidate)) {
+                continue;
+            }
+            try {
+                JsonNode root = Manifests.JSON.readTree(candidate.toFile());
+                mergeAbsent(merged, root);
+            } catch (IOException e) {
+                // An unreadable file of the user's is no reason to stop; its entries are simply not carried over.
+            }
+        }
+        Path file = dir.resolve("auth.json");
+        Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Manifests.JSON.writeValue(file.toFile(), merged);
+        return file;
+    }
+
+    static List<Path> userAuthFiles(Map<String, String> env) {
+        List<Path> files = new ArrayList<>();
+        String home = env.getOrDefault("HOME", System.getProperty("user.home"));
+        if (env.get("REGISTRY_AUTH_FILE") != null) {
+            files.add(Path.of(env.get("REGISTRY_AUTH_FILE")));
+        }
+        if (env.get("XDG_RUNTIME_DIR") != null) {
+            files.add(Path.of(env.get("XDG_RUNTIME_DIR"), "containers", "auth.json"));
+        }
+        files.add(env.get("XDG_CONFIG_HOME") != null ? Path.of(env.get("XDG_CONFIG_HOME"), "containers", "auth.json")
+                : Path.of(home, ".config", "containers", "auth.json"));
+        files.add(env.get("DOCKER_CONFIG") != null ? Path.of(env.get("DOCKER_CONFIG"), "config.json") : Path.of(home, ".docker", "config.json"));
+        return files;
+    }
+
+    private static void mergeAbsent(ObjectNode into, JsonNode from) {
+        for (String section : List.of("auths", "credHelpers")) {
+            JsonNode entries = from.get(section);
+            if (entries == null || !entries.isObject()) {
+                continue;
+            }
+            ObjectNode target = into.has(section) ? (ObjectNode) into.get(section) : into.putObject(section);
+            for (Iterator<Map.Entry<String, JsonNode>> it = entries.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                if (!target.has(e.getKey())) {
+                    target.set(e.getKey(), e.getValue());
+                }
+            }
+        }
+        if (!into.has("credsStore") && from.hasNonNull("credsStore")) {
+            into.set("credsStore", from.get("credsStore"));
+        }
+    }
+}

@@ -1,0 +1,315 @@
+///usr/bin/env jbang "$0" "$@" ; exit $?
+//JAVA 17+
+//DEPS info.picocli:picocli:4.7.7
+//DEPS org.zeroturnaround:zt-exec:1.12
+//DEPS org.slf4j:slf4j-nop:1.7.36
+//DEPS com.fasterxml.jackson.core:jackson-databind:2.18.2
+//DEPS commons-io:commons-io:2.18.0
+//SOURCES lib/Auth.java
+//SOURCES lib/Console.java
+//SOURCES lib/Decision.java
+//SOURCES lib/ImageList.java
+//SOURCES lib/ImageRef.java
+//SOURCES lib/ImageSpec.java
+//SOURCES lib/Lazy.java
+//SOURCES lib/Manifests.java
+//SOURCES lib/Plan.java
+//SOURCES lib/Platform.java
+//SOURCES lib/ProcessRunner.java
+//SOURCES lib/Report.java
+//SOURCES lib/Retry.java
+//SOURCES lib/Secret.java
+//SOURCES lib/Settings.java
+//SOURCES lib/Skopeo.java
+//SOURCES lib/Summary.java
+//SOURCES lib/SyncError.java
+//SOURCES lib/Syncer.java
+//SOURCES lib/Target.java
+//SOURCES lib/TargetName.java
+//SOURCES lib/ZtExecRunner.java
+
+import org.apache.commons.io.file.PathUtils;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+@Command(name = "sync", mixinStandardHelpOptions = true, version = "image-sync 0.1.0",
+        description = "Copies container images (Docker Hub or any registry) into your Aliyun Container Registry and/or GHCR, "
+                + "one platform per image, skipping what is already there.",
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:every image synced or skipped", "1:at least one image failed (the others were still processed)",
+                "2:bad usage, bad list, bad or missing settings (nothing was copied)"})
+public class sync implements java.util.concurrent.Callable<Integer> {
+    static final int USAGE = 2;
+
+    @Parameters(paramLabel = "IMAGE", arity = "0..*", description = "Images to sync (images.txt syntax); when none, --images is read.")
+    List<String> images = new ArrayList<>();
+
+    @Option(names = {"-f", "--images"}, paramLabel = "FILE", defaultValue = "images.txt", description = "The image list (default: ${DEFAULT-VALUE}).")
+    Path imagesFile;
+
+    @Option(names = "--to", paramLabel = "LIST", description = "aliyun, ghcr or both (comma list allowed). Default: every target whose settings are present.")
+    String to;
+
+    @Option(names = "--platform", paramLabel = "OS/ARCH[/VARIANT]", defaultValue = "linux/amd64",
+            description = "Platform for IMAGE arguments and list lines without one (default: ${DEFAULT-VALUE}).")
+    String platform;
+
+    @Option(names = "--name", paramLabel = "NAME[:TAG]", description = "Explicit target name; only with exactly one IMAGE.")
+    String name;
+
+    @Option(names = "--force", description = "Copy even when the target is already up to date.")
+    boolean force;
+
+    @Option(names = "--plan", description = "Offline: parse, name, check for collisions and print the source → target table.")
+    boolean plan;
+
+    @Option(names = "--dry-run", description = "Do every check but copy nothing.")
+    boolean dryRun;
+
+    @Option(names = "--report", paramLabel = "FILE", description = "Write the JSON report to FILE.")
+    Path report;
+
+    @Option(names = "--jobs", paramLabel = "N", defaultValue = "4", description = "Images processed concurrently (default: ${DEFAULT-VALUE}).")
+    int jobs;
+
+    @Option(names = "--source-registry", paramLabel = "HOST[:PORT]", defaultValue = "${env:SOURCE_REGISTRY}",
+            description = "Where bare names like nginx:alpine resolve (env SOURCE_REGISTRY, default docker.io).")
+    String sourceRegistry;
+
+    @Option(names = "--insecure-registry", paramLabel = "HOST[:PORT]", split = ",", defaultValue = "${env:INSECURE_REGISTRIES}",
+            description = "Allow plain HTTP / unverified TLS for this host (repeatable; env INSECURE_REGISTRIES, comma list).")
+    List<String> insecureRegistries = new ArrayList<>();
+
+    Map<String, String> env = System.getenv();
+    ProcessRunner runner = new ZtExecRunner();
+    Retry retry = Retry.standard();
+
+    /** A user mistake: one clean message, exit 2, nothing copied. */
+    static final class UsageError extends RuntimeException {
+        UsageError(String message) {
+            super(message);
+        }
+    }
+
+    public static void main(String[] args) {
+        System.exit(commandLine(new sync()).execute(args));
+    }
+
+    static CommandLine commandLine(sync command) {
+        return new CommandLine(command)
+                .setExecutionExceptionHandler((e, cmd, parsed) -> {
+                    cmd.getErr().println("sync: " + (e instanceof UsageError ? "" : "internal error: ") + e.getMessage());
+                    return e instanceof UsageError ? USAGE : 1;
+                });
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        Console console = new Console(System.out, System.err, "true".equals(env.get("GITHUB_ACTIONS")));
+        String registry = sourceRegistry == null || sourceRegistry.isBlank() ? ImageRef.DOCKER_HUB : sourceRegistry.strip().toLowerCase(Locale.ROOT);
+        Plan.Result planned = plan(console, registry);
+        if (!planned.errors().isEmpty()) {
+            planned.errors().forEach(console::error);
+            console.error(planned.errors().size() + " problem(s) found; nothing was copied. Fix them and run again.");
+            return USAGE;
+        }
+        Settings settings = Settings.from(env, to);
+        boolean targetsRequired = !plan || to != null;
+        if (targetsRequired && !settings.errors().isEmpty()) {
+            settings.errors().forEach(console::error);
+            return USAGE;
+        }
+        if (plan) {
+            printPlan(console, planned.items(), settings.targets());
+            return 0;
+        }
+        if (settings.targets().isEmpty()) {
+            throw new UsageError("no target configured: set ALIYUN_REGISTRY, ALIYUN_NAMESPACE, ALIYUN_USERNAME and ALIYUN_PASSWORD, "
+                    + "and/or GHCR_TOKEN (or GITHUB_TOKEN) with GHCR_NAMESPACE and GHCR_USERNAME; or use --plan to only check the list");
+        }
+        if (jobs < 1) {
+            throw new UsageError("--jobs must be at least 1");
+        }
+        settings.targets().forEach(t -> console.hide(t.secret()));
+        console.hide(settings.dockerHubToken());
+        String skopeoVersion;
+        try {
+            skopeoVersion = Skopeo.version(runner);
+        } catch (ProcessRunner.NotFound e) {
+            throw new UsageError("skopeo is not installed: install it (Debian/Ubuntu: sudo apt-get install skopeo; macOS: brew install skopeo) and run again");
+        }
+        Path privateDir = Auth.createPrivateDir();
+        Thread cleanup = new Thread(() -> deleteQuietly(privateDir));
+        Runtime.getRuntime().addShutdownHook(cleanup);
+        try {
+            return run(console, planned.items(), settings, privateDir, skopeoVersion);
+        } finally {
+            deleteQuietly(privateDir);
+            Runtime.getRuntime().removeShutdownHook(cleanup);
+        }
+    }
+
+    private Plan.Result plan(Console console, String registry) {
+        Platform defaultPlatform;
+        try {
+            defaultPlatform = Platform.parse(platform);
+        } catch (IllegalArgumentException e) {
+            throw new UsageError("--platform: " + e.getMessage());
+        }
+        List<String> errors = new ArrayList<>();
+        List<ImageSpec> specs = new ArrayList<>();
+        String file = imagesFile.toString();
+        if (!images.isEmpty()) {
+            if (name != null && images.size() != 1) {
+                throw new UsageError("--name needs exactly one IMAGE argument (got " + images.size() + ")");
+            }
+            for (String image : images) {
+                try {
+                    ImageSpec spec = ImageList.parseLine(null, image, defaultPlatform, registry);
+                    specs.add(name == null ? spec : new ImageSpec(null, spec.text(), spec.source(), spec.platform(), name));
+                } catch (IllegalArgumentException e) {
+                    errors.add("'" + image + "': " + e.getMessage());
+                }
+            }
+        } else {
+            if (name != null) {
+                throw new UsageError("--name needs exactly one IMAGE argument, not a list file");
+            }
+            String content;
+            try {
+                content = Files.readString(imagesFile, StandardCharsets.UTF_8);
+            } catch (NoSuchFileException e) {
+                throw new UsageError(file + " not found: create it (one image per line), pass another with -f FILE, or give images as arguments");
+            } catch (IOException e) {
+                throw new UsageError("cannot read " + file + ": " + e.getMessage());
+            }
+            ImageList.Parsed parsed = ImageList.parse(file, content, defaultPlatform, registry);
+            parsed.warnings().forEach(console::warn);
+            errors.addAll(parsed.errors());
+            specs.addAll(parsed.images());
+        }
+        Plan.Result named = Plan.of(file, specs);
+        errors.addAll(named.errors());
+        if (errors.isEmpty() && named.items().isEmpty()) {
+            throw new UsageError(file + " lists no images: add one image per line, e.g. nginx:alpine");
+        }
+        return new Plan.Result(named.items(), errors);
+    }
+
+    private void printPlan(Console console, List<Plan.Item> items, List<Target> targets) {
+        console.info(String.format(Locale.ROOT, "%-6s %-48s %-14s %s", "LINE", "SOURCE", "PLATFORM", "TARGET"));
+        for (Plan.Item item : items) {
+            ImageSpec spec = item.spec();
+            List<String> destinations = new ArrayList<>();
+            if (targets.isEmpty()) {
+                destinations.add("<registry>/<namespace>/" + item.name());
+            }
+            targets.forEach(t -> destinations.add(t.id() + " " + t.reference(item.name())));
+            for (String destination : destinations) {
+                console.info(String.format(Locale.ROOT, "%-6s %-48s %-14s → %s", spec.line() == null ? "-" : spec.line(),
+                        spec.source().display(), spec.platform(), destination));
+            }
+        }
+        console.info(items.size() + " image(s)" + (targets.isEmpty()
+                ? "; no target configured yet (set the ALIYUN_* or GHCR_* variables to see full target names)" : ""));
+    }
+
+    private int run(Console console, List<Plan.Item> items, Settings settings, Path privateDir, String skopeoVersion) throws Exception {
+        Set<String> insecure = new LinkedHashSet<>();
+        if (insecureRegistries != null) {
+            insecureRegistries.stream().map(String::strip).filter(s -> !s.isEmpty()).map(s -> s.toLowerCase(Locale.ROOT)).forEach(insecure::add);
+        }
+        Path authFile = Auth.createAuthFile(privateDir, env);
+        Skopeo skopeo = new Skopeo(runner, authFile, insecure, Skopeo.supportsPreserveDigests(runner));
+        login(console, skopeo, items, settings);
+
+        List<Target> targets = settings.targets();
+        console.info("image-sync: " + items.size() + " image(s) → " + String.join(", ", targets.stream().map(t -> t.id() + " " + t.registry() + "/" + t.namespace()).toList())
+                + " (" + skopeoVersion + ", " + jobs + " job(s)" + (dryRun ? ", dry run" : "") + (force ? ", forced" : "") + ")");
+        Syncer syncer = new Syncer(skopeo, retry, targets, new Syncer.Options(force, dryRun), privateDir);
+        ExecutorService pool = Executors.newFixedThreadPool(Math.min(jobs, items.size()));
+        List<Future<Report.ImageResult>> futures = new ArrayList<>();
+        for (int i = 0; i < items.size(); i++) {
+            Plan.Item item = items.get(i);
+            Console.ImageLog log = console.image(i + 1, items.size(), item.spec());
+            futures.add(pool.submit(() -> {
+                try {
+                    return syncer.sync(item.spec(), item.name(), log);
+                } finally {
+                    log.flush();
+                }
+            }));
+        }
+        pool.shutdown();
+        List<Report.ImageResult> results = new ArrayList<>();
+        for (Future<Report.ImageResult> f : futures) {
+            results.add(f.get());
+        }
+        Report result = Report.of(results);
+        Summary.print(console, items, result);
+        console.stepSummary(env.get("GITHUB_STEP_SUMMARY"), Summary.markdown(items, result));
+        if (report != null) {
+            result.write(report);
+            console.info("report written to " + report);
+        }
+        return result.summary().failed() > 0 ? 1 : 0;
+    }
+
+    /** Logs in before anything is copied, so wrong credentials stop the run with a clear message instead of failing every image. */
+    private void login(Console console, Skopeo skopeo, List<Plan.Item> items, Settings settings) {
+        List<String> failures = new ArrayList<>();
+        for (Target t : settings.targets()) {
+            loginTo(console, skopeo, t.registry(), t.username(), t.secret(), t.id() + " (" + t.secretVariable() + " and the username)", failures);
+        }
+        boolean readsDockerHub = items.stream().anyMatch(i -> i.spec().source().registry().equals(ImageRef.DOCKER_HUB));
+        if (settings.dockerHubToken() != null && readsDockerHub) {
+            loginTo(console, skopeo, ImageRef.DOCKER_HUB, settings.dockerHubUser(), settings.dockerHubToken(), "Docker Hub (DOCKERHUB_USERNAME and DOCKERHUB_TOKEN)", failures);
+        }
+        if (!failures.isEmpty()) {
+            failures.forEach(console::error);
+            throw new UsageError("login failed; nothing was copied");
+        }
+    }
+
+    private void loginTo(Console console, Skopeo skopeo, String registry, String user, Secret secret, String check, List<String> failures) {
+        try {
+            retry.run(() -> {
+                ProcessRunner.Result r = skopeo.login(registry, user, secret);
+                if (!r.ok()) {
+                    throw SyncError.fromSkopeo("login to " + registry, r);
+                }
+                return null;
+            }, console::warn);
+            console.info("logged in to " + registry + " as " + user);
+        } catch (SyncError e) {
+            failures.add(e.getMessage() + " — check " + check);
+        }
+    }
+
+    private static void deleteQuietly(Path dir) {
+        try {
+            if (Files.exists(dir)) {
+                PathUtils.deleteDirectory(dir);
+            }
+        } catch (IOException e) {
+            System.err.println("warning: could not remove " + dir + ": " + e.getMessage());
+        }
+    }
+}
