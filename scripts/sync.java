@@ -276,11 +276,12 @@ public class sync implements java.util.concurrent.Callable<Integer> {
     private void login(Console console, Skopeo skopeo, List<Plan.Item> items, Settings settings) {
         List<String> failures = new ArrayList<>();
         for (Target t : settings.targets()) {
-            loginTo(console, skopeo, t.registry(), t.username(), t.secret(), t.id() + " (" + t.secretVariable() + " and the username)", failures);
+            loginTo(console, skopeo, t.registry(), t.username(), t.secret(), t::loginHint, failures);
         }
         boolean readsDockerHub = items.stream().anyMatch(i -> i.spec().source().registry().equals(ImageRef.DOCKER_HUB));
         if (settings.dockerHubToken() != null && readsDockerHub) {
-            loginTo(console, skopeo, ImageRef.DOCKER_HUB, settings.dockerHubUser(), settings.dockerHubToken(), "Docker Hub (DOCKERHUB_USERNAME and DOCKERHUB_TOKEN)", failures);
+            loginTo(console, skopeo, ImageRef.DOCKER_HUB, settings.dockerHubUser(), settings.dockerHubToken(),
+                    e -> "check DOCKERHUB_USERNAME and DOCKERHUB_TOKEN", failures);
         }
         if (!failures.isEmpty()) {
             failures.forEach(console::error);
@@ -288,7 +289,8 @@ public class sync implements java.util.concurrent.Callable<Integer> {
         }
     }
 
-    private void loginTo(Console console, Skopeo skopeo, String registry, String user, Secret secret, String check, List<String> failures) {
+    private void loginTo(Console console, Skopeo skopeo, String registry, String user, Secret secret,
+                         java.util.function.Function<SyncError, String> hint, List<String> failures) {
         try {
             retry.run(() -> {
                 ProcessRunner.Result r = skopeo.login(registry, user, secret);
@@ -299,7 +301,7 @@ public class sync implements java.util.concurrent.Callable<Integer> {
             }, console::warn);
             console.info("logged in to " + registry + " as " + user);
         } catch (SyncError e) {
-            failures.add(e.getMessage() + " — check " + check);
+            failures.add(e.getMessage() + " — " + hint.apply(e));
         }
     }
 

@@ -88,7 +88,7 @@ public record Settings(List<Target> targets, String dockerHubUser, Secret docker
             errors.add(label + " target: " + namespaceVar + "='" + namespace + "' is not a valid namespace: letters, digits and single '.', '_' or '-' between them");
             return;
         }
-        targets.add(new Target(id, registry.toLowerCase(Locale.ROOT), ns, username, new Secret(secret), secretVar));
+        targets.add(new Target(id, registry.toLowerCase(Locale.ROOT), ns, username, new Secret(secret), registryVar.substring(0, registryVar.indexOf('_'))));
     }
 
     private static boolean anySet(Map<String, String> env, String... names) {

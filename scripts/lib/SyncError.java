@@ -61,6 +61,8 @@ public final class SyncError extends RuntimeException {
         if (detail == null) {
             detail = stderr.strip();
         }
+        // skopeo wraps every failure to read an image in this prefix, which repeats what the caller already says.
+        detail = detail.replaceFirst("^Error parsing image name \"[^\"]*\": ", "");
         detail = detail.replaceAll("\\s+", " ").strip();
         if (detail.isEmpty()) {
             detail = "failed with no message";

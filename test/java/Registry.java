@@ -1,0 +1,104 @@
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/** A real CNCF distribution registry (Debian's docker-registry) on a free loopback port, with its access log. */
+final class Registry implements AutoCloseable {
+    final String host;
+    final Path log;
+    private final Process process;
+
+    private Registry(String host, Path log, Process process) {
+        this.host = host;
+        this.log = log;
+        this.process = process;
+    }
+
+    /** {@code user} null: no authentication; else htpasswd with that user and password. */
+    static Registry start(Path dir, String user, String password) {
+        String binary = Tools.require("docker-registry", "docker-registry");
+        try {
+            Files.createDirectories(dir);
+            int port = freePort();
+            String auth = "";
+            if (user != null) {
+                String htpasswd = Tools.require("htpasswd", "apache2-utils");
+                Path file = dir.resolve("htpasswd");
+                Tools.Result r = Tools.run(List.of(htpasswd, "-B", "-i", "-c", file.toString(), user), null, null, password.getBytes(StandardCharsets.UTF_8));
+                if (r.exit() != 0) {
+                    throw new IllegalStateException("htpasswd failed: " + r.stderr());
+                }
+                auth = "auth: {htpasswd: {realm: test, path: " + file + "}}\n";
+            }
+            Path config = dir.resolve("config.yml");
+            Files.writeString(config, "version: 0.1\n"
+                    + "log: {level: info, accesslog: {disabled: false}}\n"
+                    + "storage: {filesystem: {rootdirectory: " + dir.resolve("data") + "}, delete: {enabled: true}}\n"
+                    + "http: {addr: 127.0.0.1:" + port + "}\n" + auth);
+            Path log = dir.resolve("registry.log");
+            Process p = new ProcessBuilder(binary, "serve", config.toString())
+                    .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            Registry registry = new Registry("127.0.0.1:" + port, log, p);
+            registry.awaitReady();
+            return registry;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void awaitReady() {
+        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (System.nanoTime() < deadline) {
+            try {
+                client.send(HttpRequest.newBuilder(URI.create("http://" + host + "/v2/")).build(), HttpResponse.BodyHandlers.discarding());
+                return;
+            } catch (IOException e) {
+                sleep();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        throw new IllegalStateException("registry on " + host + " did not start; its log: " + log);
+    }
+
+    private static void sleep() {
+        try {
+            Thread.sleep(100);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Requests the access log has seen so far with this method on a manifests URL (e.g. "PUT", "GET", "HEAD"). */
+    long manifestRequests(String method) {
+        try {
+            return Files.readAllLines(log).stream()
+                    .filter(l -> l.contains("\"" + method + " /v2/") && l.contains("/manifests/"))
+                    .count();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    @Override
+    public void close() {
+        process.destroy();
+    }
+}
