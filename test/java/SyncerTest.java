@@ -1,0 +1,96 @@
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The per-image flow with a fake skopeo: what is read, how often, and what gets copied where. */
+class SyncerTest {
+    static final String INDEX = "{\"manifests\":["
+            + "{\"digest\":\"sha256:aa\",\"platform\":{\"os\":\"linux\",\"architecture\":\"amd64\"}},"
+            + "{\"digest\":\"sha256:bb\",\"platform\":{\"os\":\"linux\",\"architecture\":\"arm64\",\"variant\":\"v8\"}},"
+            + "{\"digest\":\"sha256:cc\",\"platform\":{\"os\":\"unknown\",\"architecture\":\"unknown\"}}]}";
+    static final String ARM64 = "{\"schemaVersion\":2,\"config\":{\"digest\":\"sha256:config-arm64\"}}";
+    static final Target ALIYUN = new Target("aliyun", "acr.io", "ns", "u", new Secret("p"), "ALIYUN");
+    static final Target GHCR = new Target("ghcr", "ghcr.io", "me", "u", new Secret("t"), "GHCR");
+
+    final FakeRunner runner = new FakeRunner();
+    final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    final Console console = new Console(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(out, true, StandardCharsets.UTF_8), false);
+
+    Report.ImageResult sync(Path tmp, String line, boolean dryRun, Target... targets) {
+        ImageSpec spec = ImageList.parseLine(1, line, Platform.DEFAULT, "docker.io");
+        Syncer syncer = new Syncer(new Skopeo(runner, null, Set.of(), true), new Retry(1, Duration.ZERO, Duration.ZERO, d -> { }),
+                List.of(targets), new Syncer.Options(false, dryRun), tmp);
+        Console.ImageLog log = console.image(1, 1, spec);
+        Report.ImageResult result = syncer.sync(spec, TargetName.of(spec), log);
+        log.flush();
+        return result;
+    }
+
+    @Test
+    void theSourceIsReadOnceAndOnlyTheStaleTargetIsWritten(@TempDir Path tmp) {
+        String armDigest = Manifests.digest(ARM64.getBytes(StandardCharsets.UTF_8));
+        runner.answer("docker://docker.io/library/app:1", INDEX)
+                .answer("docker://docker.io/library/app@sha256:bb", ARM64)
+                .answer("docker://acr.io/ns/linux_arm64_app:1", ARM64)
+                .fail("docker://ghcr.io/me/linux_arm64_app:1", "msg=\"manifest unknown: manifest unknown\"")
+                .answer("docker://ghcr.io/me/linux_arm64_app:1", ARM64);
+
+        Report.ImageResult r = sync(tmp, "--platform=linux/arm64 app:1", false, ALIYUN, GHCR);
+
+        assertEquals("skipped", r.targets().get(0).status());
+        assertEquals("digest", r.targets().get(0).reason());
+        assertEquals("copied", r.targets().get(1).status());
+        assertEquals("new", r.targets().get(1).reason());
+        assertEquals(armDigest, r.targets().get(1).digest(), "the digest is the one read back from the target");
+        assertEquals(1, runner.count("inspect --raw docker://docker.io/library/app:1"));
+        assertEquals(1, runner.count("inspect --raw docker://docker.io/library/app@sha256:bb"));
+        assertEquals(0, runner.count("--config"), "no config was needed to decide");
+        assertEquals(List.of(List.of("skopeo", "copy", "--retry-times", "3", "--preserve-digests",
+                "docker://docker.io/library/app@" + armDigest, "docker://ghcr.io/me/linux_arm64_app:1")),
+                runner.args().stream().filter(a -> a.get(1).equals("copy")).toList());
+        assertEquals(0, tmp.toFile().list().length, "the image's temporary directory was left behind");
+    }
+
+    @Test
+    void aMissingPlatformFailsEveryTargetWithTheOfferedPlatforms(@TempDir Path tmp) {
+        runner.answer("docker://docker.io/library/app:1", INDEX);
+        Report.ImageResult r = sync(tmp, "--platform=linux/s390x app:1", false, ALIYUN, GHCR);
+        for (Report.TargetResult t : r.targets()) {
+            assertEquals("failed", t.status());
+            assertEquals("source docker.io/library/app:1 has no linux/s390x image; it offers linux/amd64, linux/arm64/v8: choose one of those with --platform", t.error());
+        }
+        assertEquals(1, runner.commands.size());
+    }
+
+    @Test
+    void aSinglePlatformSourceMustMatchTheRequestedPlatform(@TempDir Path tmp) {
+        runner.answer("docker://docker.io/library/solo:1", "{\"config\":{\"digest\":\"sha256:c\"}}")
+                .answer("--config", "{\"os\":\"linux\",\"architecture\":\"amd64\",\"created\":\"2024-01-01T00:00:00Z\"}");
+        Report.ImageResult r = sync(tmp, "--platform=linux/arm64 solo:1", false, ALIYUN);
+        assertTrue(r.targets().get(0).error().contains("is a single-platform image for linux/amd64, not linux/arm64"), r.targets().get(0).error());
+    }
+
+    @Test
+    void dryRunDecidesButNeverCopies(@TempDir Path tmp) throws Exception {
+        runner.answer("docker://docker.io/library/app:1", INDEX)
+                .answer("docker://docker.io/library/app@sha256:aa", "{\"config\":{\"digest\":\"sha256:x\"}}")
+                .fail("docker://acr.io/ns/app:1", "msg=\"manifest unknown\"");
+        Report.ImageResult r = sync(tmp, "app:1", true, ALIYUN);
+        assertEquals("would-copy", r.targets().get(0).status());
+        assertEquals("new", r.targets().get(0).reason());
+        assertEquals(0, runner.count(" copy "));
+        assertTrue(out.toString(StandardCharsets.UTF_8).contains("[1/1] app:1 (linux/amd64) → aliyun acr.io/ns/app:1  would-copy (new)"));
+        assertEquals(0, Files.list(tmp).count());
+    }
+}
