@@ -72,7 +72,7 @@ public final class Skopeo {
         if (config) {
             args.add("--config");
         }
-        auth(args, "--authfile");
+        auth(args);
         if (isInsecure(host(reference))) {
             args.add("--tls-verify=false");
         }
@@ -85,7 +85,7 @@ public final class Skopeo {
         if (preserveDigests) {
             args.add("--preserve-digests");
         }
-        auth(args, "--authfile");
+        auth(args);
         if (isInsecure(host(source))) {
             args.add("--src-tls-verify=false");
         }
@@ -109,9 +109,9 @@ public final class Skopeo {
         return new ProcessRunner.Command(args, null, tmp == null ? Map.of() : Map.of("TMPDIR", tmp.toString()), timeout);
     }
 
-    private void auth(List<String> args, String flag) {
+    private void auth(List<String> args) {
         if (authFile != null) {
-            args.add(flag);
+            args.add("--authfile");
             args.add(authFile.toString());
         }
     }
