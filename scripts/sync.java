@@ -8,9 +8,11 @@
 //SOURCES lib/Auth.java
 //SOURCES lib/Console.java
 //SOURCES lib/Decision.java
+//SOURCES lib/Env.java
 //SOURCES lib/ImageList.java
 //SOURCES lib/ImageRef.java
 //SOURCES lib/ImageSpec.java
+//SOURCES lib/Json.java
 //SOURCES lib/Lazy.java
 //SOURCES lib/Manifests.java
 //SOURCES lib/Plan.java
@@ -74,7 +76,8 @@ public class sync implements java.util.concurrent.Callable<Integer> {
     @Option(names = "--name", paramLabel = "NAME[:TAG]", description = "Explicit target name; only with exactly one IMAGE.")
     String name;
 
-    @Option(names = "--force", description = "Copy even when the target is already up to date.")
+    @Option(names = "--force", arity = "0..1", fallbackValue = "true", converter = Flag.class,
+            description = "Copy even when the target is already up to date (also --force=true|false).")
     boolean force;
 
     @Option(names = "--plan", description = "Offline: parse, name, check for collisions and print the source → target table.")
@@ -100,6 +103,21 @@ public class sync implements java.util.concurrent.Callable<Integer> {
     Map<String, String> env = System.getenv();
     ProcessRunner runner = new ZtExecRunner();
     Retry retry = Retry.standard();
+
+    /**
+     * Workflow inputs arrive as option values and are empty on scheduled runs: an empty value means "not given"
+     * for every option, and a flag also takes true/false.
+     */
+    static final class Flag implements CommandLine.ITypeConverter<Boolean> {
+        @Override
+        public Boolean convert(String value) {
+            return switch (value.strip().toLowerCase(Locale.ROOT)) {
+                case "", "false" -> false;
+                case "true" -> true;
+                default -> throw new CommandLine.TypeConversionException("expected true or false, not '" + value + "'");
+            };
+        }
+    }
 
     /** A user mistake: one clean message, exit 2, nothing copied. */
     static final class UsageError extends RuntimeException {
@@ -131,7 +149,7 @@ public class sync implements java.util.concurrent.Callable<Integer> {
             return USAGE;
         }
         Settings settings = Settings.from(env, to);
-        boolean targetsRequired = !plan || to != null;
+        boolean targetsRequired = !plan || (to != null && !to.isBlank());
         if (targetsRequired && !settings.errors().isEmpty()) {
             settings.errors().forEach(console::error);
             return USAGE;
@@ -168,14 +186,20 @@ public class sync implements java.util.concurrent.Callable<Integer> {
 
     private Plan.Result plan(Console console, String registry) {
         Platform defaultPlatform;
+        if (name != null && name.isBlank()) {
+            name = null;
+        }
         try {
-            defaultPlatform = Platform.parse(platform);
+            defaultPlatform = platform == null || platform.isBlank() ? Platform.DEFAULT : Platform.parse(platform.strip());
         } catch (IllegalArgumentException e) {
             throw new UsageError("--platform: " + e.getMessage());
         }
         List<String> errors = new ArrayList<>();
         List<ImageSpec> specs = new ArrayList<>();
         String file = imagesFile.toString();
+        if (images.stream().anyMatch(String::isBlank)) {
+            throw new UsageError("an IMAGE argument is empty: give an image such as nginx:alpine");
+        }
         if (!images.isEmpty()) {
             if (name != null && images.size() != 1) {
                 throw new UsageError("--name needs exactly one IMAGE argument (got " + images.size() + ")");

@@ -23,13 +23,13 @@ public final class Auth {
 
     /** Creates {@code dir/auth.json} seeded from the user's existing auth files, in containers/image's order. */
     public static Path createAuthFile(Path dir, Map<String, String> env) throws IOException {
-        ObjectNode merged = Manifests.JSON.createObjectNode();
+        ObjectNode merged = Json.MAPPER.createObjectNode();
         for (Path candidate : userAuthFiles(env)) {
             if (!Files.isRegularFile(candidate)) {
                 continue;
             }
             try {
-                JsonNode root = Manifests.JSON.readTree(candidate.toFile());
+                JsonNode root = Json.MAPPER.readTree(candidate.toFile());
                 mergeAbsent(merged, root);
             } catch (IOException e) {
                 // An unreadable file of the user's is no reason to stop; its entries are simply not carried over.
@@ -37,7 +37,7 @@ public final class Auth {
         }
         Path file = dir.resolve("auth.json");
         Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        Manifests.JSON.writeValue(file.toFile(), merged);
+        Json.MAPPER.writeValue(file.toFile(), merged);
         return file;
     }
 

@@ -1,5 +1,4 @@
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.io.IOException;
 import java.security.MessageDigest;
@@ -10,8 +9,6 @@ import java.util.List;
 
 /** Reading raw manifests, indexes and image configs exactly as registries store them. */
 public final class Manifests {
-    static final ObjectMapper JSON = new ObjectMapper();
-
     /** One entry of an index / manifest list. */
     public record Entry(String digest, String os, String arch, String variant) {
         String platform() {
@@ -88,7 +85,7 @@ public final class Manifests {
 
     private static JsonNode read(byte[] raw, String what) {
         try {
-            return JSON.readTree(raw);
+            return Json.MAPPER.readTree(raw);
         } catch (IOException e) {
             throw new IllegalArgumentException("the registry returned a " + what + " that is not valid JSON");
         }

@@ -42,6 +42,6 @@ public record Report(Summary summary, List<ImageResult> images) {
         if (parent != null) {
             Files.createDirectories(parent);
         }
-        Manifests.JSON.copy().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), this);
+        Json.MAPPER.copy().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), this);
     }
 }

@@ -25,13 +25,13 @@ public record Settings(List<Target> targets, String dockerHubUser, Secret docker
         boolean aliyunSet = anySet(env, "ALIYUN_REGISTRY", "ALIYUN_NAMESPACE", "ALIYUN_USERNAME", "ALIYUN_PASSWORD");
         if (auto ? aliyunSet : wanted.contains("aliyun")) {
             target(errors, targets, "aliyun", "Aliyun",
-                    value(env, "ALIYUN_REGISTRY"), "ALIYUN_REGISTRY",
-                    value(env, "ALIYUN_NAMESPACE"), "ALIYUN_NAMESPACE",
-                    value(env, "ALIYUN_USERNAME"), "ALIYUN_USERNAME",
-                    value(env, "ALIYUN_PASSWORD"), "ALIYUN_PASSWORD");
+                    Env.value(env, "ALIYUN_REGISTRY"), "ALIYUN_REGISTRY",
+                    Env.value(env, "ALIYUN_NAMESPACE"), "ALIYUN_NAMESPACE",
+                    Env.value(env, "ALIYUN_USERNAME"), "ALIYUN_USERNAME",
+                    Env.value(env, "ALIYUN_PASSWORD"), "ALIYUN_PASSWORD");
         }
         String ghcrToken = first(env, "GHCR_TOKEN", "GITHUB_TOKEN");
-        boolean ghcrSet = ghcrToken != null || value(env, "GHCR_NAMESPACE") != null;
+        boolean ghcrSet = ghcrToken != null || Env.value(env, "GHCR_NAMESPACE") != null;
         if (auto ? ghcrSet : wanted.contains("ghcr")) {
             target(errors, targets, "ghcr", "GHCR",
                     firstOr(env, "ghcr.io", "GHCR_REGISTRY"), "GHCR_REGISTRY",
@@ -39,8 +39,8 @@ public record Settings(List<Target> targets, String dockerHubUser, Secret docker
                     first(env, "GHCR_USERNAME", "GITHUB_ACTOR"), "GHCR_USERNAME (or GITHUB_ACTOR)",
                     ghcrToken, "GHCR_TOKEN (or GITHUB_TOKEN)");
         }
-        String hubUser = value(env, "DOCKERHUB_USERNAME");
-        String hubToken = value(env, "DOCKERHUB_TOKEN");
+        String hubUser = Env.value(env, "DOCKERHUB_USERNAME");
+        String hubToken = Env.value(env, "DOCKERHUB_TOKEN");
         if ((hubUser == null) != (hubToken == null)) {
             errors.add("Docker Hub login needs both DOCKERHUB_USERNAME and DOCKERHUB_TOKEN: " + (hubUser == null ? "DOCKERHUB_USERNAME" : "DOCKERHUB_TOKEN") + " is empty");
         }
@@ -93,14 +93,14 @@ public record Settings(List<Target> targets, String dockerHubUser, Secret docker
 
     private static boolean anySet(Map<String, String> env, String... names) {
         for (String name : names) {
-            if (value(env, name) != null) return true;
+            if (Env.value(env, name) != null) return true;
         }
         return false;
     }
 
     private static String first(Map<String, String> env, String... names) {
         for (String name : names) {
-            String v = value(env, name);
+            String v = Env.value(env, name);
             if (v != null) return v;
         }
         return null;
@@ -109,10 +109,5 @@ public record Settings(List<Target> targets, String dockerHubUser, Secret docker
     private static String firstOr(Map<String, String> env, String fallback, String... names) {
         String v = first(env, names);
         return v == null ? fallback : v;
-    }
-
-    static String value(Map<String, String> env, String name) {
-        String v = env.get(name);
-        return v == null || v.isBlank() ? null : v.strip();
     }
 }
