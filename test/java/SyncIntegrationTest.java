@@ -338,4 +338,18 @@ class SyncIntegrationTest {
         assertEquals(0, r.exit(), r.all());
         assertEquals(old.digests().get("linux/arm64"), digestAt(ghcr.host + "/owner2/pinned-app:1"));
     }
+
+    @Test
+    void theWorkflowsCommandLineTakesEmptyInputsAsNotGiven(@TempDir Path work) throws IOException {
+        Fixtures.Layout src = pushSource(work, "wf:1", threeArch(T1, "wf"));
+        // As sync-double.yml runs it on a manual run where only image_name was filled in.
+        Tools.Result r = sync(work, "--to=both", "--platform=", "--name=", "--force=", "--report", "r.json", "--", "wf:1");
+        assertEquals(0, r.exit(), r.all());
+        assertEquals(List.of("aliyun:copied:new", "ghcr:copied:new"), statuses(report(work.resolve("r.json"))));
+        // image_name may carry the list syntax, and force_sync arrives as "true".
+        Tools.Result arm = sync(work, "--to=", "--platform=", "--name=wf-arm", "--force=true", "--report", "a.json", "--", "--platform=linux/arm64 wf:1");
+        assertEquals(0, arm.exit(), arm.all());
+        assertEquals(List.of("aliyun:copied:forced", "ghcr:copied:forced"), statuses(report(work.resolve("a.json"))));
+        assertEquals(src.digests().get("linux/arm64"), digestAt(ghcr.host + "/owner2/wf-arm:1"));
+    }
 }
