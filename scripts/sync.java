@@ -7,6 +7,7 @@
 //DEPS commons-io:commons-io:2.18.0
 //SOURCES lib/Auth.java
 //SOURCES lib/Console.java
+//SOURCES lib/CountingRunner.java
 //SOURCES lib/Decision.java
 //SOURCES lib/Env.java
 //SOURCES lib/ImageList.java
@@ -18,6 +19,8 @@
 //SOURCES lib/Plan.java
 //SOURCES lib/Platform.java
 //SOURCES lib/ProcessRunner.java
+//SOURCES lib/PullBudget.java
+//SOURCES lib/RegistryClient.java
 //SOURCES lib/Report.java
 //SOURCES lib/Retry.java
 //SOURCES lib/Secret.java
@@ -25,6 +28,7 @@
 //SOURCES lib/Skopeo.java
 //SOURCES lib/Summary.java
 //SOURCES lib/SyncError.java
+//SOURCES lib/SyncState.java
 //SOURCES lib/Syncer.java
 //SOURCES lib/Target.java
 //SOURCES lib/TargetName.java
@@ -100,6 +104,19 @@ public class sync implements java.util.concurrent.Callable<Integer> {
             description = "Allow plain HTTP / unverified TLS for this host (repeatable; env INSECURE_REGISTRIES, comma list).")
     List<String> insecureRegistries = new ArrayList<>();
 
+    @Option(names = "--state", paramLabel = "FILE", defaultValue = "${env:SYNC_STATE}",
+            description = "Where the last seen source digests are kept, so unchanged sources need no manifest GET "
+                    + "(env SYNC_STATE; default ~/.cache/image-sync/state.json).")
+    Path stateFile;
+
+    @Option(names = "--pull-reserve", paramLabel = "N", defaultValue = "10",
+            description = "Pulls to keep in reserve on registries that announce a quota (Docker Hub): images that would go below it are deferred (default: ${DEFAULT-VALUE}).")
+    int pullReserve;
+
+    @Option(names = "--registry-requests", paramLabel = "N", defaultValue = "8",
+            description = "Requests in flight at once per registry for the cheap checks (default: ${DEFAULT-VALUE}).")
+    int registryRequests;
+
     Map<String, String> env = System.getenv();
     ProcessRunner runner = new ZtExecRunner();
     Retry retry = Retry.standard();
@@ -140,6 +157,7 @@ public class sync implements java.util.concurrent.Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        long started = System.nanoTime();
         Console console = new Console(System.out, System.err, "true".equals(env.get("GITHUB_ACTIONS")));
         String registry = sourceRegistry == null || sourceRegistry.isBlank() ? ImageRef.DOCKER_HUB : sourceRegistry.strip().toLowerCase(Locale.ROOT);
         Plan.Result planned = plan(console, registry);
@@ -162,8 +180,8 @@ public class sync implements java.util.concurrent.Callable<Integer> {
             throw new UsageError("no target configured: set ALIYUN_REGISTRY, ALIYUN_NAMESPACE, ALIYUN_USERNAME and ALIYUN_PASSWORD, "
                     + "and/or GHCR_TOKEN (or GITHUB_TOKEN) with GHCR_NAMESPACE and GHCR_USERNAME; or use --plan to only check the list");
         }
-        if (jobs < 1) {
-            throw new UsageError("--jobs must be at least 1");
+        if (jobs < 1 || registryRequests < 1 || pullReserve < 0) {
+            throw new UsageError("--jobs and --registry-requests must be at least 1, --pull-reserve at least 0");
         }
         settings.targets().forEach(t -> console.hide(t.secret()));
         console.hide(settings.dockerHubToken());
@@ -177,7 +195,7 @@ public class sync implements java.util.concurrent.Callable<Integer> {
         Thread cleanup = new Thread(() -> deleteQuietly(privateDir));
         Runtime.getRuntime().addShutdownHook(cleanup);
         try {
-            return run(console, planned.items(), settings, privateDir, skopeoVersion);
+            return run(console, planned.items(), settings, privateDir, skopeoVersion, started);
         } finally {
             deleteQuietly(privateDir);
             Runtime.getRuntime().removeShutdownHook(cleanup);
@@ -255,19 +273,29 @@ public class sync implements java.util.concurrent.Callable<Integer> {
                 ? "; no target configured yet (set the ALIYUN_* or GHCR_* variables to see full target names)" : ""));
     }
 
-    private int run(Console console, List<Plan.Item> items, Settings settings, Path privateDir, String skopeoVersion) throws Exception {
+    private int run(Console console, List<Plan.Item> items, Settings settings, Path privateDir, String skopeoVersion, long started) throws Exception {
+        Map<String, Double> phases = new java.util.LinkedHashMap<>();
+        phases.put("plan", seconds(started));
+        long phase = System.nanoTime();
         Set<String> insecure = new LinkedHashSet<>();
         if (insecureRegistries != null) {
             insecureRegistries.stream().map(String::strip).filter(s -> !s.isEmpty()).map(s -> s.toLowerCase(Locale.ROOT)).forEach(insecure::add);
         }
         Path authFile = Auth.createAuthFile(privateDir, env);
-        Skopeo skopeo = new Skopeo(runner, authFile, insecure, Skopeo.supportsPreserveDigests(runner));
+        CountingRunner counting = new CountingRunner(runner);
+        Skopeo skopeo = new Skopeo(counting, authFile, insecure, Skopeo.supportsPreserveDigests(runner));
         login(console, skopeo, items, settings);
+        phases.put("login", seconds(phase));
+        phase = System.nanoTime();
 
+        RegistryClient client = new RegistryClient(Auth.logins(authFile), insecure, registryRequests, env, d -> Thread.sleep(d.toMillis()));
+        SyncState state = SyncState.load(stateFile(), console::warn);
+        Syncer.Cheap cheap = new Syncer.Cheap(client, state, new PullBudget(client, pullReserve));
         List<Target> targets = settings.targets();
         console.info("image-sync: " + items.size() + " image(s) → " + String.join(", ", targets.stream().map(t -> t.id() + " " + t.registry() + "/" + t.namespace()).toList())
                 + " (" + skopeoVersion + ", " + jobs + " job(s)" + (dryRun ? ", dry run" : "") + (force ? ", forced" : "") + ")");
-        Syncer syncer = new Syncer(skopeo, retry, targets, new Syncer.Options(force, dryRun), privateDir);
+        Syncer syncer = new Syncer(skopeo, retry, targets, new Syncer.Options(force, dryRun), privateDir, cheap);
+        probeQuotas(console, syncer, client, items);
         ExecutorService pool = Executors.newFixedThreadPool(Math.min(jobs, items.size()));
         List<Future<Report.ImageResult>> futures = new ArrayList<>();
         for (int i = 0; i < items.size(); i++) {
@@ -286,14 +314,65 @@ public class sync implements java.util.concurrent.Callable<Integer> {
         for (Future<Report.ImageResult> f : futures) {
             results.add(f.get());
         }
-        Report result = Report.of(results);
+        phases.put("sync", seconds(phase));
+        if (!dryRun) {
+            try {
+                state.save();
+            } catch (IOException e) {
+                console.warn("could not save the state file " + stateFile() + ": " + e.getMessage() + " (the next run checks every source in full)");
+            }
+        }
+        phases.put("total", seconds(started));
+        Report result = Report.of(results).withStats(new Report.Stats(client.requests(), counting.started(), phases, quotas(client)));
         Summary.print(console, items, result);
+        logQuotas(console, result.stats().rateLimits());
         console.stepSummary(env.get("GITHUB_STEP_SUMMARY"), Summary.markdown(items, result));
         if (report != null) {
             result.write(report);
             console.info("report written to " + report);
         }
         return result.summary().failed() > 0 ? 1 : 0;
+    }
+
+    private static double seconds(long since) {
+        return Math.round((System.nanoTime() - since) / 1e7) / 100.0;
+    }
+
+    private Path stateFile() {
+        if (stateFile != null && !stateFile.toString().isBlank()) {
+            return stateFile;
+        }
+        String cache = Env.value(env, "XDG_CACHE_HOME");
+        Path base = cache != null ? Path.of(cache) : Path.of(env.getOrDefault("HOME", System.getProperty("user.home")), ".cache");
+        return base.resolve("image-sync").resolve("state.json");
+    }
+
+    /** One HEAD per source registry before the run, so the quota it announces is known (and logged) from the start. */
+    private void probeQuotas(Console console, Syncer syncer, RegistryClient client, List<Plan.Item> items) {
+        Set<String> seen = new LinkedHashSet<>();
+        for (Plan.Item item : items) {
+            if (seen.add(item.spec().source().registry())) {
+                syncer.probe(item.spec());
+            }
+        }
+        for (String registry : client.rateLimitedRegistries()) {
+            RegistryClient.RateLimit q = client.firstRateLimit(registry);
+            console.info("pull quota at " + registry + ": " + q.remaining() + " of " + q.limit() + " left (keeping " + pullReserve + " in reserve)");
+        }
+    }
+
+    private static Map<String, Report.Quota> quotas(RegistryClient client) {
+        Map<String, Report.Quota> out = new java.util.TreeMap<>();
+        for (String registry : client.rateLimitedRegistries()) {
+            RegistryClient.RateLimit first = client.firstRateLimit(registry);
+            out.put(registry, new Report.Quota(first.limit(), first.remaining(), client.lastRateLimit(registry).remaining()));
+        }
+        return out;
+    }
+
+    private static void logQuotas(Console console, Map<String, Report.Quota> quotas) {
+        quotas.forEach((registry, q) -> console.info("pull quota at " + registry + ": " + q.remainingAtStart() + " of " + q.limit()
+                + " left at the start, " + q.remainingAtEnd() + " at the end"));
     }
 
     /** Logs in before anything is copied, so wrong credentials stop the run with a clear message instead of failing every image. */

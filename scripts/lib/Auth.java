@@ -41,6 +41,37 @@ public final class Auth {
         return file;
     }
 
+    /** The username/password pairs the auth file holds, by registry, for the registry client's own requests. */
+    public static Map<String, RegistryClient.Login> logins(Path authFile) {
+        Map<String, RegistryClient.Login> out = new java.util.HashMap<>();
+        try {
+            JsonNode auths = Json.MAPPER.readTree(authFile.toFile()).path("auths");
+            for (Iterator<Map.Entry<String, JsonNode>> it = auths.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                String encoded = e.getValue().path("auth").asText("");
+                String pair = new String(java.util.Base64.getDecoder().decode(encoded), java.nio.charset.StandardCharsets.UTF_8);
+                int colon = pair.indexOf(':');
+                if (colon > 0) {
+                    out.putIfAbsent(registryOf(e.getKey()), new RegistryClient.Login(pair.substring(0, colon), new Secret(pair.substring(colon + 1))));
+                }
+            }
+        } catch (IOException | IllegalArgumentException e) {
+            // Without readable logins the client asks anonymously, and skopeo answers what it cannot.
+        }
+        return out;
+    }
+
+    /** Auth files name Docker Hub in several ways; everything else by host[:port], sometimes with a scheme or path. */
+    static String registryOf(String key) {
+        String host = key.replaceFirst("^https?://", "");
+        int slash = host.indexOf('/');
+        host = slash >= 0 ? host.substring(0, slash) : host;
+        return switch (host) {
+            case "index.docker.io", "registry-1.docker.io", "docker.io" -> ImageRef.DOCKER_HUB;
+            default -> host;
+        };
+    }
+
     static List<Path> userAuthFiles(Map<String, String> env) {
         List<Path> files = new ArrayList<>();
         String home = env.getOrDefault("HOME", System.getProperty("user.home"));

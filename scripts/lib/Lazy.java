@@ -13,6 +13,11 @@ public final class Lazy<T> implements Supplier<T> {
         return new Lazy<>(source);
     }
 
+    /** The value if it was fetched already, else null (without fetching). */
+    public synchronized T peek() {
+        return source == null ? value : null;
+    }
+
     @Override
     public synchronized T get() {
         if (source != null) {

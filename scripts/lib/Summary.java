@@ -7,7 +7,8 @@ public final class Summary {
 
     public static String counts(Report.Summary s) {
         return s.copied() + " copied, " + s.skipped() + " skipped, " + s.failed() + " failed"
-                + (s.wouldCopy() > 0 ? ", " + s.wouldCopy() + " would-copy" : "");
+                + (s.wouldCopy() > 0 ? ", " + s.wouldCopy() + " would-copy" : "")
+                + (s.deferred() > 0 ? ", " + s.deferred() + " deferred (pull reserve reached: they are synced on a later run)" : "");
     }
 
     public static void print(Console console, List<Plan.Item> items, Report report) {

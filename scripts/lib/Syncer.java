@@ -3,6 +3,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 import org.apache.commons.io.file.PathUtils;
@@ -10,25 +12,47 @@ import org.apache.commons.io.file.PathUtils;
 /**
  * Syncs one image to every target: reads the source once, then per target reads the tag, decides
  * (see {@link Decision}) and copies the platform manifest by digest where needed.
+ *
+ * The cheap path comes first: a HEAD of the source tells whether it still resolves to what the state file
+ * recorded (then no manifest GET is needed), and a HEAD of each target tells whether it already holds the
+ * platform digest (then no skopeo process is needed). Whatever a HEAD cannot settle goes to skopeo.
  */
 public final class Syncer {
     public record Options(boolean force, boolean dryRun) {}
 
     /** The source's platform image: the manifest digest that gets copied and what the skip ladder compares. */
-    record SourceImage(String digest, Decision.Seen seen) {}
+    record SourceImage(String top, String digest, Decision.Seen seen, Lazy<Manifests.Config> config) {}
+
+    /** The registry client, the state file and the pull reserve; {@code client} null means skopeo answers everything. */
+    public record Cheap(RegistryClient client, SyncState state, PullBudget budget) {
+        public static Cheap none() {
+            return new Cheap(null, SyncState.load(null, w -> { }), new PullBudget(null, 0));
+        }
+    }
 
     private final Skopeo skopeo;
     private final Retry retry;
     private final List<Target> targets;
     private final Options options;
     private final Path tmpRoot;
+    private final Cheap cheap;
+    private final Map<String, RegistryClient.Head> probed = new ConcurrentHashMap<>();
 
-    public Syncer(Skopeo skopeo, Retry retry, List<Target> targets, Options options, Path tmpRoot) {
+    public Syncer(Skopeo skopeo, Retry retry, List<Target> targets, Options options, Path tmpRoot, Cheap cheap) {
         this.skopeo = skopeo;
         this.retry = retry;
         this.targets = targets;
         this.options = options;
         this.tmpRoot = tmpRoot;
+        this.cheap = cheap;
+    }
+
+    /** HEADs a source before the run starts, to learn the registry's quota; the answer is used once, by {@link #sync}. */
+    public void probe(ImageSpec spec) {
+        RegistryClient.Head head = headSource(spec);
+        if (head != null) {
+            probed.put(SyncState.key(spec), head);
+        }
     }
 
     public Report.ImageResult sync(ImageSpec spec, TargetName name, Console.ImageLog log) {
@@ -39,7 +63,18 @@ public final class Syncer {
             long start = System.nanoTime();
             SourceImage source;
             try {
-                source = readSource(spec, tmp, log);
+                RegistryClient.Head top = probed.containsKey(SyncState.key(spec)) ? probed.remove(SyncState.key(spec)) : headSource(spec);
+                SyncState.Entry known = cheap.state().get(spec);
+                if (top != null && top.found() && known != null && known.top().equals(top.digest())) {
+                    source = fromState(spec, known, tmp, log);
+                } else if (!cheap.budget().take(spec.source().registry(), PullBudget.READ)) {
+                    for (Target target : targets) {
+                        results.add(deferred(log, target, target.reference(name), start));
+                    }
+                    return image(spec, results);
+                } else {
+                    source = readSource(spec, tmp, log);
+                }
             } catch (SyncError | IllegalArgumentException e) {
                 for (Target target : targets) {
                     results.add(log.result(target, target.reference(name), Report.FAILED, null, null, e.getMessage(), null, start));
@@ -49,6 +84,9 @@ public final class Syncer {
             for (Target target : targets) {
                 results.add(syncTo(target, name, spec, source, tmp, log));
             }
+            Manifests.Config c = source.config().peek();
+            cheap.state().put(spec, new SyncState.Entry(source.top(), source.digest(), source.seen().configDigest(),
+                    c == null ? null : c.created(), c == null ? null : c.os(), c == null ? null : c.arch(), c == null ? null : c.variant()));
             return image(spec, results);
         } catch (IOException e) {
             throw new IllegalStateException("cannot create a temporary directory under " + tmpRoot + ": " + e.getMessage(), e);
@@ -81,8 +119,7 @@ public final class Syncer {
             image = Manifests.parse(attempt(() -> skopeo.inspectRaw(ref.transportAt(entry.digest()), "reading " + what, false, tmp), log));
         }
         String digest = image.digest();
-        Lazy<Manifests.Config> config = Lazy.of(() -> Manifests.config(
-                attempt(() -> skopeo.inspectConfig(ref.transportAt(digest), "reading the config of " + what, tmp), log)));
+        Lazy<Manifests.Config> config = sourceConfig(ref, digest, tmp, log);
         if (!top.index()) {
             Manifests.Config c = config.get();
             if (!spec.platform().accepts(c.os(), c.arch(), c.variant())) {
@@ -90,7 +127,41 @@ public final class Syncer {
                         + (c.variant() == null ? "" : "/" + c.variant()) + ", not " + spec.platform() + ": use --platform to match it");
             }
         }
-        return new SourceImage(digest, new Decision.Seen(digest, image.configDigest(), config));
+        return new SourceImage(top.digest(), digest, new Decision.Seen(digest, image.configDigest(), config), config);
+    }
+
+    /** The source as the state file remembers it, trusted because a HEAD just showed the tag has not moved. */
+    private SourceImage fromState(ImageSpec spec, SyncState.Entry known, Path tmp, Console.ImageLog log) {
+        Lazy<Manifests.Config> config = known.created() == null
+                ? sourceConfig(spec.source(), known.digest(), tmp, log)
+                : Lazy.of(() -> new Manifests.Config(known.created(), known.os(), known.arch(), known.variant()));
+        return new SourceImage(known.top(), known.digest(), new Decision.Seen(known.digest(), known.config(), config), config);
+    }
+
+    private Lazy<Manifests.Config> sourceConfig(ImageRef ref, String digest, Path tmp, Console.ImageLog log) {
+        return Lazy.of(() -> Manifests.config(
+                attempt(() -> skopeo.inspectConfig(ref.transportAt(digest), "reading the config of source " + ref.display(), tmp), log)));
+    }
+
+    private RegistryClient.Head headSource(ImageSpec spec) {
+        ImageRef ref = spec.source();
+        return head(ref.registry(), ref.repository(), ref.digest() != null ? ref.digest() : ref.tag());
+    }
+
+    /** A HEAD through the registry client, or null when it cannot answer (then skopeo does). */
+    private RegistryClient.Head head(String registry, String repository, String reference) {
+        if (cheap.client() == null) {
+            return null;
+        }
+        try {
+            return cheap.client().head(registry, repository, reference);
+        } catch (RegistryClient.Unsupported | SyncError e) {
+            return null;
+        }
+    }
+
+    private static Report.TargetResult deferred(Console.ImageLog log, Target target, String reference, long start) {
+        return log.result(target, reference, Report.DEFERRED, "pull-reserve", null, null, null, start);
     }
 
     /** The target tag as it stands, or null when it does not exist yet. */
@@ -117,12 +188,18 @@ public final class Syncer {
         long start = System.nanoTime();
         String reference = target.reference(name);
         try {
-            Decision decision = Decision.decide(source.seen(), readTarget(reference, spec.platform(), tmp, log), options.force());
+            Decision decision = cheapDecision(target, name, source);
+            if (decision == null) {
+                decision = Decision.decide(source.seen(), readTarget(reference, spec.platform(), tmp, log), options.force());
+            }
             if (!decision.copy()) {
                 return log.result(target, reference, Report.SKIPPED, decision.reason().label, source.digest(), null, null, start);
             }
             if (options.dryRun()) {
                 return log.result(target, reference, Report.WOULD_COPY, decision.reason().label, source.digest(), null, null, start);
+            }
+            if (!cheap.budget().take(spec.source().registry(), PullBudget.COPY)) {
+                return deferred(log, target, reference, start);
             }
             attempt(() -> {
                 skopeo.copy(spec.source().transportAt(source.digest()), "docker://" + reference, "copying to " + target.id() + " " + reference, tmp);
@@ -136,6 +213,21 @@ public final class Syncer {
         } catch (SyncError | IllegalArgumentException e) {
             return log.result(target, reference, Report.FAILED, null, null, e.getMessage(), null, start);
         }
+    }
+
+    /**
+     * What a HEAD of the target tag settles on its own: the platform digest is there (the ladder's first rung)
+     * or the tag is missing. Null when the ladder needs more than a digest, or the HEAD could not be made.
+     */
+    private Decision cheapDecision(Target target, TargetName name, SourceImage source) {
+        RegistryClient.Head t = options.force() ? null : head(target.registry(), target.namespace() + "/" + name.repository(), name.tag());
+        if (t == null) {
+            return null;
+        }
+        if (!t.found()) {
+            return Decision.decide(source.seen(), null, false);
+        }
+        return t.digest().equals(source.digest()) ? Decision.decide(source.seen(), new Decision.Seen(t.digest(), null, null), false) : null;
     }
 
     private <T> T attempt(Supplier<T> action, Console.ImageLog log) {

@@ -92,6 +92,7 @@ class SyncIntegrationTest {
     }
 
     static Tools.Result sync(Path work, Map<String, String> env, String... args) {
+        env.putIfAbsent("SYNC_STATE", work.resolve("state.json").toString());
         List<String> cmd = new ArrayList<>(List.of(Tools.REPO.resolve("jbang").toString(), Tools.REPO.resolve("scripts/sync.java").toString()));
         cmd.addAll(List.of(args));
         Tools.Result r = Tools.run(cmd, env, work, null);
