@@ -62,6 +62,8 @@ public final class RegistryClient {
     private final HttpClient trusting;
     private final Map<String, String> scheme = new ConcurrentHashMap<>();
     private final Map<String, String> authorization = new ConcurrentHashMap<>();
+    private final Map<String, String> challenges = new ConcurrentHashMap<>();
+    private final Map<String, Boolean> pinged = new ConcurrentHashMap<>();
     private final Map<String, Semaphore> inFlight = new ConcurrentHashMap<>();
     private final Map<String, Map<String, AtomicLong>> counts = new ConcurrentHashMap<>();
     private final Map<String, RateLimit> firstLimit = new ConcurrentHashMap<>();
@@ -107,11 +109,19 @@ public final class RegistryClient {
             throw new Unsupported("interrupted");
         }
         try {
+            pinged.computeIfAbsent(registry, this::ping);
             String key = registry + " " + scope;
+            // Once a registry has shown how it authenticates, a new repository is authorised before its first
+            // request, so every image costs one HEAD rather than a refused one plus a retry.
+            if (!authorization.containsKey(key) && challenges.containsKey(registry)) {
+                authorization.putIfAbsent(key, authenticate(registry, challenges.get(registry), scope));
+            }
             for (int waits = 0; ; waits++) {
                 HttpResponse<Void> r = request(registry, path, authorization.get(key));
                 if (r.statusCode() == 401) {
-                    String auth = authenticate(registry, r.headers().firstValue("WWW-Authenticate").orElse(""), scope);
+                    String challenge = r.headers().firstValue("WWW-Authenticate").orElse("");
+                    String auth = authenticate(registry, challenge, scope);
+                    challenges.put(registry, challenge);
                     authorization.put(key, auth);
                     r = request(registry, path, auth);
                 }
@@ -132,16 +142,36 @@ public final class RegistryClient {
         }
     }
 
+    /**
+     * The API version check (GET /v2/), once per registry and before any other request to it, as docker does:
+     * it settles HTTPS or HTTP and learns how the registry authenticates while no other job is waiting on it.
+     */
+    private Boolean ping(String registry) {
+        try {
+            HttpResponse<Void> r = request(registry, "GET", "/v2/", null);
+            if (r.statusCode() == 401) {
+                r.headers().firstValue("WWW-Authenticate").ifPresent(c -> challenges.put(registry, c));
+            }
+        } catch (Unsupported e) {
+            // The manifest request that follows will say what is wrong, or fall back to skopeo.
+        }
+        return Boolean.TRUE;
+    }
+
     private HttpResponse<Void> request(String registry, String path, String auth) {
+        return request(registry, "HEAD", path, auth);
+    }
+
+    private HttpResponse<Void> request(String registry, String method, String path, String auth) {
         String host = apiHost(registry);
         String first = scheme.getOrDefault(registry, "https");
         try {
-            return exchange(registry, "HEAD", URI.create(first + "://" + host + path), auth);
+            return exchange(registry, method, URI.create(first + "://" + host + path), auth);
         } catch (IOException e) {
             if (first.equals("https") && insecure.contains(registry)) {
                 scheme.put(registry, "http");
                 try {
-                    return exchange(registry, "HEAD", URI.create("http://" + host + path), auth);
+                    return exchange(registry, method, URI.create("http://" + host + path), auth);
                 } catch (IOException again) {
                     throw new Unsupported("cannot reach " + registry + ": " + again.getMessage());
                 }
@@ -151,17 +181,22 @@ public final class RegistryClient {
     }
 
     private HttpResponse<Void> exchange(String registry, String method, URI uri, String auth) throws IOException {
-        HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30)).method(method, HttpRequest.BodyPublishers.noBody());
+        // Probing HTTPS on an --insecure-registry host that only speaks HTTP can stall instead of failing: keep it short.
+        boolean probing = insecure.contains(registry) && uri.getScheme().equals("https") && !scheme.containsKey(registry);
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(probing ? 3 : 30)).method(method, HttpRequest.BodyPublishers.noBody());
         if (method.equals("HEAD")) {
             b.header("Accept", ACCEPT);
         }
         if (auth != null) {
             b.header("Authorization", auth);
         }
-        count(registry, method);
         try {
             HttpClient client = insecure.contains(registry) ? trusting : secure;
             HttpResponse<Void> r = client.send(b.build(), HttpResponse.BodyHandlers.discarding());
+            count(registry, method);
+            if (probing) {
+                scheme.put(registry, "https");
+            }
             observeRateLimit(registry, r);
             return r;
         } catch (InterruptedException e) {
@@ -196,7 +231,8 @@ public final class RegistryClient {
         if (params.containsKey("service")) {
             url.append("service=").append(URLEncoder.encode(params.get("service"), StandardCharsets.UTF_8)).append('&');
         }
-        url.append("scope=").append(URLEncoder.encode(params.getOrDefault("scope", scope), StandardCharsets.UTF_8));
+        // Our own scope, not the challenge's: a remembered challenge names the repository it was issued for.
+        url.append("scope=").append(URLEncoder.encode(scope, StandardCharsets.UTF_8));
         URI tokenUri = URI.create(url.toString());
         HttpRequest.Builder b = HttpRequest.newBuilder(tokenUri).timeout(Duration.ofSeconds(30)).GET();
         if (login != null) {
@@ -204,9 +240,9 @@ public final class RegistryClient {
         }
         try {
             String tokenHost = tokenUri.getPort() > 0 ? tokenUri.getHost() + ":" + tokenUri.getPort() : tokenUri.getHost();
-            count(tokenHost, "GET");
             HttpClient client = insecure.contains(registry) ? trusting : secure;
             HttpResponse<String> r = client.send(b.build(), HttpResponse.BodyHandlers.ofString());
+            count(tokenHost, "GET");
             if (r.statusCode() != 200) {
                 throw new Unsupported("the token service of " + registry + " answered HTTP " + r.statusCode());
             }

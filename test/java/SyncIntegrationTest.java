@@ -353,4 +353,95 @@ class SyncIntegrationTest {
         assertEquals(List.of("aliyun:copied:forced", "ghcr:copied:forced"), statuses(report(work.resolve("a.json"))));
         assertEquals(src.digests().get("linux/arm64"), digestAt(ghcr.host + "/owner2/wf-arm:1"));
     }
+
+    // ---- the no-op fast path -------------------------------------------------------------------
+
+    static long sourceRequests(String method) {
+        return source.manifestRequests(method);
+    }
+
+    @Test
+    void aNoOpRunWithWarmStateSendsNoManifestGetAndStartsNoSkopeo(@TempDir Path work) throws IOException {
+        for (String name : List.of("quiet-a", "quiet-b", "quiet-c")) {
+            pushSource(work, name + ":1", threeArch(T1, name));
+        }
+        Files.writeString(work.resolve("images.txt"), "quiet-a:1\n--platform=linux/arm64 quiet-b:1\nquiet-c:1\n");
+        assertEquals(0, sync(work).exit());
+        assertTrue(Files.readString(work.resolve("state.json")).contains(source.host + "/library/quiet-b:1 linux/arm64"));
+
+        long gets = sourceRequests("GET");
+        long heads = sourceRequests("HEAD");
+        long aliyunHeads = aliyun.manifestRequests("HEAD");
+        long ghcrHeads = ghcr.manifestRequests("HEAD");
+        long puts = targetPuts();
+        Tools.Result r = sync(work, "--report", "noop.json");
+
+        assertEquals(0, r.exit(), r.all());
+        JsonNode report = report(work.resolve("noop.json"));
+        assertEquals(List.of("aliyun:skipped:digest", "ghcr:skipped:digest", "aliyun:skipped:digest", "ghcr:skipped:digest",
+                "aliyun:skipped:digest", "ghcr:skipped:digest"), statuses(report));
+        assertEquals(gets, sourceRequests("GET"), "a manifest GET reached the source");
+        assertEquals(heads + 3, sourceRequests("HEAD"), "one HEAD per image at the source");
+        assertEquals(aliyunHeads + 3, aliyun.manifestRequests("HEAD"), "one HEAD per image at each target");
+        assertEquals(ghcrHeads + 3, ghcr.manifestRequests("HEAD"));
+        assertEquals(puts, targetPuts());
+        JsonNode processes = report.at("/stats/processes");
+        assertFalse(processes.has("skopeo inspect") || processes.has("skopeo copy"), "skopeo was started: " + processes);
+        assertEquals(3, report.at("/stats/requests/" + source.host.replace("/", "~1") + "/HEAD").asInt(), report.at("/stats").toString());
+        assertTrue(report.at("/stats/seconds/total").asDouble() > 0);
+    }
+
+    @Test
+    void aMovedTagADeletedTargetAndACorruptStateAreEachHandled(@TempDir Path work) throws IOException {
+        pushSource(work, "moving:1", threeArch(T1, "m1"));
+        assertEquals(0, sync(work, "--to", "aliyun", "moving:1").exit());
+
+        Fixtures.Layout moved = pushSource(work, "moving:1", threeArch(T2, "m2"));
+        Tools.Result r1 = sync(work, "--to", "aliyun", "--report", "r1.json", "moving:1");
+        assertEquals(List.of("aliyun:copied:changed"), statuses(report(work.resolve("r1.json"))), r1.all());
+        assertEquals(moved.digests().get("linux/amd64"), digestAt(aliyun.host + "/ns1/moving:1"));
+
+        Tools.Result delete = Tools.run(List.of("skopeo", "delete", "--tls-verify=false", "--authfile", testAuth.toString(),
+                "docker://" + aliyun.host + "/ns1/moving:1"), null, null, null);
+        assertEquals(0, delete.exit(), delete.stderr());
+        Tools.Result r2 = sync(work, "--to", "aliyun", "--report", "r2.json", "moving:1");
+        assertEquals(List.of("aliyun:copied:new"), statuses(report(work.resolve("r2.json"))), r2.all());
+        assertEquals(moved.digests().get("linux/amd64"), digestAt(aliyun.host + "/ns1/moving:1"));
+
+        Files.writeString(work.resolve("state.json"), "{\"images\": [garbage");
+        Tools.Result r3 = sync(work, "--to", "aliyun", "--report", "r3.json", "moving:1");
+        assertEquals(0, r3.exit(), r3.all());
+        assertTrue(r3.stderr().contains("the state file") && r3.stderr().contains("unreadable"), r3.stderr());
+        assertEquals(List.of("aliyun:skipped:digest"), statuses(report(work.resolve("r3.json"))));
+        assertTrue(Fixtures.JSON.readTree(work.resolve("state.json").toFile()).at("/images").size() == 1, "the state was rewritten");
+    }
+
+    @Test
+    void imagesThatWouldDipIntoThePullReserveAreDeferred(@TempDir Path work) throws IOException {
+        pushSource(work, "quota-a:1", threeArch(T1, "qa"));
+        pushSource(work, "quota-b:1", threeArch(T1, "qb"));
+        try (RegistryFront hub = new RegistryFront(source.host)) {
+            Map<String, String> env = env();
+            env.put("SOURCE_REGISTRY", hub.host);
+            env.put("INSECURE_REGISTRIES", env.get("INSECURE_REGISTRIES") + "," + hub.host);
+            hub.remaining = 90;
+            Tools.Result warm = sync(work, env, "--to", "aliyun", "quota-a:1");
+            assertEquals(0, warm.exit(), warm.all());
+            assertTrue(warm.out().contains("pull quota at " + hub.host + ": 90 of 100 left"), warm.out());
+
+            hub.remaining = 11;
+            int getsBefore = hub.manifestGets.get();
+            Files.writeString(work.resolve("images.txt"), "quota-a:1\nquota-b:1\n");
+            Tools.Result r = sync(work, env, "--to", "aliyun", "--pull-reserve", "10", "--report", "r.json");
+
+            assertEquals(0, r.exit(), r.all());
+            JsonNode report = report(work.resolve("r.json"));
+            assertEquals(List.of("aliyun:skipped:digest", "aliyun:deferred:pull-reserve"), statuses(report));
+            assertEquals(1, report.at("/summary/deferred").asInt());
+            assertEquals(getsBefore, hub.manifestGets.get(), "no pull was spent");
+            assertEquals(11, report.at("/stats/rateLimits/" + hub.host + "/remainingAtEnd").asInt(), report.at("/stats").toString());
+            assertTrue(r.out().contains("1 deferred"), r.out());
+            assertNull(digestAt(aliyun.host + "/ns1/quota-b:1"));
+        }
+    }
 }

@@ -1,0 +1,176 @@
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The registry client against real registries: open, Basic-protected, and behind a Bearer token front. */
+class RegistryClientTest {
+    static Path root;
+    static Registry open;
+    static Registry basic;
+    static Fixtures.Layout image;
+
+    @BeforeAll
+    static void start() throws IOException {
+        Tools.require("skopeo", "skopeo");
+        root = Files.createTempDirectory("client-it-");
+        open = Registry.start(root.resolve("open"), null, null);
+        basic = Registry.start(root.resolve("basic"), "carol", "carol-pw");
+        image = Fixtures.multiArch(Files.createDirectories(root.resolve("layout")), SyncIntegrationTest.threeArch("2024-01-01T00:00:00Z", "client"));
+        copy(image, open.host + "/library/app:1", null);
+        Path auth = root.resolve("auth.json");
+        Tools.Result login = Tools.run(List.of("skopeo", "login", "--authfile", auth.toString(), "--tls-verify=false", "-u", "carol",
+                "--password-stdin", basic.host), null, null, "carol-pw".getBytes(StandardCharsets.UTF_8));
+        assertEquals(0, login.exit(), login.stderr());
+        copy(image, basic.host + "/ns/app:1", auth);
+    }
+
+    @AfterAll
+    static void stop() {
+        open.close();
+        basic.close();
+    }
+
+    static void copy(Fixtures.Layout layout, String destination, Path auth) {
+        List<String> cmd = new ArrayList<>(List.of("skopeo", "copy", "--all", "--preserve-digests", "--dest-tls-verify=false"));
+        if (auth != null) {
+            cmd.addAll(List.of("--authfile", auth.toString()));
+        }
+        cmd.addAll(List.of("oci:" + layout.dir() + ":fixture", "docker://" + destination));
+        Tools.Result r = Tools.run(cmd, null, null, null);
+        assertEquals(0, r.exit(), r.stderr());
+    }
+
+    static String skopeoDigest(String reference, Path auth) {
+        List<String> cmd = new ArrayList<>(List.of("skopeo", "inspect", "--raw", "--tls-verify=false"));
+        if (auth != null) {
+            cmd.addAll(List.of("--authfile", auth.toString()));
+        }
+        cmd.add("docker://" + reference);
+        Tools.Result r = Tools.run(cmd, null, null, null);
+        assertEquals(0, r.exit(), r.stderr());
+        return Fixtures.sha256(r.stdout());
+    }
+
+    static RegistryClient client(Map<String, RegistryClient.Login> logins, Set<String> insecure, List<Duration> slept) {
+        return new RegistryClient(logins, insecure, 4, Map.of(), slept::add);
+    }
+
+    @Test
+    void anonymousHeadReadsTheSameDigestSkopeoDoesWithoutAGet() {
+        RegistryClient c = client(Map.of(), Set.of(open.host), new ArrayList<>());
+        long gets = open.manifestRequests("GET");
+        RegistryClient.Head head = c.head(open.host, "library/app", "1");
+        assertTrue(head.found());
+        assertEquals(skopeoDigest(open.host + "/library/app:1", null), head.digest());
+        assertEquals(image.top(), head.digest());
+        assertEquals(image.digests().get("linux/arm64"), c.head(open.host, "library/app", image.digests().get("linux/arm64")).digest());
+        assertFalse(c.head(open.host, "library/app", "no-such-tag").found());
+        assertFalse(c.head(open.host, "library/nothing", "1").found());
+        assertEquals(gets + 1, open.manifestRequests("GET"), "only skopeo's inspect above sent a GET");
+        assertEquals(Map.of("HEAD", 4L, "GET", 1L), c.requests().get(open.host), "4 HEADs and the /v2/ ping");
+    }
+
+    @Test
+    void basicAuthUsesTheLoginAndIsRememberedForTheRepository() {
+        RegistryClient c = client(Map.of(basic.host, new RegistryClient.Login("carol", new Secret("carol-pw"))), Set.of(basic.host), new ArrayList<>());
+        assertEquals(image.top(), c.head(basic.host, "ns/app", "1").digest());
+        assertEquals(image.top(), c.head(basic.host, "ns/app", "1").digest());
+        assertEquals(Map.of("HEAD", 2L, "GET", 1L), c.requests().get(basic.host), "the ping learns the challenge: no HEAD is refused");
+        assertFalse(c.head(basic.host, "ns/other", "1").found());
+        assertEquals(Map.of("HEAD", 3L, "GET", 1L), c.requests().get(basic.host), "another repository: one HEAD");
+    }
+
+    @Test
+    void withoutALoginABasicRegistryIsLeftToSkopeo() {
+        RegistryClient c = client(Map.of(), Set.of(basic.host), new ArrayList<>());
+        assertThrows(RegistryClient.Unsupported.class, () -> c.head(basic.host, "ns/app", "1"));
+        RegistryClient wrong = client(Map.of(basic.host, new RegistryClient.Login("carol", new Secret("nope"))), Set.of(basic.host), new ArrayList<>());
+        assertThrows(RegistryClient.Unsupported.class, () -> wrong.head(basic.host, "ns/app", "1"));
+    }
+
+    @Test
+    void bearerTokensComeFromTheRealmWithTheLogin() throws IOException {
+        try (RegistryFront front = new RegistryFront(open.host)) {
+            front.bearer = true;
+            front.tokenBasic = "Basic " + Base64.getEncoder().encodeToString("dave:dave-pw".getBytes(StandardCharsets.UTF_8));
+            RegistryClient c = client(Map.of(front.host, new RegistryClient.Login("dave", new Secret("dave-pw"))), Set.of(front.host), new ArrayList<>());
+            assertEquals(image.top(), c.head(front.host, "library/app", "1").digest());
+            assertEquals(image.top(), c.head(front.host, "library/app", "1").digest());
+            assertEquals(1, front.tokenRequests.get(), "the token is reused for the same repository");
+            c.head(front.host, "library/other", "1");
+            assertEquals(2, front.tokenRequests.get(), "a new repository gets its own token");
+            assertEquals(Map.of("HEAD", 3L, "GET", 3L), c.requests().get(front.host), "one HEAD per request; GETs: the /v2/ ping and two tokens");
+
+            RegistryClient anonymous = client(Map.of(), Set.of(front.host), new ArrayList<>());
+            assertThrows(RegistryClient.Unsupported.class, () -> anonymous.head(front.host, "library/app", "1"), "the token service refuses anonymous");
+            front.tokenBasic = null;
+            assertEquals(image.top(), anonymous.head(front.host, "library/app", "1").digest(), "anonymous tokens, as Docker Hub gives them");
+        }
+    }
+
+    @Test
+    void rateLimitHeadersAreReadAnd429WaitsForRetryAfter() throws IOException {
+        try (RegistryFront front = new RegistryFront(open.host)) {
+            front.remaining = 76;
+            front.throttled = 2;
+            List<Duration> slept = new ArrayList<>();
+            RegistryClient c = client(Map.of(), Set.of(front.host), slept);
+            assertEquals(image.top(), c.head(front.host, "library/app", "1").digest());
+            assertEquals(List.of(Duration.ofSeconds(7), Duration.ofSeconds(7)), slept);
+            assertEquals(new RegistryClient.RateLimit(100, 76), c.firstRateLimit(front.host));
+            front.remaining = 70;
+            c.head(front.host, "library/app", "1");
+            assertEquals(new RegistryClient.RateLimit(100, 76), c.firstRateLimit(front.host));
+            assertEquals(new RegistryClient.RateLimit(100, 70), c.lastRateLimit(front.host));
+
+            front.throttled = 10;
+            SyncError e = assertThrows(SyncError.class, () -> c.head(front.host, "library/app", "1"));
+            assertEquals(SyncError.Kind.TRANSIENT, e.kind);
+        }
+    }
+
+    @Test
+    void retryAfterIsBounded() {
+        assertEquals(Duration.ofSeconds(7), RegistryClient.retryAfter("7"));
+        assertEquals(Duration.ofSeconds(60), RegistryClient.retryAfter("3600"));
+        assertEquals(Duration.ofSeconds(1), RegistryClient.retryAfter("soon"));
+        assertEquals(Duration.ZERO, RegistryClient.retryAfter("Wed, 21 Oct 2015 07:28:00 GMT"));
+        assertEquals(100, RegistryClient.rate("100;w=21600"));
+    }
+
+    @Test
+    void proxiesComeFromTheEnvironmentAndNoProxyIsHonoured() {
+        RegistryClient.EnvProxies p = new RegistryClient.EnvProxies(Map.of("HTTPS_PROXY", "http://proxy.corp:3128", "NO_PROXY", "localhost,.internal,127.0.0.1"));
+        assertEquals("proxy.corp:3128", p.select(java.net.URI.create("https://ghcr.io/v2/")).get(0).address().toString().replace("/<unresolved>", ""));
+        assertEquals(java.net.Proxy.NO_PROXY, p.select(java.net.URI.create("https://reg.internal/v2/")).get(0));
+        assertEquals(java.net.Proxy.NO_PROXY, p.select(java.net.URI.create("http://127.0.0.1:5000/v2/")).get(0));
+        assertEquals(java.net.Proxy.NO_PROXY, p.select(java.net.URI.create("http://ghcr.io/v2/")).get(0), "no HTTP_PROXY set");
+    }
+
+    @Test
+    void theRunsAuthFileGivesTheClientItsLogins(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("auth.json");
+        String enc = Base64.getEncoder().encodeToString("u:p:w".getBytes(StandardCharsets.UTF_8));
+        Files.writeString(file, "{\"auths\":{\"https://index.docker.io/v1/\":{\"auth\":\"" + enc + "\"},\"reg.io:5000\":{\"auth\":\"" + enc + "\"}}}");
+        Map<String, RegistryClient.Login> logins = Auth.logins(file);
+        assertEquals("u", logins.get("docker.io").username());
+        assertEquals("p:w", new String(logins.get("reg.io:5000").password().bytes(), StandardCharsets.UTF_8));
+    }
+}
