@@ -283,7 +283,7 @@ public class sync implements java.util.concurrent.Callable<Integer> {
         }
         Path authFile = Auth.createAuthFile(privateDir, env);
         CountingRunner counting = new CountingRunner(runner);
-        Skopeo skopeo = new Skopeo(counting, authFile, insecure, Skopeo.supportsPreserveDigests(runner));
+        Skopeo skopeo = new Skopeo(counting, authFile, insecure, Skopeo.supportsPreserveDigests(skopeoVersion));
         login(console, skopeo, items, settings);
         phases.put("login", seconds(phase));
         phase = System.nanoTime();

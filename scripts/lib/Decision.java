@@ -19,8 +19,11 @@ public record Decision(boolean copy, Reason reason) {
         }
     }
 
-    /** An image as seen at the source or a target; its config is fetched only if the ladder gets that far. */
-    public record Seen(String digest, String configDigest, Supplier<Manifests.Config> config) {}
+    /**
+     * An image as seen at the source or a target. Its config digest and config are fetched only if the ladder
+     * gets that far: for a source, the config digest needs the platform manifest, which a plain copy never does.
+     */
+    public record Seen(String digest, Supplier<String> configDigest, Supplier<Manifests.Config> config) {}
 
     public static Decision decide(Seen source, Seen target, boolean force) {
         if (force) {
@@ -32,7 +35,7 @@ public record Decision(boolean copy, Reason reason) {
         if (source.digest().equals(target.digest())) {
             return new Decision(false, Reason.DIGEST);
         }
-        if (source.configDigest().equals(target.configDigest())) {
+        if (source.configDigest().get().equals(target.configDigest().get())) {
             return new Decision(false, Reason.IMAGE_ID);
         }
         if (sameCreated(source.config().get(), target.config().get())) {

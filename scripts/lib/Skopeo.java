@@ -23,10 +23,14 @@ public final class Skopeo {
         this.preserveDigests = preserveDigests;
     }
 
-    /** Whether this skopeo can copy without re-encoding manifests (--preserve-digests came with skopeo 1.9). */
-    public static boolean supportsPreserveDigests(ProcessRunner runner) {
-        ProcessRunner.Result help = runner.run(new ProcessRunner.Command(List.of("skopeo", "copy", "--help"), INSPECT_TIMEOUT));
-        return help.out().contains("--preserve-digests");
+    /** Whether this skopeo can copy without re-encoding manifests: --preserve-digests came with skopeo 1.9. */
+    public static boolean supportsPreserveDigests(String version) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)\\.(\\d+)").matcher(version);
+        if (!m.find()) {
+            return false;
+        }
+        int major = Integer.parseInt(m.group(1));
+        return major > 1 || (major == 1 && Integer.parseInt(m.group(2)) >= 9);
     }
 
     public static String version(ProcessRunner runner) {

@@ -15,7 +15,7 @@ import java.util.function.Consumer;
  * cause a wrong skip.
  */
 public final class SyncState {
-    /** {@code top}: the digest the source reference resolves to (index or manifest); the rest: its platform image. */
+    /** {@code top}: the digest the source reference resolves to (index or manifest); the rest: its platform image, null where never read. */
     public record Entry(String top, String digest, String config, String created, String os, String arch, String variant) {}
 
     private final Path file;
@@ -37,7 +37,7 @@ public final class SyncState {
         }
         try {
             Map<String, Entry> read = Json.MAPPER.convertValue(Json.MAPPER.readTree(file.toFile()).path("images"), new TypeReference<>() {});
-            read.values().removeIf(e -> e == null || e.top() == null || e.digest() == null || e.config() == null);
+            read.values().removeIf(e -> e == null || e.top() == null || e.digest() == null);
             return new SyncState(file, read);
         } catch (IOException | IllegalArgumentException | UnsupportedOperationException e) {
             warn.accept("the state file " + file + " is unreadable and will be rewritten (" + e.getMessage().lines().findFirst().orElse("") + ")");

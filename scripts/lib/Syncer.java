@@ -21,7 +21,7 @@ public final class Syncer {
     public record Options(boolean force, boolean dryRun) {}
 
     /** The source's platform image: the manifest digest that gets copied and what the skip ladder compares. */
-    record SourceImage(String top, String digest, Decision.Seen seen, Lazy<Manifests.Config> config) {}
+    record SourceImage(String top, String digest, Decision.Seen seen, Lazy<String> configDigest, Lazy<Manifests.Config> config) {}
 
     /** The registry client, the state file and the pull reserve; {@code client} null means skopeo answers everything. */
     public record Cheap(RegistryClient client, SyncState state, PullBudget budget) {
@@ -85,7 +85,7 @@ public final class Syncer {
                 results.add(syncTo(target, name, spec, source, tmp, log));
             }
             Manifests.Config c = source.config().peek();
-            cheap.state().put(spec, new SyncState.Entry(source.top(), source.digest(), source.seen().configDigest(),
+            cheap.state().put(spec, new SyncState.Entry(source.top(), source.digest(), source.configDigest().peek(),
                     c == null ? null : c.created(), c == null ? null : c.os(), c == null ? null : c.arch(), c == null ? null : c.variant()));
             return image(spec, results);
         } catch (IOException e) {
@@ -109,25 +109,32 @@ public final class Syncer {
         ImageRef ref = spec.source();
         String what = "source " + ref.display();
         Manifests.Parsed top = Manifests.parse(attempt(() -> skopeo.inspectRaw(ref.transport(), "reading " + what, false, tmp), log));
-        Manifests.Parsed image = top;
-        if (top.index()) {
-            Manifests.Entry entry = Manifests.select(top.entries(), spec.platform());
-            if (entry == null) {
-                throw new SyncError(SyncError.Kind.PERMANENT, what + " has no " + spec.platform() + " image; it offers "
-                        + String.join(", ", Manifests.offered(top.entries())) + ": choose one of those with --platform");
-            }
-            image = Manifests.parse(attempt(() -> skopeo.inspectRaw(ref.transportAt(entry.digest()), "reading " + what, false, tmp), log));
-        }
-        String digest = image.digest();
-        Lazy<Manifests.Config> config = sourceConfig(ref, digest, tmp, log);
         if (!top.index()) {
+            Lazy<Manifests.Config> config = sourceConfig(ref, top.digest(), tmp, log);
             Manifests.Config c = config.get();
             if (!spec.platform().accepts(c.os(), c.arch(), c.variant())) {
                 throw new SyncError(SyncError.Kind.PERMANENT, what + " is a single-platform image for " + c.os() + "/" + c.arch()
                         + (c.variant() == null ? "" : "/" + c.variant()) + ", not " + spec.platform() + ": use --platform to match it");
             }
+            Lazy<String> configDigest = Lazy.of(top::configDigest);
+            return new SourceImage(top.digest(), top.digest(), new Decision.Seen(top.digest(), configDigest, config), configDigest, config);
         }
-        return new SourceImage(top.digest(), digest, new Decision.Seen(digest, image.configDigest(), config), config);
+        Manifests.Entry entry = Manifests.select(top.entries(), spec.platform());
+        if (entry == null) {
+            throw new SyncError(SyncError.Kind.PERMANENT, what + " has no " + spec.platform() + " image; it offers "
+                    + String.join(", ", Manifests.offered(top.entries())) + ": choose one of those with --platform");
+        }
+        // The platform manifest is read only if a target holds another image and the ladder needs its config digest.
+        Lazy<String> configDigest = Lazy.of(() -> {
+            byte[] raw = attempt(() -> skopeo.inspectRaw(ref.transportAt(entry.digest()), "reading " + what, false, tmp), log);
+            Manifests.Parsed image = Manifests.parse(raw);
+            if (!image.digest().equals(entry.digest())) {
+                throw new SyncError(SyncError.Kind.PERMANENT, what + ": the " + spec.platform() + " manifest does not match its digest " + entry.digest());
+            }
+            return image.configDigest();
+        });
+        Lazy<Manifests.Config> config = sourceConfig(ref, entry.digest(), tmp, log);
+        return new SourceImage(top.digest(), entry.digest(), new Decision.Seen(entry.digest(), configDigest, config), configDigest, config);
     }
 
     /** The source as the state file remembers it, trusted because a HEAD just showed the tag has not moved. */
@@ -135,7 +142,9 @@ public final class Syncer {
         Lazy<Manifests.Config> config = known.created() == null
                 ? sourceConfig(spec.source(), known.digest(), tmp, log)
                 : Lazy.of(() -> new Manifests.Config(known.created(), known.os(), known.arch(), known.variant()));
-        return new SourceImage(known.top(), known.digest(), new Decision.Seen(known.digest(), known.config(), config), config);
+        Lazy<String> configDigest = known.config() != null ? Lazy.of(known::config) : Lazy.of(() -> Manifests.parse(attempt(() -> skopeo.inspectRaw(
+                spec.source().transportAt(known.digest()), "reading source " + spec.source().display(), false, tmp), log)).configDigest());
+        return new SourceImage(known.top(), known.digest(), new Decision.Seen(known.digest(), configDigest, config), configDigest, config);
     }
 
     private Lazy<Manifests.Config> sourceConfig(ImageRef ref, String digest, Path tmp, Console.ImageLog log) {
@@ -175,12 +184,13 @@ public final class Syncer {
         if (parsed.index()) {
             Manifests.Entry entry = Manifests.select(parsed.entries(), platform);
             if (entry == null) {
-                return new Decision.Seen(parsed.digest(), "", () -> new Manifests.Config(null, null, null, null));
+                return new Decision.Seen(parsed.digest(), () -> "", () -> new Manifests.Config(null, null, null, null));
             }
             parsed = Manifests.parse(attempt(() -> skopeo.inspectRaw("docker://" + repository + "@" + entry.digest(), "reading target " + reference, false, tmp), log));
         }
         String digest = parsed.digest();
-        return new Decision.Seen(digest, parsed.configDigest(), Lazy.of(() -> Manifests.config(
+        String configDigest = parsed.configDigest();
+        return new Decision.Seen(digest, () -> configDigest, Lazy.of(() -> Manifests.config(
                 attempt(() -> skopeo.inspectConfig("docker://" + repository + "@" + digest, "reading the config of target " + reference, tmp), log))));
     }
 
@@ -205,14 +215,22 @@ public final class Syncer {
                 skopeo.copy(spec.source().transportAt(source.digest()), "docker://" + reference, "copying to " + target.id() + " " + reference, tmp);
                 return null;
             }, log);
-            byte[] written = attempt(() -> skopeo.inspectRaw("docker://" + reference, "reading back " + reference, false, tmp), log);
-            String digest = Manifests.digest(written);
+            String digest = writtenDigest(target, name, reference, tmp, log);
             String warning = digest.equals(source.digest()) ? null
                     : "the target reports digest " + digest + ", the source " + source.digest() + " (the manifest was re-encoded on the way)";
             return log.result(target, reference, Report.COPIED, decision.reason().label, digest, null, warning, start);
         } catch (SyncError | IllegalArgumentException e) {
             return log.result(target, reference, Report.FAILED, null, null, e.getMessage(), null, start);
         }
+    }
+
+    /** The digest the target reports after a copy: a HEAD when the client can ask, else skopeo. */
+    private String writtenDigest(Target target, TargetName name, String reference, Path tmp, Console.ImageLog log) {
+        RegistryClient.Head head = head(target.registry(), target.namespace() + "/" + name.repository(), name.tag());
+        if (head != null && head.found()) {
+            return head.digest();
+        }
+        return Manifests.digest(attempt(() -> skopeo.inspectRaw("docker://" + reference, "reading back " + reference, false, tmp), log));
     }
 
     /**

@@ -8,23 +8,32 @@ class DecisionTest {
     static final Manifests.Config AMD64_T1 = new Manifests.Config("2024-01-01T00:00:00Z", "linux", "amd64", null);
 
     static Decision.Seen seen(String digest, String config, Manifests.Config c) {
-        return new Decision.Seen(digest, config, () -> c);
+        return new Decision.Seen(digest, () -> config, () -> c);
     }
 
     static Decision.Seen untouchable(String digest, String config) {
-        return new Decision.Seen(digest, config, () -> {
+        return new Decision.Seen(digest, () -> config, () -> {
             throw new AssertionError("the config was fetched although the ladder stopped earlier");
+        });
+    }
+
+    /** Only the digest may be looked at: what a plain copy of a new platform image knows. */
+    static Decision.Seen digestOnly(String digest) {
+        return new Decision.Seen(digest, () -> {
+            throw new AssertionError("the config digest was fetched although the ladder stopped at the digest");
+        }, () -> {
+            throw new AssertionError("the config was fetched");
         });
     }
 
     @Test
     void missingTargetIsNew() {
-        assertEquals(new Decision(true, Decision.Reason.NEW), Decision.decide(untouchable("d1", "c1"), null, false));
+        assertEquals(new Decision(true, Decision.Reason.NEW), Decision.decide(digestOnly("d1"), null, false));
     }
 
     @Test
     void sameDigestSkipsWithoutLookingFurther() {
-        assertEquals(new Decision(false, Decision.Reason.DIGEST), Decision.decide(untouchable("d1", "c1"), untouchable("d1", "c9"), false));
+        assertEquals(new Decision(false, Decision.Reason.DIGEST), Decision.decide(digestOnly("d1"), digestOnly("d1"), false));
     }
 
     @Test
@@ -63,7 +72,7 @@ class DecisionTest {
 
     @Test
     void forceAlwaysCopies() {
-        assertEquals(new Decision(true, Decision.Reason.FORCED), Decision.decide(untouchable("d1", "c1"), untouchable("d1", "c1"), true));
-        assertEquals(new Decision(true, Decision.Reason.FORCED), Decision.decide(untouchable("d1", "c1"), null, true));
+        assertEquals(new Decision(true, Decision.Reason.FORCED), Decision.decide(digestOnly("d1"), digestOnly("d1"), true));
+        assertEquals(new Decision(true, Decision.Reason.FORCED), Decision.decide(digestOnly("d1"), null, true));
     }
 }

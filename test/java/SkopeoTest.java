@@ -53,6 +53,15 @@ class SkopeoTest {
     }
 
     @Test
+    void preserveDigestsIsUsedFromSkopeo19On() {
+        assertEquals(true, Skopeo.supportsPreserveDigests("skopeo version 1.9.3"));
+        assertEquals(true, Skopeo.supportsPreserveDigests("skopeo version 1.13.3"));
+        assertEquals(true, Skopeo.supportsPreserveDigests("skopeo version 2.0.0"));
+        assertEquals(false, Skopeo.supportsPreserveDigests("skopeo version 1.4.1"));
+        assertEquals(false, Skopeo.supportsPreserveDigests("garbled"));
+    }
+
+    @Test
     void temporaryFilesGoToTheImagesOwnDirectory() {
         skopeo.copy("docker://a.io/x@sha256:1", "docker://b.io/y:1", "copying", Path.of("/tmp/image-1"));
         assertEquals("/tmp/image-1", runner.commands.get(0).env().get("TMPDIR"));

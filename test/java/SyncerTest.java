@@ -15,11 +15,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The per-image flow with a fake skopeo: what is read, how often, and what gets copied where. */
 class SyncerTest {
+    static final String ARM64 = "{\"schemaVersion\":2,\"config\":{\"digest\":\"sha256:config-arm64\"}}";
+    static final String ARM64_DIGEST = Manifests.digest(ARM64.getBytes(StandardCharsets.UTF_8));
     static final String INDEX = "{\"manifests\":["
             + "{\"digest\":\"sha256:aa\",\"platform\":{\"os\":\"linux\",\"architecture\":\"amd64\"}},"
-            + "{\"digest\":\"sha256:bb\",\"platform\":{\"os\":\"linux\",\"architecture\":\"arm64\",\"variant\":\"v8\"}},"
+            + "{\"digest\":\"" + ARM64_DIGEST + "\",\"platform\":{\"os\":\"linux\",\"architecture\":\"arm64\",\"variant\":\"v8\"}},"
             + "{\"digest\":\"sha256:cc\",\"platform\":{\"os\":\"unknown\",\"architecture\":\"unknown\"}}]}";
-    static final String ARM64 = "{\"schemaVersion\":2,\"config\":{\"digest\":\"sha256:config-arm64\"}}";
     static final Target ALIYUN = new Target("aliyun", "acr.io", "ns", "u", new Secret("p"), "ALIYUN");
     static final Target GHCR = new Target("ghcr", "ghcr.io", "me", "u", new Secret("t"), "GHCR");
 
@@ -39,9 +40,9 @@ class SyncerTest {
 
     @Test
     void theSourceIsReadOnceAndOnlyTheStaleTargetIsWritten(@TempDir Path tmp) {
-        String armDigest = Manifests.digest(ARM64.getBytes(StandardCharsets.UTF_8));
+        String armDigest = ARM64_DIGEST;
         runner.answer("docker://docker.io/library/app:1", INDEX)
-                .answer("docker://docker.io/library/app@sha256:bb", ARM64)
+                .answer("docker://docker.io/library/app@" + ARM64_DIGEST, ARM64)
                 .answer("docker://acr.io/ns/linux_arm64_app:1", ARM64)
                 .fail("docker://ghcr.io/me/linux_arm64_app:1", "msg=\"manifest unknown: manifest unknown\"")
                 .answer("docker://ghcr.io/me/linux_arm64_app:1", ARM64);
@@ -54,12 +55,34 @@ class SyncerTest {
         assertEquals("new", r.targets().get(1).reason());
         assertEquals(armDigest, r.targets().get(1).digest(), "the digest is the one read back from the target");
         assertEquals(1, runner.count("inspect --raw docker://docker.io/library/app:1"));
-        assertEquals(1, runner.count("inspect --raw docker://docker.io/library/app@sha256:bb"));
+        assertEquals(0, runner.count("inspect --raw docker://docker.io/library/app@"), "the platform manifest was not needed");
         assertEquals(0, runner.count("--config"), "no config was needed to decide");
         assertEquals(List.of(List.of("skopeo", "copy", "--retry-times", "3", "--preserve-digests",
                 "docker://docker.io/library/app@" + armDigest, "docker://ghcr.io/me/linux_arm64_app:1")),
                 runner.args().stream().filter(a -> a.get(1).equals("copy")).toList());
         assertEquals(0, tmp.toFile().list().length, "the image's temporary directory was left behind");
+    }
+
+    @Test
+    void aTargetHoldingAnotherImageMakesTheLadderReadThePlatformManifest(@TempDir Path tmp) {
+        String other = "{\"schemaVersion\":2,\"config\":{\"digest\":\"sha256:config-arm64\"},\"annotations\":{\"re\":\"encoded\"}}";
+        runner.answer("docker://docker.io/library/app:1", INDEX)
+                .answer("docker://docker.io/library/app@" + ARM64_DIGEST, ARM64)
+                .answer("docker://acr.io/ns/linux_arm64_app:1", other);
+        Report.ImageResult r = sync(tmp, "--platform=linux/arm64 app:1", false, ALIYUN);
+        assertEquals("skipped", r.targets().get(0).status());
+        assertEquals("image-id", r.targets().get(0).reason());
+        assertEquals(1, runner.count("inspect --raw docker://docker.io/library/app@" + ARM64_DIGEST));
+    }
+
+    @Test
+    void aPlatformManifestThatDoesNotMatchItsDigestIsRefused(@TempDir Path tmp) {
+        runner.answer("docker://docker.io/library/app:1", INDEX)
+                .answer("docker://docker.io/library/app@" + ARM64_DIGEST, ARM64 + " ")
+                .answer("docker://acr.io/ns/linux_arm64_app:1", "{\"schemaVersion\":2,\"config\":{\"digest\":\"sha256:x\"}}");
+        Report.ImageResult r = sync(tmp, "--platform=linux/arm64 app:1", false, ALIYUN);
+        assertEquals("failed", r.targets().get(0).status());
+        assertTrue(r.targets().get(0).error().contains("does not match its digest"), r.targets().get(0).error());
     }
 
     @Test

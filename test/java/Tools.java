@@ -15,7 +15,9 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 /** Runs real programs for the integration tests, and finds them or fails loudly (a missing tool is never a skip). */
 final class Tools {
-    static final Path REPO = Path.of(System.getenv().getOrDefault("REPO_ROOT", "..")).toAbsolutePath().normalize();
+    /** The checkout: REPO_ROOT when Maven sets it, else the working directory when it holds ./jbang (the benchmark), else "..". */
+    static final Path REPO = Path.of(System.getenv().getOrDefault("REPO_ROOT", Files.isRegularFile(Path.of("jbang")) ? "." : ".."))
+            .toAbsolutePath().normalize();
 
     record Result(int exit, byte[] stdout, String stderr) {
         String out() {
