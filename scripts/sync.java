@@ -282,13 +282,18 @@ public class sync implements java.util.concurrent.Callable<Integer> {
             insecureRegistries.stream().map(String::strip).filter(s -> !s.isEmpty()).map(s -> s.toLowerCase(Locale.ROOT)).forEach(insecure::add);
         }
         Path authFile = Auth.createAuthFile(privateDir, env);
+        Map<String, RegistryClient.Login> logins = new java.util.HashMap<>(Auth.logins(authFile));
+        settings.targets().forEach(t -> logins.put(t.registry(), new RegistryClient.Login(t.username(), t.secret())));
+        if (settings.dockerHubToken() != null) {
+            logins.put(ImageRef.DOCKER_HUB, new RegistryClient.Login(settings.dockerHubUser(), settings.dockerHubToken()));
+        }
+        RegistryClient client = new RegistryClient(logins, insecure, registryRequests, env, d -> Thread.sleep(d.toMillis()));
         CountingRunner counting = new CountingRunner(runner);
         Skopeo skopeo = new Skopeo(counting, authFile, insecure, Skopeo.supportsPreserveDigests(skopeoVersion));
-        login(console, skopeo, items, settings);
+        login(console, new Login(skopeo, client, authFile), items, settings);
         phases.put("login", seconds(phase));
         phase = System.nanoTime();
 
-        RegistryClient client = new RegistryClient(Auth.logins(authFile), insecure, registryRequests, env, d -> Thread.sleep(d.toMillis()));
         SyncState state = SyncState.load(stateFile(), console::warn);
         Syncer.Cheap cheap = new Syncer.Cheap(client, state, new PullBudget(client, pullReserve));
         List<Target> targets = settings.targets();
@@ -375,15 +380,18 @@ public class sync implements java.util.concurrent.Callable<Integer> {
                 + " left at the start, " + q.remainingAtEnd() + " at the end"));
     }
 
+    /** What logging in needs: the registry client checks, skopeo decides when the client cannot. */
+    private record Login(Skopeo skopeo, RegistryClient client, Path authFile) {}
+
     /** Logs in before anything is copied, so wrong credentials stop the run with a clear message instead of failing every image. */
-    private void login(Console console, Skopeo skopeo, List<Plan.Item> items, Settings settings) {
+    private void login(Console console, Login via, List<Plan.Item> items, Settings settings) {
         List<String> failures = new ArrayList<>();
         for (Target t : settings.targets()) {
-            loginTo(console, skopeo, t.registry(), t.username(), t.secret(), t::loginHint, failures);
+            loginTo(console, via, t.registry(), t.username(), t.secret(), t::loginHint, failures);
         }
         boolean readsDockerHub = items.stream().anyMatch(i -> i.spec().source().registry().equals(ImageRef.DOCKER_HUB));
         if (settings.dockerHubToken() != null && readsDockerHub) {
-            loginTo(console, skopeo, ImageRef.DOCKER_HUB, settings.dockerHubUser(), settings.dockerHubToken(),
+            loginTo(console, via, ImageRef.DOCKER_HUB, settings.dockerHubUser(), settings.dockerHubToken(),
                     e -> "check DOCKERHUB_USERNAME and DOCKERHUB_TOKEN", failures);
         }
         if (!failures.isEmpty()) {
@@ -392,8 +400,19 @@ public class sync implements java.util.concurrent.Callable<Integer> {
         }
     }
 
-    private void loginTo(Console console, Skopeo skopeo, String registry, String user, Secret secret,
+    private void loginTo(Console console, Login via, String registry, String user, Secret secret,
                          java.util.function.Function<SyncError, String> hint, List<String> failures) {
+        RegistryClient.Login login = new RegistryClient.Login(user, secret);
+        if (via.client().accepts(registry, login)) {
+            try {
+                Auth.addLogin(via.authFile(), registry, login);
+                console.info("logged in to " + registry + " as " + user);
+                return;
+            } catch (IOException e) {
+                // Writing the private auth file failed: let skopeo login write it.
+            }
+        }
+        Skopeo skopeo = via.skopeo();
         try {
             retry.run(() -> {
                 ProcessRunner.Result r = skopeo.login(registry, user, secret);

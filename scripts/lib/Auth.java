@@ -41,6 +41,15 @@ public final class Auth {
         return file;
     }
 
+    /** Records a login the way skopeo login would, for skopeo's later copies to use. */
+    public static void addLogin(Path authFile, String registry, RegistryClient.Login login) throws IOException {
+        ObjectNode root = (ObjectNode) Json.MAPPER.readTree(authFile.toFile());
+        ObjectNode auths = root.has("auths") ? (ObjectNode) root.get("auths") : root.putObject("auths");
+        String pair = login.username() + ":" + new String(login.password().bytes(), java.nio.charset.StandardCharsets.UTF_8);
+        auths.putObject(registry).put("auth", java.util.Base64.getEncoder().encodeToString(pair.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        Json.MAPPER.writeValue(authFile.toFile(), root);
+    }
+
     /** The username/password pairs the auth file holds, by registry, for the registry client's own requests. */
     public static Map<String, RegistryClient.Login> logins(Path authFile) {
         Map<String, RegistryClient.Login> out = new java.util.HashMap<>();

@@ -79,6 +79,28 @@ public final class RegistryClient {
         this.trusting = HttpClient.newBuilder().proxy(proxies).connectTimeout(Duration.ofSeconds(10)).sslContext(TrustAll.context()).build();
     }
 
+    /**
+     * Checks a login the way skopeo login does (GET /v2/ with the credentials, through a token when the registry
+     * asks for one), without starting a process. True only when the registry accepted it; false when it refused
+     * or could not say, and then the caller asks skopeo, whose answer is the authority.
+     */
+    public boolean accepts(String registry, Login login) {
+        try {
+            HttpResponse<Void> open = request(registry, "GET", "/v2/", null);
+            if (open.statusCode() == 200) {
+                return true;
+            }
+            String challenge = open.headers().firstValue("WWW-Authenticate").orElse("");
+            if (open.statusCode() != 401 || challenge.isEmpty()) {
+                return false;
+            }
+            String auth = challenge.toLowerCase(Locale.ROOT).startsWith("basic") ? basic(login) : token(registry, challenge, null, login);
+            return request(registry, "GET", "/v2/", auth).statusCode() == 200;
+        } catch (Unsupported | SyncError e) {
+            return false;
+        }
+    }
+
     /** Docker Hub's API lives on another host than its name. */
     static String apiHost(String registry) {
         return registry.equals(ImageRef.DOCKER_HUB) ? "registry-1.docker.io" : registry;
@@ -218,6 +240,11 @@ public final class RegistryClient {
         if (!lower.startsWith("bearer")) {
             throw new Unsupported(registry + " asks for an unknown authentication: " + challenge);
         }
+        return token(registry, challenge, scope, login);
+    }
+
+    /** A Bearer token from the challenge's realm, for {@code scope} (none: a login check), with the login if there is one. */
+    private String token(String registry, String challenge, String scope, Login login) {
         Map<String, String> params = new java.util.HashMap<>();
         Matcher m = PARAM.matcher(challenge);
         while (m.find()) {
@@ -232,7 +259,9 @@ public final class RegistryClient {
             url.append("service=").append(URLEncoder.encode(params.get("service"), StandardCharsets.UTF_8)).append('&');
         }
         // Our own scope, not the challenge's: a remembered challenge names the repository it was issued for.
-        url.append("scope=").append(URLEncoder.encode(scope, StandardCharsets.UTF_8));
+        if (scope != null) {
+            url.append("scope=").append(URLEncoder.encode(scope, StandardCharsets.UTF_8));
+        }
         URI tokenUri = URI.create(url.toString());
         HttpRequest.Builder b = HttpRequest.newBuilder(tokenUri).timeout(Duration.ofSeconds(30)).GET();
         if (login != null) {

@@ -98,6 +98,22 @@ class RegistryClientTest {
     }
 
     @Test
+    void aLoginIsCheckedWithoutAProcess() throws IOException {
+        RegistryClient c = client(Map.of(), Set.of(basic.host, open.host), new ArrayList<>());
+        assertTrue(c.accepts(basic.host, new RegistryClient.Login("carol", new Secret("carol-pw"))));
+        assertFalse(c.accepts(basic.host, new RegistryClient.Login("carol", new Secret("wrong"))));
+        assertTrue(c.accepts(open.host, new RegistryClient.Login("anyone", new Secret("x"))), "an open registry accepts any login, as skopeo login does");
+        try (RegistryFront front = new RegistryFront(open.host)) {
+            front.bearer = true;
+            front.tokenBasic = "Basic " + Base64.getEncoder().encodeToString("dave:dave-pw".getBytes(StandardCharsets.UTF_8));
+            RegistryClient b = client(Map.of(), Set.of(front.host), new ArrayList<>());
+            assertTrue(b.accepts(front.host, new RegistryClient.Login("dave", new Secret("dave-pw"))));
+            assertFalse(b.accepts(front.host, new RegistryClient.Login("dave", new Secret("nope"))));
+        }
+        assertFalse(c.accepts("127.0.0.1:1", new RegistryClient.Login("x", new Secret("y"))), "unreachable: left to skopeo");
+    }
+
+    @Test
     void withoutALoginABasicRegistryIsLeftToSkopeo() {
         RegistryClient c = client(Map.of(), Set.of(basic.host), new ArrayList<>());
         assertThrows(RegistryClient.Unsupported.class, () -> c.head(basic.host, "ns/app", "1"));

@@ -164,11 +164,20 @@ class WorkflowTest {
                 if (s.path("uses").asText().startsWith("actions/setup-java")) {
                     assertEquals("17", s.at("/with/java-version").asText());
                 }
-                if (s.path("uses").asText().startsWith("actions/cache")) {
+                if (s.path("uses").asText().startsWith("actions/cache") && s.at("/with/path").asText().contains("~/.jbang")) {
                     assertTrue(s.at("/with/key").asText().contains("hashFiles('jbang', 'scripts/*.java'"), s.toString());
                 }
             });
         });
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"sync-batch-daily.yml", "sync-double.yml", "sync-to-aliyun.yml", "sync-to-ghcr.yml"})
+    void theSyncStateIsRestoredAndSaved(String file) throws IOException {
+        JsonNode cache = steps(load(file)).stream().filter(s -> s.at("/with/path").asText().equals("~/.cache/image-sync")).findFirst()
+                .orElseGet(() -> fail(file + " does not cache the sync state"));
+        assertEquals("image-sync-state-${{ github.run_id }}", cache.at("/with/key").asText());
+        assertEquals("image-sync-state-", cache.at("/with/restore-keys").asText());
     }
 
     @Test
