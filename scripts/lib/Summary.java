@@ -33,6 +33,11 @@ public final class Summary {
                 .append(t.status()).append(t.reason() == null ? "" : " (" + t.reason() + ")")
                 .append(t.error() == null ? "" : ": " + t.error().replace("|", "\\|"))
                 .append(" | ").append(pullable(t) ? "`docker pull " + t.image() + "`" : "").append(" |\n"));
+        if (report.stats() != null) {
+            report.stats().rateLimits().forEach((registry, q) -> md.append("\nPull quota at `").append(registry).append("`: ")
+                    .append(q.remainingAtStart()).append(" of ").append(q.limit()).append(" left at the start, ")
+                    .append(q.remainingAtEnd()).append(" at the end.\n"));
+        }
         return md.append('\n').toString();
     }
 

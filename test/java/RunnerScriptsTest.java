@@ -107,13 +107,19 @@ class RunnerScriptsTest {
         return root;
     }
 
+    /** The environment of a GitHub Actions job on a runner of this kind ("github-hosted" or "self-hosted"). */
+    static Map<String, String> runner(String environment) {
+        Map<String, String> env = Tools.cleanEnv();
+        env.put("GITHUB_ACTIONS", "true");
+        env.put("RUNNER_ENVIRONMENT", environment);
+        return env;
+    }
+
     @Test
     void diskCleanupRemovesTheToolchainsAndNothingElse(@TempDir Path dir) throws IOException {
         Path root = fakeRoot(dir);
-        Map<String, String> env = Tools.cleanEnv();
-        env.put("GITHUB_ACTIONS", "true");
-        env.put("RUNNER_ENVIRONMENT", "github-hosted");
-        Tools.Result r = Tools.run(List.of(Tools.REPO.resolve("scripts/free-disk-space.sh").toString(), "--root", root.toString()), env, dir, null);
+        Tools.Result r = Tools.run(List.of(Tools.REPO.resolve("scripts/free-disk-space.sh").toString(), "--root", root.toString()),
+                runner("github-hosted"), dir, null);
         assertEquals(0, r.exit(), r.all());
         for (String d : REMOVED) {
             assertFalse(Files.exists(root.resolve(d.substring(0, d.lastIndexOf('/')))), d + " was kept");
@@ -127,11 +133,8 @@ class RunnerScriptsTest {
     @Test
     void diskCleanupRefusesOutsideAGithubHostedRunnerUnlessForced(@TempDir Path dir) throws IOException {
         Path root = fakeRoot(dir);
-        Map<String, String> env = Tools.cleanEnv();
-        env.put("GITHUB_ACTIONS", "true");
-        env.put("RUNNER_ENVIRONMENT", "self-hosted");
         String script = Tools.REPO.resolve("scripts/free-disk-space.sh").toString();
-        Tools.Result refused = Tools.run(List.of(script, "--root", root.toString()), env, dir, null);
+        Tools.Result refused = Tools.run(List.of(script, "--root", root.toString()), runner("self-hosted"), dir, null);
         assertEquals(1, refused.exit(), refused.all());
         assertTrue(refused.stderr().contains("nothing was removed"), refused.stderr());
         assertTrue(Files.exists(root.resolve("usr/share/dotnet/sdk/big.bin")));

@@ -197,10 +197,12 @@ class SyncIntegrationTest {
         assertTrue(md.contains("| `" + source.host + "/library/first:1.0` | linux/arm64 | `" + aliyun.host + "/ns1/linux_arm64_first:1.0` | skipped (digest) |"), md);
     }
 
+    /** The first sync leaves a state behind, so this is also the moved tag of the fast path: its HEAD differs from the state. */
     @Test
     void aChangedSourceIsCopiedAgainAndForceAlwaysCopies(@TempDir Path work) throws IOException {
         pushSource(work, "changing:1", threeArch(T1, "v1"));
         assertEquals(0, sync(work, "--to", "aliyun", "changing:1").exit());
+        assertTrue(Files.readString(work.resolve("state.json")).contains("/library/changing:1 linux/amd64"));
         Fixtures.Layout v2 = pushSource(work, "changing:1", threeArch(T2, "v2"));
 
         Tools.Result r = sync(work, "--to", "aliyun", "--report", "r.json", "changing:1");
@@ -393,14 +395,9 @@ class SyncIntegrationTest {
     }
 
     @Test
-    void aMovedTagADeletedTargetAndACorruptStateAreEachHandled(@TempDir Path work) throws IOException {
-        pushSource(work, "moving:1", threeArch(T1, "m1"));
+    void aDeletedTargetAndACorruptStateAreEachHandled(@TempDir Path work) throws IOException {
+        Fixtures.Layout moved = pushSource(work, "moving:1", threeArch(T1, "m1"));
         assertEquals(0, sync(work, "--to", "aliyun", "moving:1").exit());
-
-        Fixtures.Layout moved = pushSource(work, "moving:1", threeArch(T2, "m2"));
-        Tools.Result r1 = sync(work, "--to", "aliyun", "--report", "r1.json", "moving:1");
-        assertEquals(List.of("aliyun:copied:changed"), statuses(report(work.resolve("r1.json"))), r1.all());
-        assertEquals(moved.digests().get("linux/amd64"), digestAt(aliyun.host + "/ns1/moving:1"));
 
         Tools.Result delete = Tools.run(List.of("skopeo", "delete", "--tls-verify=false", "--authfile", testAuth.toString(),
                 "docker://" + aliyun.host + "/ns1/moving:1"), null, null, null);
@@ -433,6 +430,7 @@ class SyncIntegrationTest {
             hub.remaining = 11;
             int getsBefore = hub.manifestGets.get();
             Files.writeString(work.resolve("images.txt"), "quota-a:1\nquota-b:1\n");
+            env.put("GITHUB_STEP_SUMMARY", work.resolve("summary.md").toString());
             Tools.Result r = sync(work, env, "--to", "aliyun", "--pull-reserve", "10", "--report", "r.json");
 
             assertEquals(0, r.exit(), r.all());
@@ -442,6 +440,7 @@ class SyncIntegrationTest {
             assertEquals(getsBefore, hub.manifestGets.get(), "no pull was spent");
             assertEquals(11, report.at("/stats/rateLimits/" + hub.host + "/remainingAtEnd").asInt(), report.at("/stats").toString());
             assertTrue(r.out().contains("1 deferred"), r.out());
+            assertTrue(Files.readString(work.resolve("summary.md")).contains("Pull quota at `" + hub.host + "`: 11 of 100 left at the start, 11 at the end."));
             assertNull(digestAt(aliyun.host + "/ns1/quota-b:1"));
         }
     }
