@@ -173,11 +173,20 @@ class WorkflowTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"sync-batch-daily.yml", "sync-double.yml", "sync-to-aliyun.yml", "sync-to-ghcr.yml"})
-    void theSyncStateIsRestoredAndSaved(String file) throws IOException {
-        JsonNode cache = steps(load(file)).stream().filter(s -> s.at("/with/path").asText().equals("~/.cache/image-sync")).findFirst()
-                .orElseGet(() -> fail(file + " does not cache the sync state"));
-        assertEquals("image-sync-state-${{ github.run_id }}", cache.at("/with/key").asText());
-        assertEquals("image-sync-state-", cache.at("/with/restore-keys").asText());
+    void theSyncStateIsRestoredAndSavedEvenWhenAnImageFailed(String file) throws IOException {
+        List<JsonNode> steps = steps(load(file));
+        JsonNode restore = steps.stream().filter(s -> s.path("uses").asText().equals("actions/cache/restore@v4")).findFirst()
+                .orElseGet(() -> fail(file + " does not restore the sync state"));
+        JsonNode save = steps.stream().filter(s -> s.path("uses").asText().equals("actions/cache/save@v4")).findFirst()
+                .orElseGet(() -> fail(file + " does not save the sync state"));
+        for (JsonNode cache : List.of(restore, save)) {
+            assertEquals("~/.cache/image-sync", cache.at("/with/path").asText());
+            assertEquals("image-sync-state-${{ github.run_id }}", cache.at("/with/key").asText());
+        }
+        assertEquals("image-sync-state-", restore.at("/with/restore-keys").asText());
+        assertEquals("${{ always() }}", save.path("if").asText());
+        int sync = steps.indexOf(stepRunning(load(file), "./jbang scripts/sync.java"));
+        assertTrue(steps.indexOf(restore) < sync && sync < steps.indexOf(save));
     }
 
     @Test
