@@ -59,8 +59,8 @@ import java.util.concurrent.Future;
         description = "Copies container images (Docker Hub or any registry) into your Aliyun Container Registry and/or GHCR, "
                 + "one platform per image, skipping what is already there.",
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:every image synced or skipped", "1:at least one image failed (the others were still processed)",
-                "2:bad usage, bad list, bad or missing settings (nothing was copied)"})
+        exitCodeList = {"0:every image synced, skipped or deferred", "1:at least one image failed (the others were still processed)",
+                "2:bad usage, bad list, bad or missing settings, failed login (nothing was copied)"})
 public class sync implements java.util.concurrent.Callable<Integer> {
     static final int USAGE = 2;
 
@@ -80,7 +80,7 @@ public class sync implements java.util.concurrent.Callable<Integer> {
     @Option(names = "--name", paramLabel = "NAME[:TAG]", description = "Explicit target name; only with exactly one IMAGE.")
     String name;
 
-    @Option(names = "--force", arity = "0..1", fallbackValue = "true", converter = Flag.class,
+    @Option(names = "--force", arity = "0..1", fallbackValue = "true", converter = Flag.class, paramLabel = "true|false",
             description = "Copy even when the target is already up to date (also --force=true|false).")
     boolean force;
 
