@@ -81,7 +81,7 @@ public class sync implements java.util.concurrent.Callable<Integer> {
     String name;
 
     @Option(names = "--force", arity = "0..1", fallbackValue = "true", converter = Flag.class, paramLabel = "true|false",
-            description = "Copy even when the target is already up to date (also --force=true|false).")
+            description = "Copy even when the target is already up to date.")
     boolean force;
 
     @Option(names = "--plan", description = "Offline: parse, name, check for collisions and print the source → target table.")
