@@ -8,11 +8,14 @@
 //SOURCES lib/Auth.java
 //SOURCES lib/Console.java
 //SOURCES lib/CountingRunner.java
+//SOURCES lib/Copier.java
 //SOURCES lib/Decision.java
+//SOURCES lib/DockerCli.java
 //SOURCES lib/Env.java
 //SOURCES lib/ImageList.java
 //SOURCES lib/ImageRef.java
 //SOURCES lib/ImageSpec.java
+//SOURCES lib/Inspector.java
 //SOURCES lib/Json.java
 //SOURCES lib/Lazy.java
 //SOURCES lib/Manifests.java
@@ -117,6 +120,16 @@ public class sync implements java.util.concurrent.Callable<Integer> {
             description = "Requests in flight at once per registry for the cheap checks (default: ${DEFAULT-VALUE}).")
     int registryRequests;
 
+    @Option(names = "--engine", paramLabel = "skopeo|docker", defaultValue = "${env:SYNC_ENGINE}",
+            description = "How images are copied (env SYNC_ENGINE): skopeo, registry to registry; or docker (pull, tag, push, "
+                    + "then remove), with the CLI named by DOCKER (default docker; podman works too). Default: skopeo when installed.")
+    String engine;
+
+    @Option(names = "--min-free-gb", paramLabel = "GB", defaultValue = "5",
+            description = "docker engine: free space needed where images are stored before each image; below it unused images "
+                    + "are pruned, and if still short the image fails (default: ${DEFAULT-VALUE}).")
+    double minFreeGb;
+
     Map<String, String> env = System.getenv();
     ProcessRunner runner = new ZtExecRunner();
     Retry retry = Retry.standard();
@@ -185,17 +198,26 @@ public class sync implements java.util.concurrent.Callable<Integer> {
         }
         settings.targets().forEach(t -> console.hide(t.secret()));
         console.hide(settings.dockerHubToken());
-        String skopeoVersion;
+        String skopeoVersion = null;
         try {
             skopeoVersion = Skopeo.version(runner);
         } catch (ProcessRunner.NotFound e) {
-            throw new UsageError("skopeo is not installed: install it (Debian/Ubuntu: sudo apt-get install skopeo; macOS: brew install skopeo) and run again");
+            // No skopeo: the docker engine can still do the work.
         }
+        String engineName = engine == null || engine.isBlank() ? (skopeoVersion != null ? "skopeo" : "docker") : engine.strip().toLowerCase(Locale.ROOT);
+        if (!List.of("skopeo", "docker").contains(engineName)) {
+            throw new UsageError("--engine must be skopeo or docker, not '" + engine + "'");
+        }
+        if (engineName.equals("skopeo") && skopeoVersion == null) {
+            throw new UsageError("skopeo is not installed: install it (Debian/Ubuntu: sudo apt-get install skopeo; macOS: brew install skopeo) "
+                    + "and run again, or use --engine docker");
+        }
+        String dockerBinary = engineName.equals("docker") ? dockerBinary(skopeoVersion) : null;
         Path privateDir = Auth.createPrivateDir();
         Thread cleanup = new Thread(() -> deleteQuietly(privateDir));
         Runtime.getRuntime().addShutdownHook(cleanup);
         try {
-            return run(console, planned.items(), settings, privateDir, skopeoVersion, started);
+            return run(console, planned.items(), settings, privateDir, skopeoVersion, dockerBinary, started);
         } finally {
             deleteQuietly(privateDir);
             Runtime.getRuntime().removeShutdownHook(cleanup);
@@ -273,7 +295,21 @@ public class sync implements java.util.concurrent.Callable<Integer> {
                 ? "; no target configured yet (set the ALIYUN_* or GHCR_* variables to see full target names)" : ""));
     }
 
-    private int run(Console console, List<Plan.Item> items, Settings settings, Path privateDir, String skopeoVersion, long started) throws Exception {
+    /** The docker-compatible CLI to use: DOCKER, else docker; it must answer, and podman cannot inspect without skopeo. */
+    private String dockerBinary(String skopeoVersion) {
+        String binary = Env.value(env, "DOCKER") != null ? Env.value(env, "DOCKER") : "docker";
+        try {
+            if (!runner.run(new ProcessRunner.Command(List.of(binary, "--version"), Skopeo.INSPECT_TIMEOUT)).ok()) {
+                throw new UsageError(binary + " --version failed: check that " + binary + " works, or set DOCKER to a docker-compatible CLI");
+            }
+        } catch (ProcessRunner.NotFound e) {
+            throw new UsageError(binary + " is not installed: install Docker, set DOCKER to a compatible CLI such as podman, or install skopeo");
+        }
+        return binary;
+    }
+
+    private int run(Console console, List<Plan.Item> items, Settings settings, Path privateDir, String skopeoVersion,
+                    String dockerBinary, long started) throws Exception {
         Map<String, Double> phases = new java.util.LinkedHashMap<>();
         phases.put("plan", seconds(started));
         long phase = System.nanoTime();
@@ -289,8 +325,20 @@ public class sync implements java.util.concurrent.Callable<Integer> {
         }
         RegistryClient client = new RegistryClient(logins, insecure, registryRequests, env, d -> Thread.sleep(d.toMillis()));
         CountingRunner counting = new CountingRunner(runner);
-        Skopeo skopeo = new Skopeo(counting, authFile, insecure, Skopeo.supportsPreserveDigests(skopeoVersion));
-        login(console, new Login(skopeo, client, authFile), items, settings);
+        Skopeo skopeo = skopeoVersion == null ? null : new Skopeo(counting, authFile, insecure, Skopeo.supportsPreserveDigests(skopeoVersion));
+        DockerCli docker = null;
+        if (dockerBinary != null) {
+            Path dockerConfig = Files.createDirectory(privateDir.resolve("docker"),
+                    java.nio.file.attribute.PosixFilePermissions.asFileAttribute(java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
+            docker = new DockerCli(counting, dockerBinary, dockerConfig, insecure, minFreeGb);
+            if (!insecure.isEmpty() && !dockerBinary.contains("podman")) {
+                console.warn("docker takes insecure registries from its daemon's configuration (insecure-registries in daemon.json); "
+                        + "--insecure-registry applies to the checks only");
+            }
+        }
+        login(console, new Login(skopeo, docker, client, authFile), items, settings);
+        Inspector inspector = skopeo != null ? skopeo : docker;
+        Copier copier = docker != null ? docker : skopeo;
         phases.put("login", seconds(phase));
         phase = System.nanoTime();
 
@@ -298,8 +346,8 @@ public class sync implements java.util.concurrent.Callable<Integer> {
         Syncer.Cheap cheap = new Syncer.Cheap(client, state, new PullBudget(client, pullReserve));
         List<Target> targets = settings.targets();
         console.info("image-sync: " + items.size() + " image(s) → " + String.join(", ", targets.stream().map(t -> t.id() + " " + t.registry() + "/" + t.namespace()).toList())
-                + " (" + skopeoVersion + ", " + jobs + " job(s)" + (dryRun ? ", dry run" : "") + (force ? ", forced" : "") + ")");
-        Syncer syncer = new Syncer(skopeo, retry, targets, new Syncer.Options(force, dryRun), privateDir, cheap);
+                + " (" + (docker != null ? "docker engine: " + dockerBinary : skopeoVersion) + ", " + jobs + " job(s)" + (dryRun ? ", dry run" : "") + (force ? ", forced" : "") + ")");
+        Syncer syncer = new Syncer(inspector, copier, retry, targets, new Syncer.Options(force, dryRun), privateDir, cheap);
         probeQuotas(console, syncer, client, items);
         ExecutorService pool = Executors.newFixedThreadPool(Math.min(jobs, items.size()));
         List<Future<Report.ImageResult>> futures = new ArrayList<>();
@@ -380,8 +428,11 @@ public class sync implements java.util.concurrent.Callable<Integer> {
                 + " left at the start, " + q.remainingAtEnd() + " at the end"));
     }
 
-    /** What logging in needs: the registry client checks, skopeo decides when the client cannot. */
-    private record Login(Skopeo skopeo, RegistryClient client, Path authFile) {}
+    /**
+     * What logging in needs: the registry client checks, skopeo decides when the client cannot (either may be
+     * absent), and the docker engine gets its own login in its private config.
+     */
+    private record Login(Skopeo skopeo, DockerCli docker, RegistryClient client, Path authFile) {}
 
     /** Logs in before anything is copied, so wrong credentials stop the run with a clear message instead of failing every image. */
     private void login(Console console, Login via, List<Plan.Item> items, Settings settings) {
@@ -402,29 +453,32 @@ public class sync implements java.util.concurrent.Callable<Integer> {
 
     private void loginTo(Console console, Login via, String registry, String user, Secret secret,
                          java.util.function.Function<SyncError, String> hint, List<String> failures) {
-        RegistryClient.Login login = new RegistryClient.Login(user, secret);
-        if (via.client().accepts(registry, login)) {
-            try {
-                Auth.addLogin(via.authFile(), registry, login);
-                console.info("logged in to " + registry + " as " + user);
-                return;
-            } catch (IOException e) {
-                // Writing the private auth file failed: let skopeo login write it.
-            }
-        }
-        Skopeo skopeo = via.skopeo();
         try {
-            retry.run(() -> {
-                ProcessRunner.Result r = skopeo.login(registry, user, secret);
-                if (!r.ok()) {
-                    throw SyncError.fromSkopeo("login to " + registry, r);
-                }
-                return null;
-            }, console::warn);
+            RegistryClient.Login login = new RegistryClient.Login(user, secret);
+            if (via.client().accepts(registry, login)) {
+                Auth.addLogin(via.authFile(), registry, login);
+            } else if (via.skopeo() != null) {
+                login(console, registry, () -> via.skopeo().login(registry, user, secret));
+            }
+            if (via.docker() != null) {
+                login(console, registry, () -> via.docker().login(registry, user, secret));
+            }
             console.info("logged in to " + registry + " as " + user);
         } catch (SyncError e) {
             failures.add(e.getMessage() + " — " + hint.apply(e));
+        } catch (IOException e) {
+            failures.add("could not write the run's private auth file: " + e.getMessage());
         }
+    }
+
+    private void login(Console console, String registry, java.util.function.Supplier<ProcessRunner.Result> login) {
+        retry.run(() -> {
+            ProcessRunner.Result r = login.get();
+            if (!r.ok()) {
+                throw SyncError.fromTool("login to " + registry, r);
+            }
+            return null;
+        }, console::warn);
     }
 
     private static void deleteQuietly(Path dir) {

@@ -6,7 +6,7 @@ import java.util.Map;
 import java.util.Set;
 
 /** A thin skopeo client: builds argument lists, runs them through the runner, turns failures into {@link SyncError}s. */
-public final class Skopeo {
+public final class Skopeo implements Inspector, Copier {
     static final Duration INSPECT_TIMEOUT = Duration.ofMinutes(2);
     static final Duration COPY_TIMEOUT = Duration.ofMinutes(60);
 
@@ -52,6 +52,7 @@ public final class Skopeo {
     }
 
     /** {@code docker://...} reference in, its raw manifest out; a missing manifest is reported as {@code null} only if {@code missingOk}. */
+    @Override
     public byte[] inspectRaw(String reference, String what, boolean missingOk, Path tmp) {
         ProcessRunner.Result r = runner.run(command(inspectArgs(reference, false), tmp, INSPECT_TIMEOUT));
         if (r.ok()) {
@@ -60,13 +61,14 @@ public final class Skopeo {
         if (missingOk && SyncError.isNotFound(r)) {
             return null;
         }
-        throw SyncError.fromSkopeo(what, r);
+        throw SyncError.fromTool(what, r);
     }
 
+    @Override
     public byte[] inspectConfig(String reference, String what, Path tmp) {
         ProcessRunner.Result r = runner.run(command(inspectArgs(reference, true), tmp, INSPECT_TIMEOUT));
         if (!r.ok()) {
-            throw SyncError.fromSkopeo(what, r);
+            throw SyncError.fromTool(what, r);
         }
         return r.stdout();
     }
@@ -104,8 +106,29 @@ public final class Skopeo {
     public void copy(String source, String destination, String what, Path tmp) {
         ProcessRunner.Result r = runner.run(command(copyArgs(source, destination), tmp, COPY_TIMEOUT));
         if (!r.ok()) {
-            throw SyncError.fromSkopeo(what, r);
+            throw SyncError.fromTool(what, r);
         }
+    }
+
+    /** Registry to registry: nothing is kept locally, so there is nothing to clean up. */
+    @Override
+    public Copy start(ImageSpec spec, String source, Path tmp, Console.ImageLog log) {
+        return new Copy() {
+            @Override
+            public void to(String destination, String what) {
+                copy("docker://" + source, "docker://" + destination, what, tmp);
+            }
+
+            @Override
+            public void close() {
+                // Temporary files live in the image's directory, which the caller removes.
+            }
+        };
+    }
+
+    @Override
+    public boolean preservesDigests() {
+        return preserveDigests;
     }
 
     /** skopeo's temporary files go to a per-image directory, removed as soon as the image is done. */

@@ -24,8 +24,8 @@ public final class SyncError extends RuntimeException {
         this.kind = kind;
     }
 
-    /** Classifies a failed skopeo run: {@code what} says which operation on which image, e.g. "reading source docker.io/library/nginx:1". */
-    public static SyncError fromSkopeo(String what, ProcessRunner.Result result) {
+    /** Classifies a failed skopeo or docker run: {@code what} says which operation on which image, e.g. "reading source docker.io/library/nginx:1". */
+    public static SyncError fromTool(String what, ProcessRunner.Result result) {
         if (result.timedOut()) {
             return new SyncError(Kind.TRANSIENT, what + ": " + result.stderr() + "; the registry is slow or unreachable, try again later");
         }

@@ -30,7 +30,8 @@ public final class Syncer {
         }
     }
 
-    private final Skopeo skopeo;
+    private final Inspector inspector;
+    private final Copier copier;
     private final Retry retry;
     private final List<Target> targets;
     private final Options options;
@@ -38,8 +39,9 @@ public final class Syncer {
     private final Cheap cheap;
     private final Map<String, RegistryClient.Head> probed = new ConcurrentHashMap<>();
 
-    public Syncer(Skopeo skopeo, Retry retry, List<Target> targets, Options options, Path tmpRoot, Cheap cheap) {
-        this.skopeo = skopeo;
+    public Syncer(Inspector inspector, Copier copier, Retry retry, List<Target> targets, Options options, Path tmpRoot, Cheap cheap) {
+        this.inspector = inspector;
+        this.copier = copier;
         this.retry = retry;
         this.targets = targets;
         this.options = options;
@@ -58,6 +60,7 @@ public final class Syncer {
     public Report.ImageResult sync(ImageSpec spec, TargetName name, Console.ImageLog log) {
         List<Report.TargetResult> results = new ArrayList<>();
         Path tmp = null;
+        Copies copies = null;
         try {
             tmp = Files.createTempDirectory(tmpRoot, "image-");
             long start = System.nanoTime();
@@ -81,8 +84,9 @@ public final class Syncer {
                 }
                 return image(spec, results);
             }
+            copies = new Copies(spec, source, tmp, log);
             for (Target target : targets) {
-                results.add(syncTo(target, name, spec, source, tmp, log));
+                results.add(syncTo(target, name, spec, source, copies, log));
             }
             Manifests.Config c = source.config().peek();
             cheap.state().put(spec, new SyncState.Entry(source.top(), source.digest(), source.configDigest().peek(),
@@ -91,6 +95,9 @@ public final class Syncer {
         } catch (IOException e) {
             throw new IllegalStateException("cannot create a temporary directory under " + tmpRoot + ": " + e.getMessage(), e);
         } finally {
+            if (copies != null) {
+                copies.close();
+            }
             if (tmp != null) {
                 try {
                     PathUtils.deleteDirectory(tmp);
@@ -108,7 +115,7 @@ public final class Syncer {
     SourceImage readSource(ImageSpec spec, Path tmp, Console.ImageLog log) {
         ImageRef ref = spec.source();
         String what = "source " + ref.display();
-        Manifests.Parsed top = Manifests.parse(attempt(() -> skopeo.inspectRaw(ref.transport(), "reading " + what, false, tmp), log));
+        Manifests.Parsed top = Manifests.parse(attempt(() -> inspector.inspectRaw(ref.transport(), "reading " + what, false, tmp), log));
         if (!top.index()) {
             Lazy<Manifests.Config> config = sourceConfig(ref, top.digest(), tmp, log);
             Manifests.Config c = config.get();
@@ -126,7 +133,7 @@ public final class Syncer {
         }
         // The platform manifest is read only if a target holds another image and the ladder needs its config digest.
         Lazy<String> configDigest = Lazy.of(() -> {
-            byte[] raw = attempt(() -> skopeo.inspectRaw(ref.transportAt(entry.digest()), "reading " + what, false, tmp), log);
+            byte[] raw = attempt(() -> inspector.inspectRaw(ref.transportAt(entry.digest()), "reading " + what, false, tmp), log);
             Manifests.Parsed image = Manifests.parse(raw);
             if (!image.digest().equals(entry.digest())) {
                 throw new SyncError(SyncError.Kind.PERMANENT, what + ": the " + spec.platform() + " manifest does not match its digest " + entry.digest());
@@ -142,14 +149,14 @@ public final class Syncer {
         Lazy<Manifests.Config> config = known.created() == null
                 ? sourceConfig(spec.source(), known.digest(), tmp, log)
                 : Lazy.of(() -> new Manifests.Config(known.created(), known.os(), known.arch(), known.variant()));
-        Lazy<String> configDigest = known.config() != null ? Lazy.of(known::config) : Lazy.of(() -> Manifests.parse(attempt(() -> skopeo.inspectRaw(
+        Lazy<String> configDigest = known.config() != null ? Lazy.of(known::config) : Lazy.of(() -> Manifests.parse(attempt(() -> inspector.inspectRaw(
                 spec.source().transportAt(known.digest()), "reading source " + spec.source().display(), false, tmp), log)).configDigest());
         return new SourceImage(known.top(), known.digest(), new Decision.Seen(known.digest(), configDigest, config), configDigest, config);
     }
 
     private Lazy<Manifests.Config> sourceConfig(ImageRef ref, String digest, Path tmp, Console.ImageLog log) {
         return Lazy.of(() -> Manifests.config(
-                attempt(() -> skopeo.inspectConfig(ref.transportAt(digest), "reading the config of source " + ref.display(), tmp), log)));
+                attempt(() -> inspector.inspectConfig(ref.transportAt(digest), "reading the config of source " + ref.display(), tmp), log)));
     }
 
     private RegistryClient.Head headSource(ImageSpec spec) {
@@ -176,7 +183,7 @@ public final class Syncer {
     /** The target tag as it stands, or null when it does not exist yet. */
     Decision.Seen readTarget(String reference, Platform platform, Path tmp, Console.ImageLog log) {
         String repository = reference.substring(0, reference.lastIndexOf(':'));
-        byte[] raw = attempt(() -> skopeo.inspectRaw("docker://" + reference, "reading target " + reference, true, tmp), log);
+        byte[] raw = attempt(() -> inspector.inspectRaw("docker://" + reference, "reading target " + reference, true, tmp), log);
         if (raw == null) {
             return null;
         }
@@ -186,15 +193,47 @@ public final class Syncer {
             if (entry == null) {
                 return new Decision.Seen(parsed.digest(), () -> "", () -> new Manifests.Config(null, null, null, null));
             }
-            parsed = Manifests.parse(attempt(() -> skopeo.inspectRaw("docker://" + repository + "@" + entry.digest(), "reading target " + reference, false, tmp), log));
+            parsed = Manifests.parse(attempt(() -> inspector.inspectRaw("docker://" + repository + "@" + entry.digest(), "reading target " + reference, false, tmp), log));
         }
         String digest = parsed.digest();
         String configDigest = parsed.configDigest();
         return new Decision.Seen(digest, () -> configDigest, Lazy.of(() -> Manifests.config(
-                attempt(() -> skopeo.inspectConfig("docker://" + repository + "@" + digest, "reading the config of target " + reference, tmp), log))));
+                attempt(() -> inspector.inspectConfig("docker://" + repository + "@" + digest, "reading the config of target " + reference, tmp), log))));
     }
 
-    private Report.TargetResult syncTo(Target target, TargetName name, ImageSpec spec, SourceImage source, Path tmp, Console.ImageLog log) {
+    /** The engine's copies of one image, started at the first copy and closed (cleaned up) when the image is done. */
+    private final class Copies implements AutoCloseable {
+        private final ImageSpec spec;
+        private final SourceImage source;
+        private final Path tmp;
+        private final Console.ImageLog log;
+        private Copier.Copy copy;
+
+        Copies(ImageSpec spec, SourceImage source, Path tmp, Console.ImageLog log) {
+            this.spec = spec;
+            this.source = source;
+            this.tmp = tmp;
+            this.log = log;
+        }
+
+        void to(String destination, String what) {
+            if (copy == null) {
+                ImageRef ref = spec.source();
+                copy = copier.start(spec, ref.registry() + "/" + ref.repository() + "@" + source.digest(), tmp, log);
+            }
+            copy.to(destination, what);
+        }
+
+        @Override
+        public void close() {
+            if (copy != null) {
+                copy.close();
+            }
+        }
+    }
+
+    private Report.TargetResult syncTo(Target target, TargetName name, ImageSpec spec, SourceImage source, Copies copies, Console.ImageLog log) {
+        Path tmp = copies.tmp;
         long start = System.nanoTime();
         String reference = target.reference(name);
         try {
@@ -212,11 +251,11 @@ public final class Syncer {
                 return deferred(log, target, reference, start);
             }
             attempt(() -> {
-                skopeo.copy(spec.source().transportAt(source.digest()), "docker://" + reference, "copying to " + target.id() + " " + reference, tmp);
+                copies.to(reference, "copying to " + target.id() + " " + reference);
                 return null;
             }, log);
             String digest = writtenDigest(target, name, reference, tmp, log);
-            String warning = digest.equals(source.digest()) ? null
+            String warning = !copier.preservesDigests() || digest.equals(source.digest()) ? null
                     : "the target reports digest " + digest + ", the source " + source.digest() + " (the manifest was re-encoded on the way)";
             return log.result(target, reference, Report.COPIED, decision.reason().label, digest, null, warning, start);
         } catch (SyncError | IllegalArgumentException e) {
@@ -230,7 +269,7 @@ public final class Syncer {
         if (head != null && head.found()) {
             return head.digest();
         }
-        return Manifests.digest(attempt(() -> skopeo.inspectRaw("docker://" + reference, "reading back " + reference, false, tmp), log));
+        return Manifests.digest(attempt(() -> inspector.inspectRaw("docker://" + reference, "reading back " + reference, false, tmp), log));
     }
 
     /**

@@ -25,6 +25,11 @@ final class Registry implements AutoCloseable {
 
     /** {@code user} null: no authentication; else htpasswd with that user and password. */
     static Registry start(Path dir, String user, String password) {
+        return start(dir, user, password, false);
+    }
+
+    /** {@code readOnly}: the registry's maintenance mode, which refuses every push. */
+    static Registry start(Path dir, String user, String password, boolean readOnly) {
         String binary = Tools.require("docker-registry", "docker-registry");
         try {
             Files.createDirectories(dir);
@@ -42,7 +47,8 @@ final class Registry implements AutoCloseable {
             Path config = dir.resolve("config.yml");
             Files.writeString(config, "version: 0.1\n"
                     + "log: {level: info, accesslog: {disabled: false}}\n"
-                    + "storage: {filesystem: {rootdirectory: " + dir.resolve("data") + "}, delete: {enabled: true}}\n"
+                    + "storage: {filesystem: {rootdirectory: " + dir.resolve("data") + "}, delete: {enabled: true}"
+                    + (readOnly ? ", maintenance: {readonly: {enabled: true}}" : "") + "}\n"
                     + "http: {addr: 127.0.0.1:" + port + "}\n" + auth);
             Path log = dir.resolve("registry.log");
             Process p = new ProcessBuilder(binary, "serve", config.toString())

@@ -31,7 +31,7 @@ class SyncErrorTest {
             "reading blob sha256:4015030aa8: something odd happened                          | PERMANENT",
     })
     void skopeoFailuresAreClassified(String message, SyncError.Kind kind) {
-        SyncError e = SyncError.fromSkopeo("reading source x", failed(message));
+        SyncError e = SyncError.fromTool("reading source x", failed(message));
         assertEquals(kind, e.kind, e.getMessage());
         assertTrue(e.getMessage().startsWith("reading source x: "));
         assertTrue(!e.getMessage().contains("\n"));
@@ -39,7 +39,7 @@ class SyncErrorTest {
 
     @Test
     void aTimeoutIsTransient() {
-        SyncError e = SyncError.fromSkopeo("copying", new ProcessRunner.Result(-1, new byte[0], "timed out after 120s"));
+        SyncError e = SyncError.fromTool("copying", new ProcessRunner.Result(-1, new byte[0], "timed out after 120s"));
         assertEquals(SyncError.Kind.TRANSIENT, e.kind);
     }
 

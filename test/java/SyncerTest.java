@@ -30,7 +30,8 @@ class SyncerTest {
 
     Report.ImageResult sync(Path tmp, String line, boolean dryRun, Target... targets) {
         ImageSpec spec = ImageList.parseLine(1, line, Platform.DEFAULT, "docker.io");
-        Syncer syncer = new Syncer(new Skopeo(runner, null, Set.of(), true), new Retry(1, Duration.ZERO, Duration.ZERO, d -> { }),
+        Skopeo skopeo = new Skopeo(runner, null, Set.of(), true);
+        Syncer syncer = new Syncer(skopeo, skopeo, new Retry(1, Duration.ZERO, Duration.ZERO, d -> { }),
                 List.of(targets), new Syncer.Options(false, dryRun), tmp, Syncer.Cheap.none());
         Console.ImageLog log = console.image(1, 1, spec);
         Report.ImageResult result = syncer.sync(spec, TargetName.of(spec), log);
