@@ -161,23 +161,12 @@ public final class DockerCli implements Copier, Inspector {
     /** Without skopeo: docker buildx prints a manifest's raw bytes; podman has no such command. */
     @Override
     public byte[] inspectRaw(String reference, String what, boolean missingOk, Path tmp) {
-        ProcessRunner.Result r = runner.run(new ProcessRunner.Command(imagetoolsArgs(reference, "--raw"), null, env(), SHORT_TIMEOUT));
-        if (r.ok()) {
-            return r.stdout();
-        }
-        if (missingOk && SyncError.isNotFound(r)) {
-            return null;
-        }
-        throw SyncError.fromTool(what, r);
+        return Inspector.answer(runner.run(new ProcessRunner.Command(imagetoolsArgs(reference, "--raw"), null, env(), SHORT_TIMEOUT)), what, missingOk);
     }
 
     @Override
     public byte[] inspectConfig(String reference, String what, Path tmp) {
-        ProcessRunner.Result r = runner.run(new ProcessRunner.Command(imagetoolsArgs(reference, "--format", "{{json .Image}}"), null, env(), SHORT_TIMEOUT));
-        if (!r.ok()) {
-            throw SyncError.fromTool(what, r);
-        }
-        return r.stdout();
+        return Inspector.answer(runner.run(new ProcessRunner.Command(imagetoolsArgs(reference, "--format", "{{json .Image}}"), null, env(), SHORT_TIMEOUT)), what, false);
     }
 
     public List<String> imagetoolsArgs(String reference, String... options) {

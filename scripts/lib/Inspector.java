@@ -6,4 +6,15 @@ public interface Inspector {
     byte[] inspectRaw(String reference, String what, boolean missingOk, Path tmp);
 
     byte[] inspectConfig(String reference, String what, Path tmp);
+
+    /** What an inspecting process said: its output; null for a missing manifest when that is an answer; else the failure. */
+    static byte[] answer(ProcessRunner.Result r, String what, boolean missingOk) {
+        if (r.ok()) {
+            return r.stdout();
+        }
+        if (missingOk && SyncError.isNotFound(r)) {
+            return null;
+        }
+        throw SyncError.fromTool(what, r);
+    }
 }

@@ -54,23 +54,12 @@ public final class Skopeo implements Inspector, Copier {
     /** {@code docker://...} reference in, its raw manifest out; a missing manifest is reported as {@code null} only if {@code missingOk}. */
     @Override
     public byte[] inspectRaw(String reference, String what, boolean missingOk, Path tmp) {
-        ProcessRunner.Result r = runner.run(command(inspectArgs(reference, false), tmp, INSPECT_TIMEOUT));
-        if (r.ok()) {
-            return r.stdout();
-        }
-        if (missingOk && SyncError.isNotFound(r)) {
-            return null;
-        }
-        throw SyncError.fromTool(what, r);
+        return Inspector.answer(runner.run(command(inspectArgs(reference, false), tmp, INSPECT_TIMEOUT)), what, missingOk);
     }
 
     @Override
     public byte[] inspectConfig(String reference, String what, Path tmp) {
-        ProcessRunner.Result r = runner.run(command(inspectArgs(reference, true), tmp, INSPECT_TIMEOUT));
-        if (!r.ok()) {
-            throw SyncError.fromTool(what, r);
-        }
-        return r.stdout();
+        return Inspector.answer(runner.run(command(inspectArgs(reference, true), tmp, INSPECT_TIMEOUT)), what, false);
     }
 
     public List<String> inspectArgs(String reference, boolean config) {
