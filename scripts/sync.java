@@ -323,7 +323,7 @@ public class sync implements java.util.concurrent.Callable<Integer> {
         if (settings.dockerHubToken() != null) {
             logins.put(ImageRef.DOCKER_HUB, new RegistryClient.Login(settings.dockerHubUser(), settings.dockerHubToken()));
         }
-        RegistryClient client = new RegistryClient(logins, insecure, registryRequests, env, d -> Thread.sleep(d.toMillis()));
+        RegistryClient client = new RegistryClient(logins, insecure, registryRequests, env, Retry.Sleeper.SYSTEM);
         CountingRunner counting = new CountingRunner(runner);
         Skopeo skopeo = skopeoVersion == null ? null : new Skopeo(counting, authFile, insecure, Skopeo.supportsPreserveDigests(skopeoVersion));
         DockerCli docker = null;

@@ -25,6 +25,7 @@ public final class DockerCli implements Copier, Inspector {
     private final Set<String> insecure;
     private final double minFreeGb;
     private final boolean podman;
+    private final Lazy<Path> storageRoot = Lazy.of(this::findStorageRoot);
 
     public DockerCli(ProcessRunner runner, String binary, Path configDir, Set<String> insecure, double minFreeGb) {
         this.runner = runner;
@@ -121,7 +122,7 @@ public final class DockerCli implements Copier, Inspector {
 
     /** Below --min-free-gb where the engine keeps images: prune first, and if that is not enough, fail this image rather than fill the disk. */
     void ensureSpace(Console.ImageLog log) {
-        Path root = storageRoot();
+        Path root = storageRoot.get();
         if (root == null) {
             return;
         }
@@ -139,8 +140,11 @@ public final class DockerCli implements Copier, Inspector {
         }
     }
 
-    /** Where the engine stores images; null when it cannot say or the directory is not visible here (Docker Desktop's VM). */
-    Path storageRoot() {
+    /**
+     * Where the engine stores images, asked once per run; null when it cannot say or the directory is not visible
+     * here (Docker Desktop's VM).
+     */
+    private Path findStorageRoot() {
         String format = podman ? "{{.Store.GraphRoot}}" : "{{.DockerRootDir}}";
         ProcessRunner.Result r = runner.run(new ProcessRunner.Command(List.of(binary, "info", "--format", format), null, env(), SHORT_TIMEOUT));
         if (!r.ok() || r.out().isBlank()) {

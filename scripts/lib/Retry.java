@@ -4,11 +4,14 @@ import java.util.function.Supplier;
 /** Retries transient failures with exponential backoff, bounded both in tries and in total waiting. */
 public record Retry(int tries, Duration firstDelay, Duration maxWaiting, Sleeper sleeper) {
     public interface Sleeper {
+        /** The real clock; tests give their own sleeper and record instead of waiting. */
+        Sleeper SYSTEM = d -> Thread.sleep(d.toMillis());
+
         void sleep(Duration d) throws InterruptedException;
     }
 
     public static Retry standard() {
-        return new Retry(4, Duration.ofSeconds(2), Duration.ofSeconds(60), d -> Thread.sleep(d.toMillis()));
+        return new Retry(4, Duration.ofSeconds(2), Duration.ofSeconds(60), Sleeper.SYSTEM);
     }
 
     /** Runs {@code action}; {@code onRetry} hears about each transient failure that will be retried. */

@@ -20,8 +20,15 @@ import org.apache.commons.io.file.PathUtils;
 public final class Syncer {
     public record Options(boolean force, boolean dryRun) {}
 
-    /** The source's platform image: the manifest digest that gets copied and what the skip ladder compares. */
-    record SourceImage(String top, String digest, Decision.Seen seen, Lazy<String> configDigest, Lazy<Manifests.Config> config) {}
+    /**
+     * The source's platform image: the manifest digest that gets copied and what the skip ladder compares.
+     * {@code top} is what the reference resolves to (index or manifest), which the state file remembers.
+     */
+    record SourceImage(String top, String digest, Lazy<String> configDigest, Lazy<Manifests.Config> config) {
+        Decision.Seen seen() {
+            return new Decision.Seen(digest, configDigest, config);
+        }
+    }
 
     /** The registry client, the state file and the pull reserve; {@code client} null means skopeo answers everything. */
     public record Cheap(RegistryClient client, SyncState state, PullBudget budget) {
@@ -66,7 +73,10 @@ public final class Syncer {
             long start = System.nanoTime();
             SourceImage source;
             try {
-                RegistryClient.Head top = probed.containsKey(SyncState.key(spec)) ? probed.remove(SyncState.key(spec)) : headSource(spec);
+                RegistryClient.Head top = probed.remove(SyncState.key(spec));
+                if (top == null) {
+                    top = headSource(spec);
+                }
                 SyncState.Entry known = cheap.state().get(spec);
                 if (top != null && top.found() && known != null && known.top().equals(top.digest())) {
                     source = fromState(spec, known, tmp, log);
@@ -123,25 +133,30 @@ public final class Syncer {
                 throw new SyncError(SyncError.Kind.PERMANENT, what + " is a single-platform image for " + c.os() + "/" + c.arch()
                         + (c.variant() == null ? "" : "/" + c.variant()) + ", not " + spec.platform() + ": use --platform to match it");
             }
-            Lazy<String> configDigest = Lazy.of(top::configDigest);
-            return new SourceImage(top.digest(), top.digest(), new Decision.Seen(top.digest(), configDigest, config), configDigest, config);
+            return new SourceImage(top.digest(), top.digest(), Lazy.of(top::configDigest), config);
         }
         Manifests.Entry entry = Manifests.select(top.entries(), spec.platform());
         if (entry == null) {
             throw new SyncError(SyncError.Kind.PERMANENT, what + " has no " + spec.platform() + " image; it offers "
                     + String.join(", ", Manifests.offered(top.entries())) + ": choose one of those with --platform");
         }
-        // The platform manifest is read only if a target holds another image and the ladder needs its config digest.
-        Lazy<String> configDigest = Lazy.of(() -> {
-            byte[] raw = attempt(() -> inspector.inspectRaw(ref.transportAt(entry.digest()), "reading " + what, false, tmp), log);
-            Manifests.Parsed image = Manifests.parse(raw);
-            if (!image.digest().equals(entry.digest())) {
-                throw new SyncError(SyncError.Kind.PERMANENT, what + ": the " + spec.platform() + " manifest does not match its digest " + entry.digest());
+        return new SourceImage(top.digest(), entry.digest(), platformConfigDigest(spec, entry.digest(), tmp, log), sourceConfig(ref, entry.digest(), tmp, log));
+    }
+
+    /**
+     * The config digest of a source platform image, read from its manifest (checked against its digest) only
+     * if a target holds another image and the ladder gets that far.
+     */
+    private Lazy<String> platformConfigDigest(ImageSpec spec, String digest, Path tmp, Console.ImageLog log) {
+        ImageRef ref = spec.source();
+        String what = "source " + ref.display();
+        return Lazy.of(() -> {
+            Manifests.Parsed image = Manifests.parse(attempt(() -> inspector.inspectRaw(ref.transportAt(digest), "reading " + what, false, tmp), log));
+            if (!image.digest().equals(digest)) {
+                throw new SyncError(SyncError.Kind.PERMANENT, what + ": the " + spec.platform() + " manifest does not match its digest " + digest);
             }
             return image.configDigest();
         });
-        Lazy<Manifests.Config> config = sourceConfig(ref, entry.digest(), tmp, log);
-        return new SourceImage(top.digest(), entry.digest(), new Decision.Seen(entry.digest(), configDigest, config), configDigest, config);
     }
 
     /** The source as the state file remembers it, trusted because a HEAD just showed the tag has not moved. */
@@ -149,9 +164,8 @@ public final class Syncer {
         Lazy<Manifests.Config> config = known.created() == null
                 ? sourceConfig(spec.source(), known.digest(), tmp, log)
                 : Lazy.of(() -> new Manifests.Config(known.created(), known.os(), known.arch(), known.variant()));
-        Lazy<String> configDigest = known.config() != null ? Lazy.of(known::config) : Lazy.of(() -> Manifests.parse(attempt(() -> inspector.inspectRaw(
-                spec.source().transportAt(known.digest()), "reading source " + spec.source().display(), false, tmp), log)).configDigest());
-        return new SourceImage(known.top(), known.digest(), new Decision.Seen(known.digest(), configDigest, config), configDigest, config);
+        Lazy<String> configDigest = known.config() != null ? Lazy.of(known::config) : platformConfigDigest(spec, known.digest(), tmp, log);
+        return new SourceImage(known.top(), known.digest(), configDigest, config);
     }
 
     private Lazy<Manifests.Config> sourceConfig(ImageRef ref, String digest, Path tmp, Console.ImageLog log) {
@@ -263,9 +277,13 @@ public final class Syncer {
         }
     }
 
+    private RegistryClient.Head headTarget(Target target, TargetName name) {
+        return head(target.registry(), target.namespace() + "/" + name.repository(), name.tag());
+    }
+
     /** The digest the target reports after a copy: a HEAD when the client can ask, else skopeo. */
     private String writtenDigest(Target target, TargetName name, String reference, Path tmp, Console.ImageLog log) {
-        RegistryClient.Head head = head(target.registry(), target.namespace() + "/" + name.repository(), name.tag());
+        RegistryClient.Head head = headTarget(target, name);
         if (head != null && head.found()) {
             return head.digest();
         }
@@ -277,7 +295,7 @@ public final class Syncer {
      * or the tag is missing. Null when the ladder needs more than a digest, or the HEAD could not be made.
      */
     private Decision cheapDecision(Target target, TargetName name, SourceImage source) {
-        RegistryClient.Head t = options.force() ? null : head(target.registry(), target.namespace() + "/" + name.repository(), name.tag());
+        RegistryClient.Head t = options.force() ? null : headTarget(target, name);
         if (t == null) {
             return null;
         }

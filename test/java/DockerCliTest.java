@@ -58,6 +58,10 @@ class DockerCliTest {
                 List.of("docker", "push", "ghcr.io/me/nginx:1"),
                 List.of("docker", "rmi", "--force", "acr.io/ns/nginx:1", "ghcr.io/me/nginx:1", "docker.io/library/nginx@sha256:1"),
                 List.of("docker", "image", "prune", "--force")), runner.args());
+        try (Copier.Copy again = docker.start(spec("redis:7"), "docker.io/library/redis@sha256:2", null, console.image(1, 1, spec("redis:7")))) {
+            again.to("acr.io/ns/redis:7", "copying to aliyun");
+        }
+        assertEquals(1, runner.count(" info "), "the storage location is asked once per run, not per image");
     }
 
     @Test
