@@ -67,6 +67,29 @@ final class Fixtures {
         return new Layout(dir, digest, Map.of(image.platform(), digest));
     }
 
+    /**
+     * One platform image whose layer holds {@code size} random bytes, which gzip cannot shrink: an upload big
+     * enough for a test to cut off in the middle. Each call makes a different image.
+     */
+    static Layout large(Path dir, String platform, int size) {
+        byte[] content = new byte[size];
+        new java.util.Random().nextBytes(content);
+        byte[] tar = tar("random.bin", content);
+        byte[] layer = gzip(tar);
+        String layerDigest = blob(dir, layer);
+        String[] p = platform.split("/");
+        ObjectNode config = JSON.createObjectNode().put("architecture", p[1]).put("os", p[0]);
+        config.putObject("rootfs").put("type", "layers").putArray("diff_ids").add(sha256(tar));
+        byte[] configBytes = bytes(config);
+        ObjectNode manifest = JSON.createObjectNode().put("schemaVersion", 2).put("mediaType", OCI_MANIFEST);
+        manifest.set("config", descriptor("application/vnd.oci.image.config.v1+json", blob(dir, configBytes), configBytes.length));
+        manifest.putArray("layers").add(descriptor("application/vnd.oci.image.layer.v1.tar+gzip", layerDigest, layer.length));
+        byte[] raw = bytes(manifest);
+        String digest = blob(dir, raw);
+        writeLayout(dir, OCI_MANIFEST, digest, raw.length);
+        return new Layout(dir, digest, Map.of(platform, digest));
+    }
+
     private static byte[] manifest(Path dir, Image image) {
         byte[] tar = tar("marker.txt", ("image " + image.marker() + "\n").getBytes(StandardCharsets.UTF_8));
         byte[] layer = gzip(tar);
