@@ -249,9 +249,10 @@ final class FaultProxy implements AutoCloseable {
             OutputStream out = new BufferedOutputStream(client.getOutputStream(), 64 * 1024);
             in.mark(1);
             if (in.read() == 0x16) {
-                // A TLS ClientHello: skopeo tries HTTPS before plain HTTP. Answer as Go's HTTP server does, so
-                // the client sees "server gave HTTP response to HTTPS client" and falls back at once.
-                out.write("HTTP/1.0 400 Bad Request\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\nClient sent an HTTP request to an HTTPS server.\n"
+                // A TLS ClientHello: skopeo tries HTTPS before plain HTTP. Go's HTTP server takes it for a bad
+                // request line and answers 400, and skopeo falls back to HTTP; answer so at once rather than
+                // wait for a line end the handshake may not contain.
+                out.write("HTTP/1.0 400 Bad Request\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n\r\n400 Bad Request"
                         .getBytes(StandardCharsets.US_ASCII));
                 out.flush();
                 return;
