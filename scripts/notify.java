@@ -2,11 +2,12 @@
 //JAVA 17+
 //DEPS info.picocli:picocli:4.7.7
 //DEPS com.fasterxml.jackson.core:jackson-databind:2.18.2
-//SOURCES lib/Env.java
-//SOURCES lib/Json.java
-//SOURCES lib/Webhook.java
+//SOURCES lib/settings/Env.java
+//SOURCES lib/settings/Json.java
+//SOURCES lib/settings/Secret.java
+//SOURCES lib/report/Report.java
+//SOURCES lib/report/Webhook.java
 
-import com.fasterxml.jackson.databind.JsonNode;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -40,7 +41,7 @@ public class notify implements Callable<Integer> {
                     cmd.getErr().println("notify: " + e.getMessage());
                     return 2;
                 })
-                .execute(args));
+                .execute(Env.arguments(args)));
     }
 
     @Override
@@ -83,20 +84,19 @@ public class notify implements Callable<Integer> {
         String repository = Env.value(env, "GITHUB_REPOSITORY");
         String runId = Env.value(env, "GITHUB_RUN_ID");
         String runUrl = repository != null && runId != null ? server + "/" + repository + "/actions/runs/" + runId : null;
-        JsonNode json = null;
+        Report read = null;
         if (report != null && Files.isRegularFile(report)) {
             try {
-                json = Json.MAPPER.readTree(report.toFile());
+                read = Report.read(report);
             } catch (IOException e) {
-                warn("the report " + report + " is not readable JSON; sending the status only");
+                warn("the report " + report + " is not a readable sync report; sending the status only");
             }
         }
-        if (json == null) {
+        if (read == null || read.summary() == null) {
             return new Webhook.Message(status, repository, runUrl, 0, 0, 0, List.of(), false);
         }
-        JsonNode s = json.path("summary");
-        return new Webhook.Message(status, repository, runUrl, s.path("copied").asInt(), s.path("skipped").asInt(),
-                s.path("failed").asInt(), Webhook.failures(json), true);
+        Report.Summary s = read.summary();
+        return new Webhook.Message(status, repository, runUrl, s.copied(), s.skipped(), s.failed(), Webhook.failures(read), true);
     }
 
     /** The webhook URL carries the robot's access token: neither it nor the signing secret is ever printed. */

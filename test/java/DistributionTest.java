@@ -58,7 +58,7 @@ class DistributionTest {
             assertEquals(0, r.exit(), r.all());
             assertTrue(r.out().contains("<registry>/<namespace>/linux_arm64_mysql:8.0"), r.out());
             assertTrue(r.out().contains("<registry>/<namespace>/quay-io_coreos_etcd:v3.5.0"), r.out());
-            assertTrue(requested.contains("/scripts/lib/Syncer.java"), requested.toString());
+            assertTrue(requested.contains("/scripts/lib/sync/Syncer.java"), requested.toString());
         } finally {
             server.stop(0);
         }

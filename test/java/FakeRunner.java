@@ -8,7 +8,8 @@ import java.util.Map;
 
 /**
  * A process runner for unit tests: answers by what the arguments contain (the last matching rule wins; a rule
- * given several answers gives them in turn and then keeps the last) and records every command.
+ * given several answers gives them in turn and then keeps the last) and records every command. A command no
+ * rule expects fails the test: code that starts an unplanned process must not pass by getting "exit 0".
  */
 final class FakeRunner implements ProcessRunner {
     final List<Command> commands = new ArrayList<>();
@@ -38,7 +39,7 @@ final class FakeRunner implements ProcessRunner {
             }
         }
         if (found == null) {
-            return new Result(0, new byte[0], "");
+            throw new AssertionError("unexpected command: " + joined);
         }
         return found.size() > 1 ? found.poll() : found.peek();
     }

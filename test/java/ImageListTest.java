@@ -43,14 +43,14 @@ class ImageListTest {
         ImageSpec spec = parse("nginx:1.25@sha256:" + HEX + "\n").images().get(0);
         assertEquals("1.25", spec.source().tag());
         assertEquals("sha256:" + HEX, spec.source().digest());
-        assertEquals("docker://docker.io/library/nginx@sha256:" + HEX, spec.source().transport());
+        assertEquals("docker.io/library/nginx@sha256:" + HEX, spec.source().pullable());
     }
 
     @Test
     void aDigestWithoutTagHasNoTagUntilNamed() {
         ImageSpec spec = parse("nginx@sha256:" + HEX + "\n").images().get(0);
         assertNull(spec.source().tag());
-        assertEquals(1, Plan.of("images.txt", List.of(spec)).errors().size());
+        assertEquals(1, Plan.of("images.txt", List.of(spec), List.of()).errors().size());
         ImageSpec named = parse("--name=web:1 nginx@sha256:" + HEX + "\n").images().get(0);
         assertEquals("web:1", TargetName.of(named).toString());
     }
@@ -101,7 +101,7 @@ class ImageListTest {
     @Test
     void differentImagesWithOneTargetNameCollide() {
         ImageList.Parsed p = parse("nginx:1\n--name=nginx quay.io/x/nginx:1\n--platform=linux/arm64 nginx:1\n");
-        Plan.Result plan = Plan.of("images.txt", p.images());
+        Plan.Result plan = Plan.of("images.txt", p.images(), List.of());
         assertEquals(1, plan.errors().size());
         String error = plan.errors().get(0);
         assertTrue(error.startsWith("images.txt:2:") && error.contains("line 1") && error.contains("nginx:1"), error);

@@ -116,7 +116,7 @@ class NotifyTest {
             images.append(i == 0 ? "" : ",").append("{\"source\":\"s").append(i).append("\",\"platform\":\"linux/amd64\",\"targets\":[{\"target\":\"ghcr\",\"status\":\"failed\",\"error\":\"")
                     .append("x".repeat(500)).append("\"}]}");
         }
-        List<String> f = Webhook.failures(Json.MAPPER.readTree("{\"images\":[" + images + "]}"));
+        List<String> f = Webhook.failures(Json.MAPPER.readValue("{\"images\":[" + images + "]}", Report.class));
         assertEquals(11, f.size());
         assertEquals("… and 5 more", f.get(10));
         assertTrue(f.get(0).length() < 260, f.get(0));

@@ -68,57 +68,64 @@ class RegistryClientTest {
         return Fixtures.sha256(r.stdout());
     }
 
-    static RegistryClient client(Map<String, RegistryClient.Login> logins, Set<String> insecure, List<Duration> slept) {
-        return new RegistryClient(logins, insecure, 4, Map.of(), slept::add);
+    static final Job JOB = Job.outside(Duration.ofMinutes(1), w -> { });
+
+    static RegistryClient client(Map<String, Login> logins, Set<String> insecure, List<Duration> unused) {
+        return new RegistryClient(logins, insecure, 4, Map.of());
+    }
+
+    static RegistryClient.Head head(RegistryClient c, String registry, String repository, String reference) {
+        return c.head(new ImageRef(registry, repository, reference.startsWith("sha256:") ? null : reference,
+                reference.startsWith("sha256:") ? reference : null, false), JOB);
     }
 
     @Test
     void anonymousHeadReadsTheSameDigestSkopeoDoesWithoutAGet() {
         RegistryClient c = client(Map.of(), Set.of(open.host), new ArrayList<>());
         long gets = open.manifestRequests("GET");
-        RegistryClient.Head head = c.head(open.host, "library/app", "1");
+        RegistryClient.Head head = head(c, open.host, "library/app", "1");
         assertTrue(head.found());
         assertEquals(skopeoDigest(open.host + "/library/app:1", null), head.digest());
         assertEquals(image.top(), head.digest());
-        assertEquals(image.digests().get("linux/arm64"), c.head(open.host, "library/app", image.digests().get("linux/arm64")).digest());
-        assertFalse(c.head(open.host, "library/app", "no-such-tag").found());
-        assertFalse(c.head(open.host, "library/nothing", "1").found());
+        assertEquals(image.digests().get("linux/arm64"), head(c, open.host, "library/app", image.digests().get("linux/arm64")).digest());
+        assertFalse(head(c, open.host, "library/app", "no-such-tag").found());
+        assertFalse(head(c, open.host, "library/nothing", "1").found());
         assertEquals(gets + 1, open.manifestRequests("GET"), "only skopeo's inspect above sent a GET");
         assertEquals(Map.of("HEAD", 4L, "GET", 1L), c.requests().get(open.host), "4 HEADs and the /v2/ ping");
     }
 
     @Test
     void basicAuthUsesTheLoginAndIsRememberedForTheRepository() {
-        RegistryClient c = client(Map.of(basic.host, new RegistryClient.Login("carol", new Secret("carol-pw"))), Set.of(basic.host), new ArrayList<>());
-        assertEquals(image.top(), c.head(basic.host, "ns/app", "1").digest());
-        assertEquals(image.top(), c.head(basic.host, "ns/app", "1").digest());
+        RegistryClient c = client(Map.of(basic.host, new Login("carol", new Secret("carol-pw"))), Set.of(basic.host), new ArrayList<>());
+        assertEquals(image.top(), head(c, basic.host, "ns/app", "1").digest());
+        assertEquals(image.top(), head(c, basic.host, "ns/app", "1").digest());
         assertEquals(Map.of("HEAD", 2L, "GET", 1L), c.requests().get(basic.host), "the ping learns the challenge: no HEAD is refused");
-        assertFalse(c.head(basic.host, "ns/other", "1").found());
+        assertFalse(head(c, basic.host, "ns/other", "1").found());
         assertEquals(Map.of("HEAD", 3L, "GET", 1L), c.requests().get(basic.host), "another repository: one HEAD");
     }
 
     @Test
     void aLoginIsCheckedWithoutAProcess() throws IOException {
         RegistryClient c = client(Map.of(), Set.of(basic.host, open.host), new ArrayList<>());
-        assertTrue(c.accepts(basic.host, new RegistryClient.Login("carol", new Secret("carol-pw"))));
-        assertFalse(c.accepts(basic.host, new RegistryClient.Login("carol", new Secret("wrong"))));
-        assertTrue(c.accepts(open.host, new RegistryClient.Login("anyone", new Secret("x"))), "an open registry accepts any login, as skopeo login does");
+        assertTrue(c.accepts(basic.host, new Login("carol", new Secret("carol-pw")), JOB.deadline()));
+        assertFalse(c.accepts(basic.host, new Login("carol", new Secret("wrong")), JOB.deadline()));
+        assertTrue(c.accepts(open.host, new Login("anyone", new Secret("x")), JOB.deadline()), "an open registry accepts any login, as skopeo login does");
         try (RegistryFront front = new RegistryFront(open.host)) {
             front.bearer = true;
             front.tokenBasic = "Basic " + Base64.getEncoder().encodeToString("dave:dave-pw".getBytes(StandardCharsets.UTF_8));
             RegistryClient b = client(Map.of(), Set.of(front.host), new ArrayList<>());
-            assertTrue(b.accepts(front.host, new RegistryClient.Login("dave", new Secret("dave-pw"))));
-            assertFalse(b.accepts(front.host, new RegistryClient.Login("dave", new Secret("nope"))));
+            assertTrue(b.accepts(front.host, new Login("dave", new Secret("dave-pw")), JOB.deadline()));
+            assertFalse(b.accepts(front.host, new Login("dave", new Secret("nope")), JOB.deadline()));
         }
-        assertFalse(c.accepts("127.0.0.1:1", new RegistryClient.Login("x", new Secret("y"))), "unreachable: left to skopeo");
+        assertFalse(c.accepts("127.0.0.1:1", new Login("x", new Secret("y")), JOB.deadline()), "unreachable: left to skopeo");
     }
 
     @Test
     void withoutALoginABasicRegistryIsLeftToSkopeo() {
         RegistryClient c = client(Map.of(), Set.of(basic.host), new ArrayList<>());
-        assertThrows(RegistryClient.Unsupported.class, () -> c.head(basic.host, "ns/app", "1"));
-        RegistryClient wrong = client(Map.of(basic.host, new RegistryClient.Login("carol", new Secret("nope"))), Set.of(basic.host), new ArrayList<>());
-        assertThrows(RegistryClient.Unsupported.class, () -> wrong.head(basic.host, "ns/app", "1"));
+        assertThrows(RegistryClient.Unsupported.class, () -> head(c, basic.host, "ns/app", "1"));
+        RegistryClient wrong = client(Map.of(basic.host, new Login("carol", new Secret("nope"))), Set.of(basic.host), new ArrayList<>());
+        assertThrows(RegistryClient.Unsupported.class, () -> head(wrong, basic.host, "ns/app", "1"));
     }
 
     @Test
@@ -126,54 +133,56 @@ class RegistryClientTest {
         try (RegistryFront front = new RegistryFront(open.host)) {
             front.bearer = true;
             front.tokenBasic = "Basic " + Base64.getEncoder().encodeToString("dave:dave-pw".getBytes(StandardCharsets.UTF_8));
-            RegistryClient c = client(Map.of(front.host, new RegistryClient.Login("dave", new Secret("dave-pw"))), Set.of(front.host), new ArrayList<>());
-            assertEquals(image.top(), c.head(front.host, "library/app", "1").digest());
-            assertEquals(image.top(), c.head(front.host, "library/app", "1").digest());
+            RegistryClient c = client(Map.of(front.host, new Login("dave", new Secret("dave-pw"))), Set.of(front.host), new ArrayList<>());
+            assertEquals(image.top(), head(c, front.host, "library/app", "1").digest());
+            assertEquals(image.top(), head(c, front.host, "library/app", "1").digest());
             assertEquals(1, front.tokenRequests.get(), "the token is reused for the same repository");
-            c.head(front.host, "library/other", "1");
+            head(c, front.host, "library/other", "1");
             assertEquals(2, front.tokenRequests.get(), "a new repository gets its own token");
             assertEquals(Map.of("HEAD", 3L, "GET", 3L), c.requests().get(front.host), "one HEAD per request; GETs: the /v2/ ping and two tokens");
 
             RegistryClient anonymous = client(Map.of(), Set.of(front.host), new ArrayList<>());
-            assertThrows(RegistryClient.Unsupported.class, () -> anonymous.head(front.host, "library/app", "1"), "the token service refuses anonymous");
+            assertThrows(RegistryClient.Unsupported.class, () -> head(anonymous, front.host, "library/app", "1"), "the token service refuses anonymous");
             front.tokenBasic = null;
-            assertEquals(image.top(), anonymous.head(front.host, "library/app", "1").digest(), "anonymous tokens, as Docker Hub gives them");
+            assertEquals(image.top(), head(anonymous, front.host, "library/app", "1").digest(), "anonymous tokens, as Docker Hub gives them");
         }
     }
 
     @Test
-    void rateLimitHeadersAreReadAnd429WaitsForRetryAfter() throws IOException {
+    void rateLimitHeadersAreReadAnd429IsLeftToTheRetryLayerWithItsRetryAfter() throws IOException {
         try (RegistryFront front = new RegistryFront(open.host)) {
             front.remaining = 76;
             front.throttled = 2;
-            List<Duration> slept = new ArrayList<>();
-            RegistryClient c = client(Map.of(), Set.of(front.host), slept);
-            assertEquals(image.top(), c.head(front.host, "library/app", "1").digest());
-            assertEquals(List.of(Duration.ofSeconds(7), Duration.ofSeconds(7)), slept);
-            assertEquals(new RegistryClient.RateLimit(100, 76), c.firstRateLimit(front.host));
-            front.remaining = 70;
-            c.head(front.host, "library/app", "1");
-            assertEquals(new RegistryClient.RateLimit(100, 76), c.firstRateLimit(front.host));
-            assertEquals(new RegistryClient.RateLimit(100, 70), c.lastRateLimit(front.host));
-
-            front.throttled = 10;
-            SyncError e = assertThrows(SyncError.class, () -> c.head(front.host, "library/app", "1"));
+            RegistryClient c = client(Map.of(), Set.of(front.host), null);
+            SyncError e = assertThrows(SyncError.class, () -> head(c, front.host, "library/app", "1"), "the client itself never waits");
             assertEquals(SyncError.Kind.TRANSIENT, e.kind);
+            assertEquals(Duration.ofSeconds(7), e.retryAfter);
+            assertTrue(e.getMessage().contains("HTTP 429 Too Many Requests (Retry-After: 7)"), e.getMessage());
+            List<Duration> slept = new ArrayList<>();
+            Retry retry = new Retry(4, Duration.ofSeconds(2), Duration.ofSeconds(60), slept::add, () -> 0.5);
+            assertEquals(image.top(), retry.run(() -> head(c, front.host, "library/app", "1"), JOB).digest());
+            assertEquals(List.of(Duration.ofSeconds(7)), slept, "the second throttled answer waited as the registry asked");
+            assertEquals(new RateLimits.RateLimit(100, 76), c.rateLimits().first(front.host));
+            front.remaining = 70;
+            head(c, front.host, "library/app", "1");
+            assertEquals(new RateLimits.RateLimit(100, 76), c.rateLimits().first(front.host));
+            assertEquals(new RateLimits.RateLimit(100, 70), c.rateLimits().last(front.host));
         }
     }
 
     @Test
-    void retryAfterIsBounded() {
+    void retryAfterIsReadAsTheRegistryWroteIt() {
         assertEquals(Duration.ofSeconds(7), RegistryClient.retryAfter("7"));
-        assertEquals(Duration.ofSeconds(60), RegistryClient.retryAfter("3600"));
+        assertEquals(Duration.ofSeconds(3600), RegistryClient.retryAfter("3600"), "the cap is the retry layer's to apply");
         assertEquals(Duration.ofSeconds(1), RegistryClient.retryAfter("soon"));
         assertEquals(Duration.ZERO, RegistryClient.retryAfter("Wed, 21 Oct 2015 07:28:00 GMT"));
-        assertEquals(100, RegistryClient.rate("100;w=21600"));
+        assertEquals(null, RegistryClient.retryAfter(null));
+        assertEquals(100, RateLimits.rate("100;w=21600"));
     }
 
     @Test
     void proxiesComeFromTheEnvironmentAndNoProxyIsHonoured() {
-        RegistryClient.EnvProxies p = new RegistryClient.EnvProxies(Map.of("HTTPS_PROXY", "http://proxy.corp:3128", "NO_PROXY", "localhost,.internal,127.0.0.1"));
+        Http.EnvProxies p = new Http.EnvProxies(Map.of("HTTPS_PROXY", "http://proxy.corp:3128", "NO_PROXY", "localhost,.internal,127.0.0.1"));
         assertEquals("proxy.corp:3128", p.select(java.net.URI.create("https://ghcr.io/v2/")).get(0).address().toString().replace("/<unresolved>", ""));
         assertEquals(java.net.Proxy.NO_PROXY, p.select(java.net.URI.create("https://reg.internal/v2/")).get(0));
         assertEquals(java.net.Proxy.NO_PROXY, p.select(java.net.URI.create("http://127.0.0.1:5000/v2/")).get(0));
@@ -185,7 +194,7 @@ class RegistryClientTest {
         Path file = dir.resolve("auth.json");
         String enc = Base64.getEncoder().encodeToString("u:p:w".getBytes(StandardCharsets.UTF_8));
         Files.writeString(file, "{\"auths\":{\"https://index.docker.io/v1/\":{\"auth\":\"" + enc + "\"},\"reg.io:5000\":{\"auth\":\"" + enc + "\"}}}");
-        Map<String, RegistryClient.Login> logins = Auth.logins(file);
+        Map<String, Login> logins = Auth.logins(file);
         assertEquals("u", logins.get("docker.io").username());
         assertEquals("p:w", new String(logins.get("reg.io:5000").password().bytes(), StandardCharsets.UTF_8));
     }

@@ -8,10 +8,14 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+/** How failures are classified, and the one retry layer: backoff with jitter, Retry-After, the deadline. */
 class SyncErrorTest {
+    static final Job JOB = Job.outside(Duration.ofHours(1), w -> { });
+
     static ProcessRunner.Result failed(String msg) {
         return new ProcessRunner.Result(1, new byte[0], "time=\"2024\" level=fatal msg=\"" + msg + "\"\n");
     }
@@ -24,70 +28,127 @@ class SyncErrorTest {
             "Get \\\"https://x/v2/\\\": net/http: TLS handshake timeout                      | TRANSIENT",
             "read tcp 1.2.3.4:5->6.7.8.9:443: read: connection reset by peer                 | TRANSIENT",
             "Get \\\"https://x/v2/\\\": dial tcp: i/o timeout                                | TRANSIENT",
-            "reading manifest 1 in x: unauthorized: authentication required                  | PERMANENT",
-            "reading manifest 1 in x: denied: requested access to the resource is denied     | PERMANENT",
-            "reading manifest 1 in x: manifest unknown: manifest unknown                     | PERMANENT",
-            "pinging container registry x: Get \\\"https://x/v2/\\\": dial tcp: lookup x: no such host | PERMANENT",
+            "writing blob: Put \\\"http://h/v2/a/blobs/uploads/x\\\": EOF                    | TRANSIENT",
+            "readfrom tcp a->b: write tcp a->b: use of closed network connection             | TRANSIENT",
+            "reading manifest 1 in x: unauthorized: authentication required                  | DENIED",
+            "reading manifest 1 in x: denied: requested access to the resource is denied     | DENIED",
+            "reading manifest 1 in x: manifest unknown: manifest unknown                     | NOT_FOUND",
+            "pinging container registry x: Get \\\"https://x/v2/\\\": dial tcp: lookup x: no such host | UNKNOWN_HOST",
             "reading blob sha256:4015030aa8: something odd happened                          | PERMANENT",
     })
     void skopeoFailuresAreClassified(String message, SyncError.Kind kind) {
-        SyncError e = SyncError.fromTool("reading source x", failed(message));
+        SyncError e = SyncError.fromTool("reading source x", failed(message), JOB.deadline());
         assertEquals(kind, e.kind, e.getMessage());
         assertTrue(e.getMessage().startsWith("reading source x: "));
         assertTrue(!e.getMessage().contains("\n"));
     }
 
+    /** A long upload URL used to push "connection reset by peer" past the 400 characters kept, and the image was not retried. */
     @Test
-    void aTimeoutIsTransient() {
-        SyncError e = SyncError.fromTool("copying", new ProcessRunner.Result(-1, new byte[0], "timed out after 120s"));
+    void theWholeMessageIsClassifiedNotJustWhatIsShown() {
+        String url = "http://127.0.0.1:5000/v2/library/app/blobs/uploads/" + "a".repeat(600) + "?_state=" + "b".repeat(300);
+        SyncError e = SyncError.fromTool("copying", failed("writing blob: Patch \\\"" + url + "\\\": read tcp a->b: read: connection reset by peer"), JOB.deadline());
         assertEquals(SyncError.Kind.TRANSIENT, e.kind);
+        assertTrue(e.getMessage().length() < 500, "the message shown is still short");
     }
 
     @Test
-    void transientFailuresAreRetriedWithGrowingDelaysThenGiveUp() {
+    void aShortTimeoutIsTransientButAnExpiredDeadlineGivesUp() {
+        SyncError e = SyncError.fromTool("copying", new ProcessRunner.Result(-1, new byte[0], "timed out after 2m"), JOB.deadline());
+        assertEquals(SyncError.Kind.TRANSIENT, e.kind);
+        Deadline over = new Deadline(System.nanoTime() - 1, Duration.ofSeconds(90));
+        SyncError gone = SyncError.fromTool("copying to aliyun x", new ProcessRunner.Result(-1, new byte[0], "timed out after 90s"), over);
+        assertEquals(SyncError.Kind.GAVE_UP, gone.kind);
+        assertEquals("copying to aliyun x: gave up after 90s (--image-timeout)", gone.getMessage());
+    }
+
+    @Test
+    void transientFailuresAreRetriedWithGrowingJitteredDelaysThenGiveUp() {
         List<Duration> slept = new ArrayList<>();
-        Retry retry = new Retry(4, Duration.ofSeconds(1), Duration.ofSeconds(60), slept::add);
+        Retry retry = new Retry(4, Duration.ofSeconds(2), Duration.ofSeconds(60), slept::add, () -> 1.0);
         AtomicInteger calls = new AtomicInteger();
         List<String> notes = new ArrayList<>();
         assertThrows(SyncError.class, () -> retry.run(() -> {
             calls.incrementAndGet();
             throw new SyncError(SyncError.Kind.TRANSIENT, "503");
-        }, notes::add));
+        }, new Job(JOB.deadline(), null, notes::add)));
         assertEquals(4, calls.get());
-        assertEquals(List.of(Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(4)), slept);
+        assertEquals(List.of(Duration.ofSeconds(2), Duration.ofSeconds(4), Duration.ofSeconds(8)), slept, "the most jitter allows");
         assertEquals(3, notes.size());
+        assertEquals(Duration.ofSeconds(1), new Retry(4, Duration.ofSeconds(2), Duration.ofSeconds(60), d -> { }, () -> 0.0)
+                .waitBefore(2, new SyncError(SyncError.Kind.TRANSIENT, "x")), "the least: half the delay");
     }
 
     @Test
-    void retryingStopsWhenTheWaitingBudgetIsSpent() {
+    void retryAfterIsHonouredUpToTheCapAndBeyondItTheImageFailsAtOnce() {
         List<Duration> slept = new ArrayList<>();
-        Retry retry = new Retry(10, Duration.ofSeconds(10), Duration.ofSeconds(30), slept::add);
-        assertThrows(SyncError.class, () -> retry.run(() -> {
-            throw new SyncError(SyncError.Kind.TRANSIENT, "429");
-        }, n -> { }));
-        assertEquals(List.of(Duration.ofSeconds(10), Duration.ofSeconds(20)), slept);
+        Retry retry = new Retry(4, Duration.ofSeconds(2), Duration.ofSeconds(60), slept::add, () -> 0.5);
+        AtomicInteger calls = new AtomicInteger();
+        assertEquals("ok", retry.run(() -> {
+            if (calls.incrementAndGet() == 1) {
+                throw new SyncError(SyncError.Kind.TRANSIENT, "429", Duration.ofSeconds(17));
+            }
+            return "ok";
+        }, JOB));
+        assertEquals(List.of(Duration.ofSeconds(17)), slept);
+        SyncError e = assertThrows(SyncError.class, () -> retry.run(() -> {
+            throw new SyncError(SyncError.Kind.TRANSIENT, "HEAD x: HTTP 429 (Retry-After: 100000)", Duration.ofSeconds(100000));
+        }, JOB));
+        assertEquals("HEAD x: HTTP 429 (Retry-After: 100000)", e.getMessage());
+        assertEquals(1, slept.size(), "no wait for a registry that asks for a day");
     }
 
     @Test
-    void permanentFailuresAreNotRetried() {
-        AtomicInteger calls = new AtomicInteger();
-        Retry retry = new Retry(4, Duration.ofSeconds(1), Duration.ofSeconds(60), d -> { throw new AssertionError("slept"); });
-        assertThrows(SyncError.class, () -> retry.run(() -> {
-            calls.incrementAndGet();
-            throw new SyncError(SyncError.Kind.PERMANENT, "denied");
-        }, n -> { }));
-        assertEquals(1, calls.get());
+    void noWaitReachesPastTheDeadline() {
+        List<Duration> slept = new ArrayList<>();
+        Retry retry = new Retry(10, Duration.ofSeconds(10), Duration.ofSeconds(60), slept::add, () -> 1.0);
+        Job soon = new Job(Deadline.after(Duration.ofSeconds(25)), null, w -> { });
+        SyncError e = assertThrows(SyncError.class, () -> retry.run(() -> {
+            throw new SyncError(SyncError.Kind.TRANSIENT, "reading source x: 503");
+        }, soon));
+        assertEquals(List.of(Duration.ofSeconds(10), Duration.ofSeconds(20)), slept, "the sleeper here takes no time; a 40 s wait would pass the 25 s deadline");
+        assertEquals(SyncError.Kind.GAVE_UP, e.kind);
+        assertEquals("reading source x: 503: gave up after 25s (--image-timeout)", e.getMessage());
+    }
+
+    @Test
+    void onlyTransientFailuresAreRetried() {
+        Retry retry = new Retry(4, Duration.ofSeconds(1), Duration.ofSeconds(60), d -> { throw new AssertionError("slept"); }, () -> 0.5);
+        for (SyncError.Kind kind : List.of(SyncError.Kind.PERMANENT, SyncError.Kind.DENIED, SyncError.Kind.NOT_FOUND, SyncError.Kind.GAVE_UP)) {
+            AtomicInteger calls = new AtomicInteger();
+            assertThrows(SyncError.class, () -> retry.run(() -> {
+                calls.incrementAndGet();
+                throw new SyncError(kind, "no");
+            }, JOB));
+            assertEquals(1, calls.get(), kind.name());
+        }
+        assertNull(retry.waitBefore(5, new SyncError(SyncError.Kind.TRANSIENT, "x")), "past the number of tries");
     }
 
     @Test
     void aTransientFailureThatClearsUpSucceeds() {
         AtomicInteger calls = new AtomicInteger();
-        Retry retry = new Retry(4, Duration.ofSeconds(1), Duration.ofSeconds(60), d -> { });
+        Retry retry = new Retry(4, Duration.ofSeconds(1), Duration.ofSeconds(60), d -> { }, () -> 0.5);
         assertEquals("ok", retry.run(() -> {
             if (calls.incrementAndGet() < 3) {
                 throw new SyncError(SyncError.Kind.TRANSIENT, "reset");
             }
             return "ok";
-        }, n -> { }));
+        }, JOB));
+    }
+
+    @ParameterizedTest(name = "{0} = {1}")
+    @CsvSource({"90s, 90, 90s", "20m, 1200, 20m", "1h, 3600, 1h", "1h30m, 5400, 1h30m", "45, 45, 45s", "2m5s, 125, 2m5s"})
+    void durationsReadAndPrintAsPeopleWriteThem(String text, long seconds, String printed) {
+        assertEquals(Duration.ofSeconds(seconds), Deadline.parse(text));
+        assertEquals(printed, Deadline.format(Duration.ofSeconds(seconds)));
+    }
+
+    @Test
+    void aBadDurationSaysWhatToWrite() {
+        for (String bad : List.of("", "abc", "10 minutes", "0s", "-5m")) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Deadline.parse(bad), bad);
+            assertTrue(e.getMessage().contains("90s") || e.getMessage().contains("at least one second"), e.getMessage());
+        }
     }
 }

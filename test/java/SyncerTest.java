@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The per-image flow with a fake skopeo: what is read, how often, and what gets copied where. */
@@ -31,10 +32,11 @@ class SyncerTest {
     Report.ImageResult sync(Path tmp, String line, boolean dryRun, Target... targets) {
         ImageSpec spec = ImageList.parseLine(1, line, Platform.DEFAULT, "docker.io");
         Skopeo skopeo = new Skopeo(runner, null, Set.of(), true);
-        Syncer syncer = new Syncer(skopeo, skopeo, new Retry(1, Duration.ZERO, Duration.ZERO, d -> { }),
-                List.of(targets), new Syncer.Options(false, dryRun), tmp, Syncer.Cheap.none());
+        Syncer syncer = new Syncer(skopeo, skopeo, new Retry(1, Duration.ZERO, Duration.ZERO, d -> { }, () -> 0.0),
+                List.of(targets), new Syncer.Options(false, dryRun), new Syncer.Cheap(null, SyncState.load(null, w -> { }), new PullBudget(null, 0)));
         Console.ImageLog log = console.image(1, 1, spec);
-        Report.ImageResult result = syncer.sync(spec, TargetName.of(spec), log);
+        Report.ImageResult result = syncer.sync(new Plan.Item(spec, TargetName.of(spec)), new Job(Deadline.after(Duration.ofHours(1)), tmp, log));
+        log.add(result);
         log.flush();
         return result;
     }
@@ -46,22 +48,23 @@ class SyncerTest {
                 .answer("docker://docker.io/library/app@" + ARM64_DIGEST, ARM64)
                 .answer("docker://acr.io/ns/linux_arm64_app:1", ARM64)
                 .fail("docker://ghcr.io/me/linux_arm64_app:1", "msg=\"manifest unknown: manifest unknown\"")
-                .answer("docker://ghcr.io/me/linux_arm64_app:1", ARM64);
+                .answer("docker://ghcr.io/me/linux_arm64_app:1", ARM64)
+                .answer("skopeo copy", "");
 
         Report.ImageResult r = sync(tmp, "--platform=linux/arm64 app:1", false, ALIYUN, GHCR);
 
-        assertEquals("skipped", r.targets().get(0).status());
+        assertEquals(Report.Status.SKIPPED, r.targets().get(0).status());
         assertEquals("digest", r.targets().get(0).reason());
-        assertEquals("copied", r.targets().get(1).status());
+        assertEquals(Report.Status.COPIED, r.targets().get(1).status());
         assertEquals("new", r.targets().get(1).reason());
         assertEquals(armDigest, r.targets().get(1).digest(), "the digest is the one read back from the target");
         assertEquals(1, runner.count("inspect --raw docker://docker.io/library/app:1"));
         assertEquals(0, runner.count("inspect --raw docker://docker.io/library/app@"), "the platform manifest was not needed");
         assertEquals(0, runner.count("--config"), "no config was needed to decide");
-        assertEquals(List.of(List.of("skopeo", "copy", "--retry-times", "3", "--preserve-digests",
+        assertEquals(List.of(List.of("skopeo", "copy", "--retry-times", "0", "--preserve-digests",
                 "docker://docker.io/library/app@" + armDigest, "docker://ghcr.io/me/linux_arm64_app:1")),
                 runner.args().stream().filter(a -> a.get(1).equals("copy")).toList());
-        assertEquals(0, tmp.toFile().list().length, "the image's temporary directory was left behind");
+        assertEquals(armDigest, r.targets().get(0).digest(), "a skipped target reports what it holds");
     }
 
     @Test
@@ -69,10 +72,12 @@ class SyncerTest {
         String other = "{\"schemaVersion\":2,\"config\":{\"digest\":\"sha256:config-arm64\"},\"annotations\":{\"re\":\"encoded\"}}";
         runner.answer("docker://docker.io/library/app:1", INDEX)
                 .answer("docker://docker.io/library/app@" + ARM64_DIGEST, ARM64)
-                .answer("docker://acr.io/ns/linux_arm64_app:1", other);
+                .answer("docker://acr.io/ns/linux_arm64_app:1", other)
+                .answer("--config", "{\"created\":\"2024-01-01T00:00:00Z\",\"os\":\"linux\",\"architecture\":\"arm64\"}");
         Report.ImageResult r = sync(tmp, "--platform=linux/arm64 app:1", false, ALIYUN);
-        assertEquals("skipped", r.targets().get(0).status());
+        assertEquals(Report.Status.SKIPPED, r.targets().get(0).status());
         assertEquals("image-id", r.targets().get(0).reason());
+        assertEquals(Manifests.digest(other.getBytes(StandardCharsets.UTF_8)), r.targets().get(0).digest(), "what the target holds, not the source's digest");
         assertEquals(1, runner.count("inspect --raw docker://docker.io/library/app@" + ARM64_DIGEST));
     }
 
@@ -82,8 +87,8 @@ class SyncerTest {
                 .answer("docker://docker.io/library/app@" + ARM64_DIGEST, ARM64 + " ")
                 .answer("docker://acr.io/ns/linux_arm64_app:1", "{\"schemaVersion\":2,\"config\":{\"digest\":\"sha256:x\"}}");
         Report.ImageResult r = sync(tmp, "--platform=linux/arm64 app:1", false, ALIYUN);
-        assertEquals("failed", r.targets().get(0).status());
-        assertTrue(r.targets().get(0).error().contains("does not match its digest"), r.targets().get(0).error());
+        assertEquals(Report.Status.FAILED, r.targets().get(0).status());
+        assertTrue(r.targets().get(0).error().contains("is not the platform manifest with that digest"), r.targets().get(0).error());
     }
 
     @Test
@@ -91,7 +96,7 @@ class SyncerTest {
         runner.answer("docker://docker.io/library/app:1", INDEX);
         Report.ImageResult r = sync(tmp, "--platform=linux/s390x app:1", false, ALIYUN, GHCR);
         for (Report.TargetResult t : r.targets()) {
-            assertEquals("failed", t.status());
+            assertEquals(Report.Status.FAILED, t.status());
             assertEquals("source docker.io/library/app:1 has no linux/s390x image; it offers linux/amd64, linux/arm64/v8: choose one of those with --platform", t.error());
         }
         assertEquals(1, runner.commands.size());
@@ -111,10 +116,25 @@ class SyncerTest {
                 .answer("docker://docker.io/library/app@sha256:aa", "{\"config\":{\"digest\":\"sha256:x\"}}")
                 .fail("docker://acr.io/ns/app:1", "msg=\"manifest unknown\"");
         Report.ImageResult r = sync(tmp, "app:1", true, ALIYUN);
-        assertEquals("would-copy", r.targets().get(0).status());
+        assertNull(r.targets().get(0).digest(), "the target holds nothing yet");
+        assertEquals(Report.Status.WOULD_COPY, r.targets().get(0).status());
         assertEquals("new", r.targets().get(0).reason());
         assertEquals(0, runner.count(" copy "));
         assertTrue(out.toString(StandardCharsets.UTF_8).contains("[1/1] app:1 (linux/amd64) → aliyun acr.io/ns/app:1  would-copy (new)"));
-        assertEquals(0, Files.list(tmp).count());
+    }
+
+    /** The image ID decides, and the created times only go into the report: same created, other config, is a change. */
+    @Test
+    void aTargetWithTheSameCreatedTimeButAnotherImageIsChangedAndTheTimesAreReported(@TempDir Path tmp) {
+        String target = "{\"schemaVersion\":2,\"config\":{\"digest\":\"sha256:config-older-build\"}}";
+        runner.answer("docker://docker.io/library/app:1", INDEX)
+                .answer("docker://docker.io/library/app@" + ARM64_DIGEST, ARM64)
+                .answer("docker://acr.io/ns/linux_arm64_app:1", target)
+                .answer("--config", "{\"created\":\"2024-05-02T00:00:00Z\",\"os\":\"linux\",\"architecture\":\"arm64\"}")
+                .answer("skopeo copy", "");
+        Report.ImageResult r = sync(tmp, "--platform=linux/arm64 app:1", false, ALIYUN);
+        assertEquals(Report.Status.COPIED, r.targets().get(0).status(), r.toString());
+        assertEquals("changed", r.targets().get(0).reason());
+        assertEquals(new Report.Created("2024-05-02T00:00:00Z", "2024-05-02T00:00:00Z"), r.targets().get(0).created());
     }
 }

@@ -47,6 +47,7 @@ class TargetNameTest {
     @org.junit.jupiter.api.Test
     void theFullReferenceJoinsRegistryNamespaceAndName() {
         ImageSpec spec = ImageList.parseLine(1, "--platform=linux/arm64 mysql:8.0", Platform.DEFAULT, "docker.io");
-        assertEquals("registry.example/ns/linux_arm64_mysql:8.0", TargetName.of(spec).in("registry.example", "ns"));
+        Target target = new Target("aliyun", "registry.example", "ns", "u", new Secret("secret-1"), "ALIYUN");
+        assertEquals("registry.example/ns/linux_arm64_mysql:8.0", target.reference(TargetName.of(spec)).display());
     }
 }

@@ -1,0 +1,198 @@
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The docker engine: pull the platform image, tag and push it to each target that needs it, then remove every
+ * tag and the pulled image and prune dangling ones, after each image ("即下即删"), so a runner's disk never
+ * fills. Any docker-compatible CLI works (DOCKER=podman). Logins live in a private DOCKER_CONFIG of the run;
+ * the user's own docker config is never touched.
+ */
+public final class DockerCli implements Copier, Inspector {
+    static final Duration PULL_TIMEOUT = Duration.ofDays(1);
+    static final Duration SHORT_TIMEOUT = Duration.ofMinutes(2);
+    static final double GB = 1024.0 * 1024 * 1024;
+
+    private final ProcessRunner runner;
+    private final String binary;
+    private final Path configDir;
+    private final Set<String> insecure;
+    private final double minFreeGb;
+    private final boolean podman;
+    /** Where the engine stores images, learnt once by {@link #checkDaemon}; null when not visible here (Docker Desktop's VM). */
+    private Path storageRoot;
+
+    public DockerCli(ProcessRunner runner, String binary, Path configDir, Set<String> insecure, double minFreeGb) {
+        this.runner = runner;
+        this.binary = binary;
+        this.configDir = configDir;
+        this.insecure = insecure;
+        this.minFreeGb = minFreeGb;
+        this.podman = Path.of(binary).getFileName().toString().toLowerCase(Locale.ROOT).contains("podman");
+    }
+
+    /**
+     * Asks the engine where it stores images, once, before any image: an engine that cannot answer (no daemon
+     * running, no permission on its socket) would otherwise fail every image with the same message.
+     * Returns null when it answered, else what it said.
+     */
+    public String checkDaemon() {
+        String format = podman ? "{{.Store.GraphRoot}}" : "{{.DockerRootDir}}";
+        ProcessRunner.Result r = runner.run(new ProcessRunner.Command(List.of(binary, "info", "--format", format), null, env(), SHORT_TIMEOUT));
+        if (!r.ok()) {
+            return SyncError.detail(r.stderr());
+        }
+        Path root = r.out().isBlank() ? null : Path.of(r.out().strip());
+        storageRoot = root != null && Files.isDirectory(root) ? root : null;
+        return null;
+    }
+
+    /** docker reads DOCKER_CONFIG, podman REGISTRY_AUTH_FILE: both point at the run's private config. */
+    Map<String, String> env() {
+        return Map.of("DOCKER_CONFIG", configDir.toString(), "REGISTRY_AUTH_FILE", configDir.resolve("config.json").toString());
+    }
+
+    /** docker takes insecure registries from its daemon's configuration; podman takes them per command. */
+    private void tls(List<String> args, String registry) {
+        if (podman && insecure.contains(registry)) {
+            args.add("--tls-verify=false");
+        }
+    }
+
+    public List<String> loginArgs(String registry, String username) {
+        List<String> args = new ArrayList<>(List.of(binary, "login", "--username", username, "--password-stdin"));
+        tls(args, registry);
+        args.add(registry);
+        return args;
+    }
+
+    public ProcessRunner.Result login(String registry, String username, Secret secret, Job job) {
+        return runner.run(new ProcessRunner.Command(loginArgs(registry, username), secret.bytes(), env(),
+                job.deadline().cap(SHORT_TIMEOUT, "logging in to " + registry)));
+    }
+
+    public List<String> pullArgs(Platform platform, ImageRef source) {
+        List<String> args = new ArrayList<>(List.of(binary, "pull", "--platform", platform.toString()));
+        tls(args, source.registry());
+        args.add(source.pullable());
+        return args;
+    }
+
+    public List<String> pushArgs(ImageRef destination) {
+        List<String> args = new ArrayList<>(List.of(binary, "push"));
+        tls(args, destination.registry());
+        args.add(destination.pullable());
+        return args;
+    }
+
+    @Override
+    public Copy start(ImageRef source, Platform platform, Job job) {
+        return new Copy() {
+            private final List<String> created = new ArrayList<>();
+            private boolean pulled;
+
+            @Override
+            public void to(ImageRef destination, String what) {
+                if (!pulled) {
+                    ensureSpace(job);
+                    run(pullArgs(platform, source), PULL_TIMEOUT, "pulling " + source.display(), job);
+                    pulled = true;
+                }
+                run(List.of(binary, "tag", source.pullable(), destination.pullable()), SHORT_TIMEOUT, what, job);
+                created.add(destination.pullable());
+                run(pushArgs(destination), PULL_TIMEOUT, what, job);
+            }
+
+            /** Runs even when the image's deadline has passed: cleaning up is what keeps the disk from filling. */
+            @Override
+            public void close() {
+                if (!pulled) {
+                    return;
+                }
+                List<String> rmi = new ArrayList<>(List.of(binary, "rmi", "--force"));
+                rmi.addAll(created);
+                rmi.add(source.pullable());
+                ProcessRunner.Result r = runner.run(new ProcessRunner.Command(rmi, null, env(), SHORT_TIMEOUT));
+                if (!r.ok()) {
+                    job.progress().warn("could not remove the local copy of " + source.display() + ": " + SyncError.detail(r.stderr()));
+                }
+                prune(job);
+            }
+        };
+    }
+
+    @Override
+    public boolean preservesDigests() {
+        return false;
+    }
+
+    private void prune(Job job) {
+        ProcessRunner.Result r = runner.run(new ProcessRunner.Command(List.of(binary, "image", "prune", "--force"), null, env(), SHORT_TIMEOUT));
+        if (!r.ok()) {
+            job.progress().warn("could not prune dangling images: " + SyncError.detail(r.stderr()));
+        }
+    }
+
+    /** Below --min-free-gb where the engine keeps images: prune first, and if that is not enough, fail this image rather than fill the disk. */
+    void ensureSpace(Job job) {
+        if (storageRoot == null) {
+            return;
+        }
+        double free = freeGb(storageRoot);
+        if (free >= minFreeGb) {
+            return;
+        }
+        job.progress().warn(String.format(Locale.ROOT, "only %.1f GB free in %s (--min-free-gb %s): pruning unused images first", free, storageRoot, minFreeGb));
+        prune(job);
+        free = freeGb(storageRoot);
+        if (free < minFreeGb) {
+            throw new SyncError(SyncError.Kind.PERMANENT, String.format(Locale.ROOT,
+                    "only %.1f GB free in %s, below --min-free-gb %s: free some disk space (e.g. %s system prune) or lower --min-free-gb",
+                    free, storageRoot, minFreeGb, binary));
+        }
+    }
+
+    private static double freeGb(Path root) {
+        try {
+            return Files.getFileStore(root).getUsableSpace() / GB;
+        } catch (IOException e) {
+            return Double.MAX_VALUE;
+        }
+    }
+
+    /** Without skopeo: docker buildx prints a manifest's raw bytes; podman has no such command. */
+    @Override
+    public byte[] inspectRaw(ImageRef ref, String what, boolean missingOk, Job job) {
+        return Inspector.answer(runner.run(new ProcessRunner.Command(imagetoolsArgs(ref, "--raw"), null, env(),
+                job.deadline().cap(SHORT_TIMEOUT, what))), what, missingOk, job);
+    }
+
+    @Override
+    public byte[] inspectConfig(ImageRef ref, String what, Job job) {
+        return Inspector.answer(runner.run(new ProcessRunner.Command(imagetoolsArgs(ref, "--format", "{{json .Image}}"), null, env(),
+                job.deadline().cap(SHORT_TIMEOUT, what))), what, false, job);
+    }
+
+    public List<String> imagetoolsArgs(ImageRef ref, String... options) {
+        if (podman) {
+            throw new SyncError(SyncError.Kind.PERMANENT, "reading manifests without skopeo needs docker buildx, which podman does not have: install skopeo");
+        }
+        List<String> args = new ArrayList<>(List.of(binary, "buildx", "imagetools", "inspect"));
+        args.addAll(List.of(options));
+        args.add(ref.pullable());
+        return args;
+    }
+
+    private void run(List<String> args, Duration timeout, String what, Job job) {
+        ProcessRunner.Result r = runner.run(new ProcessRunner.Command(args, null, env(), job.deadline().cap(timeout, what)));
+        if (!r.ok()) {
+            throw SyncError.fromTool(what, r, job.deadline());
+        }
+    }
+}

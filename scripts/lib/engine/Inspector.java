@@ -1,0 +1,18 @@
+/** Reads manifests and image configs exactly as registries store them: skopeo, or the docker CLI when skopeo is absent. */
+public interface Inspector {
+    /** The raw manifest {@code ref} names (by digest when it has one); null for a missing manifest only if {@code missingOk}. */
+    byte[] inspectRaw(ImageRef ref, String what, boolean missingOk, Job job);
+
+    byte[] inspectConfig(ImageRef ref, String what, Job job);
+
+    /** What an inspecting process said: its output; null for a missing manifest when that is an answer; else the failure. */
+    static byte[] answer(ProcessRunner.Result r, String what, boolean missingOk, Job job) {
+        if (r.ok()) {
+            return r.stdout();
+        }
+        if (missingOk && SyncError.isNotFound(r)) {
+            return null;
+        }
+        throw SyncError.fromTool(what, r, job.deadline());
+    }
+}

@@ -1,0 +1,141 @@
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A thin skopeo client: builds argument lists, runs them through the runner, turns failures into {@link SyncError}s.
+ * skopeo's own --retry-times stays at 0: the one retry layer is ours, and it keeps to the image's deadline.
+ */
+public final class Skopeo implements Inspector, Copier {
+    static final Duration INSPECT_TIMEOUT = Duration.ofMinutes(2);
+    /** A copy may take as long as the image's deadline allows: multi-GB layers over a slow link are normal. */
+    static final Duration COPY_TIMEOUT = Duration.ofDays(1);
+
+    private final ProcessRunner runner;
+    private final Path authFile;
+    private final Set<String> insecure;
+    private final boolean preserveDigests;
+
+    /** {@code authFile} null: skopeo uses whatever credentials the user already has. */
+    public Skopeo(ProcessRunner runner, Path authFile, Set<String> insecureRegistries, boolean preserveDigests) {
+        this.runner = runner;
+        this.authFile = authFile;
+        this.insecure = insecureRegistries;
+        this.preserveDigests = preserveDigests;
+    }
+
+    /** Whether this skopeo can copy without re-encoding manifests: --preserve-digests came with skopeo 1.9. */
+    public static boolean supportsPreserveDigests(String version) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)\\.(\\d+)").matcher(version);
+        if (!m.find()) {
+            return false;
+        }
+        int major = Integer.parseInt(m.group(1));
+        return major > 1 || (major == 1 && Integer.parseInt(m.group(2)) >= 9);
+    }
+
+    /** "skopeo version 1.13.3"; throws {@link ProcessRunner.NotFound} when skopeo is not installed. */
+    public static String version(ProcessRunner runner) {
+        ProcessRunner.Result r = runner.run(new ProcessRunner.Command(List.of("skopeo", "--version"), INSPECT_TIMEOUT));
+        return r.out().strip();
+    }
+
+    public List<String> loginArgs(String registry, String username) {
+        List<String> args = new ArrayList<>(List.of("skopeo", "login", "--authfile", authFile.toString(), "--username", username, "--password-stdin"));
+        if (insecure.contains(registry)) {
+            args.add("--tls-verify=false");
+        }
+        args.add(registry);
+        return args;
+    }
+
+    public ProcessRunner.Result login(String registry, String username, Secret secret, Job job) {
+        return runner.run(new ProcessRunner.Command(loginArgs(registry, username), secret.bytes(), Map.of(),
+                job.deadline().cap(INSPECT_TIMEOUT, "logging in to " + registry)));
+    }
+
+    @Override
+    public byte[] inspectRaw(ImageRef ref, String what, boolean missingOk, Job job) {
+        return Inspector.answer(runner.run(command(inspectArgs(ref, false), job, INSPECT_TIMEOUT, what)), what, missingOk, job);
+    }
+
+    @Override
+    public byte[] inspectConfig(ImageRef ref, String what, Job job) {
+        return Inspector.answer(runner.run(command(inspectArgs(ref, true), job, INSPECT_TIMEOUT, what)), what, false, job);
+    }
+
+    public List<String> inspectArgs(ImageRef ref, boolean config) {
+        List<String> args = new ArrayList<>(List.of("skopeo", "inspect", "--raw"));
+        if (config) {
+            args.add("--config");
+        }
+        auth(args);
+        if (insecure.contains(ref.registry())) {
+            args.add("--tls-verify=false");
+        }
+        args.add(transport(ref));
+        return args;
+    }
+
+    public List<String> copyArgs(ImageRef source, ImageRef destination) {
+        List<String> args = new ArrayList<>(List.of("skopeo", "copy", "--retry-times", "0"));
+        if (preserveDigests) {
+            args.add("--preserve-digests");
+        }
+        auth(args);
+        if (insecure.contains(source.registry())) {
+            args.add("--src-tls-verify=false");
+        }
+        if (insecure.contains(destination.registry())) {
+            args.add("--dest-tls-verify=false");
+        }
+        args.add(transport(source));
+        args.add(transport(destination));
+        return args;
+    }
+
+    /** Registry to registry: nothing is kept locally, so there is nothing to clean up. */
+    @Override
+    public Copy start(ImageRef source, Platform platform, Job job) {
+        return new Copy() {
+            @Override
+            public void to(ImageRef destination, String what) {
+                ProcessRunner.Result r = runner.run(command(copyArgs(source, destination), job, COPY_TIMEOUT, what));
+                if (!r.ok()) {
+                    throw SyncError.fromTool(what, r, job.deadline());
+                }
+            }
+
+            @Override
+            public void close() {
+                // Temporary files live in the image's directory, which the caller removes.
+            }
+        };
+    }
+
+    @Override
+    public boolean preservesDigests() {
+        return preserveDigests;
+    }
+
+    /** skopeo's transport form: docker://host/repository, by digest when there is one (skopeo refuses tag and digest together). */
+    static String transport(ImageRef ref) {
+        return "docker://" + ref.pullable();
+    }
+
+    /** skopeo's temporary files go to the image's directory, removed as soon as the image is done. */
+    private static ProcessRunner.Command command(List<String> args, Job job, Duration timeout, String what) {
+        Map<String, String> env = job.tmp() == null ? Map.of() : Map.of("TMPDIR", job.tmp().toString());
+        return new ProcessRunner.Command(args, null, env, job.deadline().cap(timeout, what));
+    }
+
+    private void auth(List<String> args) {
+        if (authFile != null) {
+            args.add("--authfile");
+            args.add(authFile.toString());
+        }
+    }
+}

@@ -1,0 +1,139 @@
+import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The images.txt grammar: one image per line, blank lines and '#' comments ignored, CRLF and a UTF-8 BOM
+ * tolerated, options ({@code --platform}, {@code --name}) before the reference. Every bad line is reported,
+ * not just the first, so one run shows the user everything to fix.
+ */
+public final class ImageList {
+    public record Parsed(List<ImageSpec> images, List<String> errors, List<String> warnings) {}
+
+    /** Far more than any real list (a thousand lines are ~50 kB), and little enough that a wrong file cannot exhaust memory. */
+    static final long MAX_BYTES = 4L << 20;
+    /** Longer lines cannot hold a valid image (a 255-character name, a tag, a digest and the options). */
+    static final int MAX_LINE = 1024;
+
+    private ImageList() {}
+
+    /** The text of a list file; an IllegalArgumentException says, for the user, what is wrong with the file. */
+    public static String read(Path file) {
+        try {
+            if (!Files.isRegularFile(file)) {
+                throw new IllegalArgumentException(Files.exists(file)
+                        ? file + " is not a regular file: give an image list (one image per line) with -f FILE"
+                        : file + " not found: create it (one image per line), pass another with -f FILE, or give images as arguments");
+            }
+            if (Files.size(file) > MAX_BYTES) {
+                throw new IllegalArgumentException(file + " is " + (Files.size(file) >> 20) + " MB: an image list is at most "
+                        + (MAX_BYTES >> 20) + " MB; is it the right file?");
+            }
+            return StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(Files.readAllBytes(file))).toString();
+        } catch (CharacterCodingException e) {
+            throw new IllegalArgumentException(file + " is not UTF-8 text: save it as UTF-8 (one image per line)");
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot read " + file + ": " + e.getMessage());
+        }
+    }
+
+    public static Parsed parse(String file, String content, Platform defaultPlatform, String sourceRegistry) {
+        List<ImageSpec> images = new ArrayList<>();
+        List<String> errors = new ArrayList<>();
+        List<String> warnings = new ArrayList<>();
+        if (content.startsWith("\uFEFF")) {
+            content = content.substring(1);
+        }
+        String[] lines = content.split("\r?\n|\r", -1);
+        for (int i = 0; i < lines.length; i++) {
+            int lineNumber = i + 1;
+            String text = stripComment(lines[i]).strip();
+            if (text.isEmpty()) {
+                continue;
+            }
+            if (text.length() > MAX_LINE) {
+                errors.add(file + ":" + lineNumber + ": the line has " + text.length() + " characters, more than any image reference can (" + MAX_LINE + ")");
+                continue;
+            }
+            try {
+                ImageSpec spec = parseLine(lineNumber, text, defaultPlatform, sourceRegistry);
+                ImageSpec earlier = images.stream().filter(spec::sameAs).findFirst().orElse(null);
+                if (earlier != null) {
+                    warnings.add(file + ":" + lineNumber + ": '" + text + "' repeats line " + earlier.line() + "; synced once");
+                } else {
+                    images.add(spec);
+                }
+            } catch (IllegalArgumentException e) {
+                errors.add(file + ":" + lineNumber + ": " + e.getMessage());
+            }
+        }
+        return new Parsed(images, errors, warnings);
+    }
+
+    /** A '#' starts a comment at the start of a line or after white space; elsewhere it is part of the text. */
+    private static String stripComment(String line) {
+        for (int i = 0; i < line.length(); i++) {
+            if (line.charAt(i) == '#' && (i == 0 || Character.isWhitespace(line.charAt(i - 1)))) {
+                return line.substring(0, i);
+            }
+        }
+        return line;
+    }
+
+    /** Parses one image: a line of images.txt (line set) or a command-line argument (line null). */
+    public static ImageSpec parseLine(Integer line, String text, Platform defaultPlatform, String sourceRegistry) {
+        String[] tokens = text.strip().split("\\s+");
+        Platform platform = null;
+        String name = null;
+        String reference = null;
+        for (int i = 0; i < tokens.length; i++) {
+            String token = tokens[i];
+            if (token.startsWith("-")) {
+                String option = token.contains("=") ? token.substring(0, token.indexOf('=')) : token;
+                String value;
+                if (token.contains("=")) {
+                    value = token.substring(token.indexOf('=') + 1);
+                } else if (i + 1 < tokens.length && !tokens[i + 1].startsWith("-")) {
+                    value = tokens[++i];
+                } else {
+                    value = null;
+                }
+                switch (option) {
+                    case "--platform" -> {
+                        if (platform != null) {
+                            throw new IllegalArgumentException("--platform is given twice");
+                        }
+                        platform = Platform.parse(required(option, value));
+                    }
+                    case "--name" -> {
+                        if (name != null) {
+                            throw new IllegalArgumentException("--name is given twice");
+                        }
+                        name = required(option, value);
+                    }
+                    default -> throw new IllegalArgumentException("unknown option '" + option + "': only --platform=OS/ARCH[/VARIANT] and --name=NAME[:TAG] may precede the image");
+                }
+            } else if (reference != null) {
+                throw new IllegalArgumentException("more than one image on the line ('" + reference + "' and '" + token + "'): write one image per line");
+            } else {
+                reference = token;
+            }
+        }
+        if (reference == null) {
+            throw new IllegalArgumentException("no image on the line, only options");
+        }
+        ImageRef source = ImageRef.parse(reference, sourceRegistry);
+        return new ImageSpec(line, text.strip(), source, platform == null ? defaultPlatform : platform, name);
+    }
+
+    private static String required(String option, String value) {
+        if (value == null || value.isEmpty()) {
+            throw new IllegalArgumentException(option + " needs a value, e.g. " + (option.equals("--platform") ? "--platform=linux/arm64" : "--name=my-image:tag"));
+        }
+        return value;
+    }
+}

@@ -1,0 +1,194 @@
+import java.io.EOFException;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.net.Proxy;
+import java.net.ProxySelector;
+import java.net.SocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * HTTP plumbing for registries: proxies from the environment, certificates unchecked only for hosts named
+ * with --insecure-registry (which also fall back from HTTPS to HTTP, as skopeo's --tls-verify=false does),
+ * every request counted per host and method, and every answer shown to the rate-limit tracker.
+ */
+final class Http {
+    private final Set<String> insecure;
+    private final RateLimits rateLimits;
+    private final HttpClient secure;
+    private final HttpClient trusting;
+    private final Map<String, String> scheme = new ConcurrentHashMap<>();
+    private final Map<String, Map<String, LongAdder>> counts = new ConcurrentHashMap<>();
+
+    Http(Set<String> insecure, Map<String, String> env, RateLimits rateLimits) {
+        this.insecure = insecure;
+        this.rateLimits = rateLimits;
+        ProxySelector proxies = new EnvProxies(env);
+        this.secure = HttpClient.newBuilder().proxy(proxies).connectTimeout(Duration.ofSeconds(10)).build();
+        this.trusting = HttpClient.newBuilder().proxy(proxies).connectTimeout(Duration.ofSeconds(10)).sslContext(TrustAll.context()).build();
+    }
+
+    /** Docker Hub's API lives on another host than its name. */
+    static String apiHost(String registry) {
+        return registry.equals(ImageRef.DOCKER_HUB) ? "registry-1.docker.io" : registry;
+    }
+
+    /** A bodiless request to a registry's API ({@code path} from /v2/ on); {@code headers} as name, value pairs. */
+    HttpResponse<Void> send(String registry, String method, String path, Duration timeout, String... headers) throws IOException {
+        String first = scheme.getOrDefault(registry, "https");
+        try {
+            return exchange(registry, method, URI.create(first + "://" + apiHost(registry) + path), timeout, headers);
+        } catch (IOException e) {
+            if (!first.equals("https") || !insecure.contains(registry)) {
+                throw e;
+            }
+            scheme.put(registry, "http");
+            return exchange(registry, method, URI.create("http://" + apiHost(registry) + path), timeout, headers);
+        }
+    }
+
+    private HttpResponse<Void> exchange(String registry, String method, URI uri, Duration timeout, String... headers) throws IOException {
+        // Probing HTTPS on an --insecure-registry host that only speaks HTTP can stall instead of failing: keep it short.
+        boolean probing = insecure.contains(registry) && uri.getScheme().equals("https") && !scheme.containsKey(registry);
+        Duration limit = probing && timeout.compareTo(Duration.ofSeconds(3)) > 0 ? Duration.ofSeconds(3) : timeout;
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(limit).method(method, HttpRequest.BodyPublishers.noBody());
+        for (int i = 0; i + 1 < headers.length; i += 2) {
+            if (headers[i + 1] != null) {
+                b.header(headers[i], headers[i + 1]);
+            }
+        }
+        HttpResponse<Void> r = call(registry, registry, b.build(), HttpResponse.BodyHandlers.discarding());
+        if (probing) {
+            scheme.put(registry, "https");
+        }
+        rateLimits.observe(registry, r.headers());
+        return r;
+    }
+
+    /** A GET with a body from a token service, counted under the host it went to; its certificate is checked as the registry's is. */
+    HttpResponse<String> get(String registry, URI uri, String authorization, Duration timeout) throws IOException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(timeout).GET();
+        if (authorization != null) {
+            b.header("Authorization", authorization);
+        }
+        String host = uri.getPort() > 0 ? uri.getHost() + ":" + uri.getPort() : uri.getHost();
+        return call(registry, host, b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private <T> HttpResponse<T> call(String registry, String countAs, HttpRequest request, HttpResponse.BodyHandler<T> body) throws IOException {
+        try {
+            HttpResponse<T> r = (insecure.contains(registry) ? trusting : secure).send(request, body);
+            count(countAs, request.method());
+            return r;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted");
+        }
+    }
+
+    /** What went wrong on the wire, in words: the JDK's connection exceptions often carry no message at all. */
+    static String describe(IOException e) {
+        String message = e.getMessage() == null ? "" : e.getMessage();
+        if (e instanceof HttpTimeoutException) {
+            return "timed out";
+        }
+        if (e instanceof ConnectException) {
+            return "connection refused" + (message.isEmpty() ? "" : " (" + message + ")");
+        }
+        if (e instanceof EOFException || message.toLowerCase(Locale.ROOT).contains("eof")) {
+            return "connection closed early (EOF)";
+        }
+        return message.isEmpty() ? e.getClass().getSimpleName() : message;
+    }
+
+    static boolean isTls(IOException e) {
+        return e instanceof javax.net.ssl.SSLException;
+    }
+
+    private void count(String host, String method) {
+        counts.computeIfAbsent(host, r -> new ConcurrentHashMap<>()).computeIfAbsent(method, k -> new LongAdder()).increment();
+    }
+
+    /** Requests sent, per host and method. */
+    Map<String, Map<String, Long>> requests() {
+        Map<String, Map<String, Long>> out = new TreeMap<>();
+        counts.forEach((host, byMethod) -> {
+            Map<String, Long> m = new TreeMap<>();
+            byMethod.forEach((method, n) -> m.put(method, n.sum()));
+            out.put(host, m);
+        });
+        return out;
+    }
+
+    /** HTTPS_PROXY / HTTP_PROXY / NO_PROXY, as curl and most container tools read them. */
+    static final class EnvProxies extends ProxySelector {
+        private final Map<String, String> env;
+
+        EnvProxies(Map<String, String> env) {
+            this.env = env;
+        }
+
+        @Override
+        public List<Proxy> select(URI uri) {
+            String proxy = uri.getScheme().equals("https") ? Env.first(env, "HTTPS_PROXY", "https_proxy") : Env.first(env, "HTTP_PROXY", "http_proxy");
+            if (proxy == null || bypass(uri.getHost())) {
+                return List.of(Proxy.NO_PROXY);
+            }
+            URI p = URI.create(proxy.contains("://") ? proxy : "http://" + proxy);
+            return List.of(new Proxy(Proxy.Type.HTTP, InetSocketAddress.createUnresolved(p.getHost(), p.getPort() > 0 ? p.getPort() : 80)));
+        }
+
+        boolean bypass(String host) {
+            String noProxy = Env.first(env, "NO_PROXY", "no_proxy");
+            if (noProxy == null) {
+                return false;
+            }
+            for (String entry : noProxy.split(",")) {
+                String e = entry.strip().toLowerCase(Locale.ROOT);
+                String domain = e.startsWith(".") ? e.substring(1) : e;
+                if (e.equals("*") || (!e.isEmpty() && (host.equals(domain) || host.endsWith("." + domain)))) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        @Override
+        public void connectFailed(URI uri, SocketAddress sa, IOException ioe) {
+            // Nothing to remember: the request fails and the caller says why.
+        }
+    }
+
+    /** Only for hosts the user named with --insecure-registry, exactly as skopeo's --tls-verify=false. */
+    static final class TrustAll {
+        static javax.net.ssl.SSLContext context() {
+            try {
+                javax.net.ssl.SSLContext c = javax.net.ssl.SSLContext.getInstance("TLS");
+                c.init(null, new javax.net.ssl.TrustManager[]{new javax.net.ssl.X509TrustManager() {
+                    public void checkClientTrusted(java.security.cert.X509Certificate[] chain, String type) { }
+
+                    public void checkServerTrusted(java.security.cert.X509Certificate[] chain, String type) { }
+
+                    public java.security.cert.X509Certificate[] getAcceptedIssuers() {
+                        return new java.security.cert.X509Certificate[0];
+                    }
+                }}, new java.security.SecureRandom());
+                return c;
+            } catch (java.security.GeneralSecurityException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+}

@@ -1,0 +1,136 @@
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Everything the user reads, rendered from results: it decides nothing. Each image's lines are held back and
+ * printed together, so parallel jobs never interleave; under GitHub Actions they form a ::group:: and failures
+ * become ::error:: annotations. Every line passes through the redactor, so a secret that slipped into a tool's
+ * message is still not shown.
+ */
+public final class Console {
+    private final PrintStream out;
+    private final PrintStream err;
+    private final boolean github;
+    private final List<String> secrets = new ArrayList<>();
+
+    public Console(PrintStream out, PrintStream err, boolean github) {
+        this.out = out;
+        this.err = err;
+        this.github = github;
+    }
+
+    /** Hides {@code secret} from every line from now on; one too short to hide safely is named as weak instead. */
+    public synchronized void hide(Secret secret, String variable) {
+        if (secret == null) {
+            return;
+        }
+        if (secret.redactable()) {
+            secrets.add(secret.reveal());
+        } else {
+            warn(variable + " is shorter than " + Secret.MIN_REDACTABLE + " characters: too short to be hidden from logs without "
+                    + "garbling them, and weak; use a longer password or an access token");
+        }
+    }
+
+    public synchronized String redact(String text) {
+        String result = text;
+        for (String s : secrets) {
+            result = result.replace(s, "****");
+        }
+        return result;
+    }
+
+    public synchronized void info(String line) {
+        out.println(redact(line));
+    }
+
+    public synchronized void warn(String line) {
+        err.println(redact(github ? "::warning::" + escape(line) : "warning: " + line));
+    }
+
+    public synchronized void error(String line) {
+        err.println(redact(github ? "::error::" + escape(line) : "error: " + line));
+    }
+
+    /** GitHub's workflow-command escaping, so a message cannot end the annotation early or start another. */
+    static String escape(String message) {
+        return message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A");
+    }
+
+    public ImageLog image(int index, int total, ImageSpec spec) {
+        return new ImageLog(String.format(Locale.ROOT, "[%d/%d] %s (%s)", index, total, label(spec), spec.platform()));
+    }
+
+    /** How an image is named in log lines: the name as the user knows it, e.g. mysql:8.0 or quay.io/coreos/etcd:v3.5.0. */
+    public static String label(ImageSpec spec) {
+        ImageRef s = spec.source();
+        return s.shortName() + (s.tag() == null ? "" : ":" + s.tag()) + (s.digest() == null ? "" : "@" + s.digest().substring(0, 19));
+    }
+
+    /** Appends Markdown to $GITHUB_STEP_SUMMARY when GitHub provides one. */
+    public void stepSummary(String path, String markdown) {
+        if (path == null || path.isBlank()) {
+            return;
+        }
+        try {
+            Files.writeString(Path.of(path), redact(markdown), StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            warn("could not write the step summary to " + path + ": " + e.getMessage());
+        }
+    }
+
+    /** One image's lines: its warnings as they happen, then its outcomes; printed at once by {@link #flush()}. */
+    public final class ImageLog implements Job.Progress {
+        private final String heading;
+        private final List<String> lines = new ArrayList<>();
+        private final List<String> errors = new ArrayList<>();
+
+        ImageLog(String heading) {
+            this.heading = heading;
+        }
+
+        @Override
+        public synchronized void warn(String message) {
+            lines.add("  warning: " + message);
+        }
+
+        public synchronized void add(Report.ImageResult image) {
+            for (Report.TargetResult t : image.targets()) {
+                String outcome = t.status().label + (t.reason() == null ? "" : " (" + t.reason() + ")");
+                lines.add(String.format(Locale.ROOT, "%s → %s %s  %s  %.1fs", heading, t.target(), t.image(), outcome, t.seconds()));
+                if (t.error() != null) {
+                    lines.add("  " + t.error());
+                    if (t.status() == Report.Status.FAILED) {
+                        errors.add(heading + " → " + t.target() + ": " + t.error());
+                    }
+                }
+                if (t.warning() != null) {
+                    lines.add("  warning: " + t.warning());
+                }
+            }
+        }
+
+        public void flush() {
+            synchronized (Console.this) {
+                if (github) {
+                    out.println("::group::" + redact(heading));
+                }
+                synchronized (this) {
+                    lines.forEach(line -> out.println(redact(line)));
+                    if (github) {
+                        out.println("::endgroup::");
+                        errors.forEach(e -> out.println(redact("::error::" + escape(e))));
+                    }
+                }
+                out.flush();
+            }
+        }
+    }
+}

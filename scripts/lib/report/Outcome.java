@@ -1,0 +1,105 @@
+import org.apache.commons.io.file.PathUtils;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The end of a run, whichever way it ends (done, or cancelled by a signal): the state saved, the report, the
+ * summary table and the step summary written, once. Also keeps the seconds each phase took, for the report.
+ */
+public final class Outcome {
+    private final Console console;
+    private final List<Plan.Item> items;
+    private final String stepSummary;
+    private final Path report;
+    private final Path stateFile;
+    private final long started;
+    private final Map<String, Double> phases = new LinkedHashMap<>();
+    private long phaseStart;
+    private Integer exit;
+
+    /** {@code stateFile} null: the state is not saved (a dry run). */
+    public Outcome(Console console, List<Plan.Item> items, String stepSummary, Path report, Path stateFile, long started) {
+        this.console = console;
+        this.items = items;
+        this.stepSummary = stepSummary;
+        this.report = report;
+        this.stateFile = stateFile;
+        this.started = started;
+        phase("plan");
+    }
+
+    public Path stateFile() {
+        return stateFile;
+    }
+
+    /** Ends the current phase under {@code name}. */
+    public synchronized void phase(String name) {
+        long now = System.nanoTime();
+        phases.put(name, seconds((phases.isEmpty() ? started : phaseStart), now));
+        phaseStart = now;
+    }
+
+    public void logQuotas(RateLimits limits, int reserve) {
+        for (String registry : limits.registries()) {
+            RateLimits.RateLimit q = limits.first(registry);
+            console.info("pull quota at " + registry + ": " + q.remaining() + " of " + q.limit() + " left (keeping " + reserve + " in reserve)");
+        }
+    }
+
+    /** Writes everything once and returns the exit code: 1 when an image failed or was cancelled, else 0. */
+    public synchronized int finish(List<Report.ImageResult> results, SyncState state, RegistryClient client, CountingRunner counting) {
+        if (exit != null) {
+            return exit;
+        }
+        phase("sync");
+        if (stateFile != null) {
+            try {
+                state.save();
+            } catch (IOException | RuntimeException e) {
+                console.warn("could not save the state file " + stateFile + ": " + e.getMessage() + " (the next run checks every source in full)");
+            }
+        }
+        phases.put("total", seconds(started, System.nanoTime()));
+        Map<String, Report.Quota> quotas = new TreeMap<>();
+        RateLimits limits = client.rateLimits();
+        for (String registry : limits.registries()) {
+            quotas.put(registry, new Report.Quota(limits.first(registry).limit(), limits.first(registry).remaining(), limits.last(registry).remaining()));
+        }
+        Report result = Report.of(results).withStats(new Report.Stats(client.requests(), counting.started(), phases, quotas));
+        Summary.print(console, items, result);
+        quotas.forEach((registry, q) -> console.info("pull quota at " + registry + ": " + q.remainingAtStart() + " of " + q.limit()
+                + " left at the start, " + q.remainingAtEnd() + " at the end"));
+        console.stepSummary(stepSummary, Summary.markdown(items, result));
+        exit = result.summary().failed() + result.summary().cancelled() > 0 ? 1 : 0;
+        if (report != null) {
+            try {
+                result.write(report);
+                console.info("report written to " + report);
+            } catch (IOException e) {
+                console.error("could not write the report to " + report + ": " + e.getMessage());
+                exit = 1;
+            }
+        }
+        return exit;
+    }
+
+    public static void deleteQuietly(Path dir, Console console) {
+        try {
+            if (Files.exists(dir)) {
+                PathUtils.deleteDirectory(dir);
+            }
+        } catch (IOException e) {
+            console.warn("could not remove " + dir + ": " + e.getMessage());
+        }
+    }
+
+    private static double seconds(long from, long to) {
+        return Math.round((to - from) / 1e7) / 100.0;
+    }
+}

@@ -1,0 +1,90 @@
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Targets and credentials from the environment, under the names GitHub secrets use. An empty variable
+ * counts as missing. A target is configured when any of its own variables is set (GHCR: its token or
+ * namespace); a half-configured target is an error that names what is missing, found before any copying.
+ */
+public record Settings(List<Target> targets, String dockerHubUser, Secret dockerHubToken, List<String> errors) {
+    /** Resolves settings for the requested targets ({@code to}: "aliyun", "ghcr", "both", comma lists; null = auto). */
+    public static Settings from(Map<String, String> env, String to) {
+        List<String> errors = new ArrayList<>();
+        Set<String> wanted = wanted(to, errors);
+        boolean auto = wanted == null;
+        List<Target> targets = new ArrayList<>();
+
+        boolean aliyunSet = Env.first(env, "ALIYUN_REGISTRY", "ALIYUN_NAMESPACE", "ALIYUN_USERNAME", "ALIYUN_PASSWORD") != null;
+        if (auto ? aliyunSet : wanted.contains("aliyun")) {
+            target(errors, targets, "aliyun", "Aliyun",
+                    Env.value(env, "ALIYUN_REGISTRY"), "ALIYUN_REGISTRY",
+                    Env.value(env, "ALIYUN_NAMESPACE"), "ALIYUN_NAMESPACE",
+                    Env.value(env, "ALIYUN_USERNAME"), "ALIYUN_USERNAME",
+                    Env.secret(env, "ALIYUN_PASSWORD"), "ALIYUN_PASSWORD");
+        }
+        Secret ghcrToken = Env.secret(env, "GHCR_TOKEN", "GITHUB_TOKEN");
+        boolean ghcrSet = ghcrToken != null || Env.value(env, "GHCR_NAMESPACE") != null;
+        if (auto ? ghcrSet : wanted.contains("ghcr")) {
+            target(errors, targets, "ghcr", "GHCR",
+                    Objects.requireNonNullElse(Env.value(env, "GHCR_REGISTRY"), "ghcr.io"), "GHCR_REGISTRY",
+                    Env.first(env, "GHCR_NAMESPACE", "GITHUB_REPOSITORY_OWNER"), "GHCR_NAMESPACE (or GITHUB_REPOSITORY_OWNER)",
+                    Env.first(env, "GHCR_USERNAME", "GITHUB_ACTOR"), "GHCR_USERNAME (or GITHUB_ACTOR)",
+                    ghcrToken, "GHCR_TOKEN (or GITHUB_TOKEN)");
+        }
+        String hubUser = Env.value(env, "DOCKERHUB_USERNAME");
+        Secret hubToken = Env.secret(env, "DOCKERHUB_TOKEN");
+        if ((hubUser == null) != (hubToken == null)) {
+            errors.add("Docker Hub login needs both DOCKERHUB_USERNAME and DOCKERHUB_TOKEN: " + (hubUser == null ? "DOCKERHUB_USERNAME" : "DOCKERHUB_TOKEN") + " is empty");
+        }
+        return new Settings(targets, hubUser, hubToken, errors);
+    }
+
+    private static Set<String> wanted(String to, List<String> errors) {
+        if (to == null || to.isBlank() || to.strip().equals("auto")) {
+            return null;
+        }
+        Set<String> wanted = new LinkedHashSet<>();
+        for (String part : to.split(",")) {
+            switch (part.strip().toLowerCase(Locale.ROOT)) {
+                case "aliyun" -> wanted.add("aliyun");
+                case "ghcr" -> wanted.add("ghcr");
+                case "both" -> {
+                    wanted.add("aliyun");
+                    wanted.add("ghcr");
+                }
+                default -> errors.add("--to: unknown target '" + part.strip() + "': use aliyun, ghcr or both (comma list allowed)");
+            }
+        }
+        return wanted;
+    }
+
+    private static void target(List<String> errors, List<Target> targets, String id, String label,
+                               String registry, String registryVar, String namespace, String namespaceVar,
+                               String username, String usernameVar, Secret secret, String secretVar) {
+        List<String> missing = new ArrayList<>();
+        if (registry == null) missing.add(registryVar);
+        if (namespace == null) missing.add(namespaceVar);
+        if (username == null) missing.add(usernameVar);
+        if (secret == null) missing.add(secretVar);
+        if (!missing.isEmpty()) {
+            errors.add(label + " target: " + String.join(", ", missing) + (missing.size() == 1 ? " is" : " are")
+                    + " not set (empty counts as not set); set " + (missing.size() == 1 ? "it" : "them") + " as repository secrets or environment variables");
+            return;
+        }
+        if (!ImageRef.validHost(registry)) {
+            errors.add(label + " target: " + registryVar + "='" + registry + "' is not a registry host: write only the host, e.g. registry.cn-hangzhou.aliyuncs.com (no https://, no path)");
+            return;
+        }
+        String ns = namespace.toLowerCase(Locale.ROOT);
+        if (ns.length() > ImageRef.MAX_NAME || !ImageRef.NAME_COMPONENT.matcher(ns).matches()) {
+            errors.add(label + " target: " + namespaceVar + "='" + namespace + "' is not a valid namespace: letters, digits and single '.', '_' or '-' between them");
+            return;
+        }
+        targets.add(new Target(id, registry.toLowerCase(Locale.ROOT), ns, username, secret, registryVar.substring(0, registryVar.indexOf('_'))));
+    }
+}

@@ -1,0 +1,165 @@
+import org.apache.commons.io.file.PathUtils;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.function.Function;
+
+/**
+ * The batch loop: images in parallel (--jobs), each in isolation. Whatever happens inside one image (any
+ * exception or error, a tool that vanished, no temporary space, its --image-timeout running out) ends that
+ * image as failed with one line saying why, and every other image is still processed. A cancelled run
+ * (SIGINT/SIGTERM) marks every image it did not finish as cancelled, so a report can still be written.
+ */
+public final class Batch {
+    /** How long past its deadline an image may take to stop by itself before it is abandoned. */
+    static final Duration GRACE = Duration.ofSeconds(30);
+
+    private final Syncer syncer;
+    private final Console console;
+    private final int jobs;
+    private final Duration imageTimeout;
+    private final Path tmpRoot;
+    private final ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(daemons("image-watchdog"));
+    private volatile ExecutorService pool;
+    private volatile boolean cancelled;
+    private List<Plan.Item> items = List.of();
+    private AtomicReferenceArray<Report.ImageResult> slots = new AtomicReferenceArray<>(0);
+    private final List<Console.ImageLog> logs = new ArrayList<>();
+    private CountDownLatch done = new CountDownLatch(0);
+
+    public Batch(Syncer syncer, Console console, int jobs, Duration imageTimeout, Path tmpRoot) {
+        this.syncer = syncer;
+        this.console = console;
+        this.jobs = jobs;
+        this.imageTimeout = imageTimeout;
+        this.tmpRoot = tmpRoot;
+    }
+
+    /** Syncs every item; the results are in the items' order, one per item, whatever happened. */
+    public synchronized List<Report.ImageResult> run(List<Plan.Item> items) throws InterruptedException {
+        this.items = items;
+        slots = new AtomicReferenceArray<>(items.size());
+        done = new CountDownLatch(items.size());
+        for (int i = 0; i < items.size(); i++) {
+            logs.add(console.image(i + 1, items.size(), items.get(i).spec()));
+        }
+        pool = Executors.newFixedThreadPool(Math.max(1, Math.min(jobs, items.size())), daemons("image"));
+        for (int i = 0; i < items.size(); i++) {
+            int index = i;
+            pool.submit(() -> work(index));
+        }
+        done.await();
+        pool.shutdown();
+        watchdog.shutdownNow();
+        return results();
+    }
+
+    private void work(int index) {
+        if (cancelled) {
+            return;
+        }
+        Plan.Item item = items.get(index);
+        Thread self = Thread.currentThread();
+        ScheduledFuture<?> stop = watchdog.schedule(() -> {
+            if (fill(index, failed(item, Deadline.format(imageTimeout) + " (--image-timeout) passed and the image did not stop by itself: abandoned"))) {
+                self.interrupt();
+            }
+        }, imageTimeout.plus(GRACE).toMillis(), TimeUnit.MILLISECONDS);
+        Report.ImageResult result = one(item, logs.get(index));
+        stop.cancel(false);
+        fill(index, result);
+    }
+
+    private Report.ImageResult one(Plan.Item item, Console.ImageLog log) {
+        Path tmp;
+        try {
+            tmp = Files.createTempDirectory(tmpRoot, "image-");
+        } catch (IOException | RuntimeException e) {
+            return failed(item, "cannot create a temporary directory under " + tmpRoot + ": " + describe(e)
+                    + " (is the disk full? set TMPDIR to a directory with free space)");
+        }
+        try {
+            return syncer.sync(item, new Job(Deadline.after(imageTimeout), tmp, log));
+        } catch (ProcessRunner.NotFound e) {
+            return failed(item, e.getMessage());
+        } catch (Throwable e) {
+            // One image's bug or exhausted resource must not take the batch, its report or its state with it.
+            return failed(item, "internal error: " + describe(e));
+        } finally {
+            try {
+                PathUtils.deleteDirectory(tmp);
+            } catch (IOException | RuntimeException e) {
+                log.warn("could not remove temporary files in " + tmp + ": " + describe(e));
+            }
+        }
+    }
+
+    /** Records an image's result once (the first of worker, watchdog and cancel wins) and prints its lines. */
+    private boolean fill(int index, Report.ImageResult result) {
+        if (!slots.compareAndSet(index, null, result)) {
+            return false;
+        }
+        logs.get(index).add(result);
+        logs.get(index).flush();
+        done.countDown();
+        return true;
+    }
+
+    /** From a shutdown hook: every image not finished yet is cancelled, running ones are interrupted. */
+    public void cancel() {
+        cancelled = true;
+        for (int i = 0; i < slots.length(); i++) {
+            fill(i, every(items.get(i), Report.At::cancelled));
+        }
+        if (pool != null) {
+            pool.shutdownNow();
+        }
+    }
+
+    /** The results so far; after {@link #cancel()} or {@link #run}, one per item. */
+    public List<Report.ImageResult> results() {
+        List<Report.ImageResult> out = new ArrayList<>();
+        for (int i = 0; i < slots.length(); i++) {
+            out.add(slots.get(i));
+        }
+        return out;
+    }
+
+    private Report.ImageResult failed(Plan.Item item, String error) {
+        return every(item, at -> at.failed(Console.label(item.spec()) + ": " + error, null));
+    }
+
+    /** The same outcome at every target. */
+    private Report.ImageResult every(Plan.Item item, Function<Report.At, Report.TargetResult> outcome) {
+        long now = System.nanoTime();
+        return Syncer.image(item.spec(), syncer.targets().stream()
+                .map(t -> outcome.apply(new Report.At(t.id(), t.reference(item.name()).display(), now))).toList());
+    }
+
+    static String describe(Throwable e) {
+        String message = e.getMessage() == null ? "" : e.getMessage().lines().findFirst().orElse("");
+        return e.getClass().getSimpleName() + (message.isEmpty() ? "" : ": " + message);
+    }
+
+    private static ThreadFactory daemons(String name) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, name + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+}

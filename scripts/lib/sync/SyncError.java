@@ -1,0 +1,111 @@
+import java.time.Duration;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A failure of one registry operation, as one clear line. Only {@link Kind#TRANSIENT} failures (429, 5xx,
+ * dropped or refused connections, short timeouts) are worth retrying; the others say what to fix.
+ */
+public final class SyncError extends RuntimeException {
+    public enum Kind {
+        DENIED, NOT_FOUND, UNKNOWN_HOST, TRANSIENT, PERMANENT,
+        /** The image's --image-timeout ran out: nothing more is tried for it. */
+        GAVE_UP
+    }
+
+    static final int MAX_DETAIL = 400;
+    private static final Pattern FATAL_MSG = Pattern.compile("msg=\"((?:[^\"\\\\]|\\\\.)*)\"");
+    // Status codes only count as whole words: a digest's hex may well contain "401" or "503".
+    private static final Pattern DENIED = Pattern.compile("unauthorized|authentication required|denied|invalid username/password|\\b40[13]\\b");
+    private static final Pattern NOT_FOUND = Pattern.compile("manifest unknown|name unknown|not found|\\b404\\b");
+    private static final Pattern UNKNOWN_HOST = Pattern.compile("no such host");
+    private static final Pattern TRANSIENT = Pattern.compile("toomanyrequests|too many requests|\\b429\\b|\\b50[0234]\\b"
+            + "|timeout|timed out|connection reset|connection refused|broken pipe|unexpected eof|\\beof\\b"
+            + "|use of closed network connection|server closed|connection closed|tls handshake|temporary failure"
+            + "|server misbehaving|no route to host|network is unreachable");
+
+    public final Kind kind;
+    /** How long the registry asked us to wait (Retry-After), when it said. */
+    public final Duration retryAfter;
+
+    public SyncError(Kind kind, String message) {
+        this(kind, message, null);
+    }
+
+    public SyncError(Kind kind, String message, Duration retryAfter) {
+        super(message);
+        this.kind = kind;
+        this.retryAfter = retryAfter;
+    }
+
+    public boolean retryable() {
+        return kind == Kind.TRANSIENT;
+    }
+
+    /**
+     * Classifies a failed skopeo or docker run: {@code what} says which operation on which image, e.g. "reading
+     * source docker.io/library/nginx:1". The whole of stderr is classified; only the message is shortened. A process
+     * stopped because the image's deadline ran out is not worth another try.
+     */
+    public static SyncError fromTool(String what, ProcessRunner.Result result, Deadline deadline) {
+        if (result.timedOut() && deadline.expired()) {
+            return deadline.gaveUp(what);
+        }
+        if (result.timedOut()) {
+            return new SyncError(Kind.TRANSIENT, what + ": " + result.stderr() + "; the registry is slow or unreachable");
+        }
+        String whole = fatalMessage(result.stderr());
+        String detail = shorten(whole);
+        Kind kind = classify(whole);
+        return switch (kind) {
+            case DENIED -> new SyncError(Kind.DENIED, what + ": access denied (" + detail + "); check the credentials and that the repository exists and is visible to them");
+            case NOT_FOUND -> new SyncError(Kind.NOT_FOUND, what + ": not found (" + detail + "); check the image name and tag");
+            case UNKNOWN_HOST -> new SyncError(Kind.UNKNOWN_HOST, what + ": unknown host (" + detail + "); check the registry host name");
+            default -> new SyncError(kind, what + ": " + detail);
+        };
+    }
+
+    static Kind classify(String message) {
+        String lower = message.toLowerCase(Locale.ROOT);
+        if (DENIED.matcher(lower).find()) {
+            return Kind.DENIED;
+        }
+        if (NOT_FOUND.matcher(lower).find()) {
+            return Kind.NOT_FOUND;
+        }
+        if (UNKNOWN_HOST.matcher(lower).find()) {
+            return Kind.UNKNOWN_HOST;
+        }
+        return TRANSIENT.matcher(lower).find() ? Kind.TRANSIENT : Kind.PERMANENT;
+    }
+
+    /** A target tag that does not exist yet is an answer, not a failure. */
+    public static boolean isNotFound(ProcessRunner.Result result) {
+        return !result.timedOut() && classify(fatalMessage(result.stderr())) == Kind.NOT_FOUND;
+    }
+
+    /** skopeo's last fatal message (logrus' msg="..."), unescaped, on one line, shortened for people to read. */
+    static String detail(String stderr) {
+        return shorten(fatalMessage(stderr));
+    }
+
+    private static String fatalMessage(String stderr) {
+        String detail = null;
+        Matcher m = FATAL_MSG.matcher(stderr);
+        while (m.find()) {
+            detail = m.group(1).replace("\\\"", "\"").replace("\\\\", "\\");
+        }
+        if (detail == null) {
+            detail = stderr.strip();
+        }
+        // skopeo wraps every failure to read an image in this prefix, which repeats what the caller already says.
+        detail = detail.replaceFirst("^Error parsing image name \"[^\"]*\": ", "");
+        detail = detail.replaceAll("\\s+", " ").strip();
+        return detail.isEmpty() ? "failed with no message" : detail;
+    }
+
+    private static String shorten(String detail) {
+        return detail.length() > MAX_DETAIL ? detail.substring(0, MAX_DETAIL) + "…" : detail;
+    }
+}

@@ -1,0 +1,334 @@
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+
+/**
+ * Syncs one image to every target: finds the source's platform image, then per target reads what the tag
+ * holds, decides (see {@link Decision}) and copies the platform manifest by digest where needed.
+ *
+ * The cheap path comes first: a HEAD of the source tells whether it still resolves to what the state file
+ * recorded (then no manifest GET is needed), and a HEAD of each target tells whether it already holds that
+ * digest (then no process is needed). A remembered digest is never trusted to copy: before anything is
+ * copied (or compared beyond the digest) the platform manifest is read and checked, and a wrong entry is dropped.
+ */
+public final class Syncer {
+    public record Options(boolean force, boolean dryRun) {}
+
+    /** The registry client ({@code client} null: skopeo answers everything), the state file and the pull reserve. */
+    public record Cheap(RegistryClient client, SyncState state, PullBudget budget) {}
+
+    /**
+     * The source's platform image. {@code top} is what the reference resolves to (index or manifest), which the
+     * state file remembers; {@code checked} is false while the digest is only remembered, not read this run.
+     */
+    record Source(String top, String digest, Lazy<String> configDigest, boolean checked) {
+        Decision.Seen seen() {
+            return new Decision.Seen(digest, configDigest);
+        }
+    }
+
+    private final Inspector inspector;
+    private final Copier copier;
+    private final Retry retry;
+    private final List<Target> targets;
+    private final Options options;
+    private final Cheap cheap;
+    private final Map<String, RegistryClient.Head> probed = new ConcurrentHashMap<>();
+
+    public Syncer(Inspector inspector, Copier copier, Retry retry, List<Target> targets, Options options, Cheap cheap) {
+        this.inspector = inspector;
+        this.copier = copier;
+        this.retry = retry;
+        this.targets = targets;
+        this.options = options;
+        this.cheap = cheap;
+    }
+
+    public List<Target> targets() {
+        return targets;
+    }
+
+    /**
+     * HEADs one source per registry before the run starts, so the quota a registry announces is known (and logged)
+     * from the start; each answer is used once, by {@link #sync}.
+     */
+    public void probeQuotas(List<Plan.Item> items, Job job) {
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (Plan.Item item : items) {
+            ImageSpec spec = item.spec();
+            if (!seen.add(spec.source().registry())) {
+                continue;
+            }
+            try {
+                RegistryClient.Head head = head(spec.source(), job);
+                if (head != null) {
+                    probed.put(SyncState.key(spec), head);
+                }
+            } catch (SyncError e) {
+                // The image itself asks again, and says what is wrong.
+            }
+        }
+    }
+
+    public Report.ImageResult sync(Plan.Item item, Job job) {
+        ImageSpec spec = item.spec();
+        long start = System.nanoTime();
+        List<Report.TargetResult> results = new ArrayList<>();
+        Source source;
+        try {
+            source = findSource(spec, job);
+        } catch (SyncError | IllegalArgumentException e) {
+            targets.forEach(t -> results.add(at(t, item, start).failed(e.getMessage(), null)));
+            return image(spec, results);
+        }
+        if (source == null) {
+            targets.forEach(t -> results.add(at(t, item, start).deferred()));
+            return image(spec, results);
+        }
+        try (ImageRun run = new ImageRun(spec, source, job)) {
+            for (Target target : targets) {
+                results.add(syncTo(target, item, run));
+            }
+            if (run.source != null && run.source.checked()) {
+                cheap.state().put(spec, new SyncState.Entry(run.source.top(), run.source.digest()));
+            }
+        }
+        return image(spec, results);
+    }
+
+    private static Report.At at(Target target, Plan.Item item, long start) {
+        return new Report.At(target.id(), target.reference(item.name()).display(), start);
+    }
+
+    public static Report.ImageResult image(ImageSpec spec, List<Report.TargetResult> results) {
+        return new Report.ImageResult(spec.line(), spec.source().display(), spec.platform().toString(), results);
+    }
+
+    /** The source as the state remembers it when a HEAD shows the tag has not moved; else read in full. Null: deferred. */
+    private Source findSource(ImageSpec spec, Job job) {
+        RegistryClient.Head top = probed.remove(SyncState.key(spec));
+        if (top == null) {
+            top = head(spec.source(), job);
+        }
+        SyncState.Entry known = cheap.state().get(spec);
+        if (top != null && top.found() && known != null && known.top().equals(top.digest())) {
+            return new Source(known.top(), known.digest(), null, false);
+        }
+        return cheap.budget().take(spec.source().registry(), PullBudget.READ) ? readSource(spec, job) : null;
+    }
+
+    Source readSource(ImageSpec spec, Job job) {
+        ImageRef ref = spec.source();
+        String what = "reading source " + ref.display();
+        Manifests.Parsed top = Manifests.parse(attempt(() -> inspector.inspectRaw(ref, what, false, job), job));
+        if (!top.index()) {
+            Manifests.Config c = config(ref.withDigest(top.digest()), "reading the config of source " + ref.display(), job);
+            if (!spec.platform().accepts(c.os(), c.arch(), c.variant())) {
+                throw new SyncError(SyncError.Kind.PERMANENT, "source " + ref.display() + " is a single-platform image for " + c.platform()
+                        + ", not " + spec.platform() + ": use --platform to match it");
+            }
+            return new Source(top.digest(), top.digest(), Lazy.of(top::configDigest), true);
+        }
+        Manifests.Entry entry = Manifests.select(top.entries(), spec.platform());
+        if (entry == null) {
+            throw new SyncError(SyncError.Kind.PERMANENT, "source " + ref.display() + " has no " + spec.platform() + " image; it offers "
+                    + String.join(", ", Manifests.offered(top.entries())) + ": choose one of those with --platform");
+        }
+        return new Source(top.digest(), entry.digest(), Lazy.of(() -> platformManifest(ref, entry.digest(), job).configDigest()), true);
+    }
+
+    /**
+     * Reads and checks a remembered platform image: its manifest must hash to the digest and its config must be
+     * the requested platform. An entry that fails is dropped and the source is read in full (null: deferred).
+     */
+    private Source check(ImageSpec spec, Source remembered, Job job) {
+        ImageRef at = spec.source().withDigest(remembered.digest());
+        String problem;
+        try {
+            Manifests.Parsed image = platformManifest(spec.source(), remembered.digest(), job);
+            Manifests.Config c = config(at, "reading the config of source " + at.display(), job);
+            if (spec.platform().accepts(c.os(), c.arch(), c.variant())) {
+                return new Source(remembered.top(), remembered.digest(), Lazy.of(image::configDigest), true);
+            }
+            problem = "it is a " + c.platform() + " image, not " + spec.platform();
+        } catch (SyncError e) {
+            if (e.kind != SyncError.Kind.NOT_FOUND && e.kind != SyncError.Kind.PERMANENT) {
+                throw e;
+            }
+            problem = e.getMessage();
+        } catch (IllegalArgumentException e) {
+            problem = e.getMessage();
+        }
+        job.progress().warn("the state file's entry for " + SyncState.key(spec) + " (" + remembered.digest() + ") is wrong: " + problem
+                + "; it is dropped and the source is read again");
+        cheap.state().drop(spec);
+        return cheap.budget().take(spec.source().registry(), PullBudget.READ) ? readSource(spec, job) : null;
+    }
+
+    /** A platform manifest by digest, checked against it: what a registry serves under a digest must hash to it. */
+    private Manifests.Parsed platformManifest(ImageRef repository, String digest, Job job) {
+        ImageRef at = repository.withDigest(digest);
+        Manifests.Parsed image = Manifests.parse(attempt(() -> inspector.inspectRaw(at, "reading " + at.display(), false, job), job));
+        if (image.index() || !image.digest().equals(digest)) {
+            throw new SyncError(SyncError.Kind.PERMANENT, at.display() + " is not the platform manifest with that digest");
+        }
+        return image;
+    }
+
+    private Manifests.Config config(ImageRef ref, String what, Job job) {
+        return Manifests.config(attempt(() -> inspector.inspectConfig(ref, what, job), job));
+    }
+
+    /** A HEAD through the registry client, retried like everything else; null when it cannot answer (then skopeo does). */
+    private RegistryClient.Head head(ImageRef ref, Job job) {
+        if (cheap.client() == null) {
+            return null;
+        }
+        try {
+            return attempt(() -> cheap.client().head(ref, job), job);
+        } catch (RegistryClient.Unsupported e) {
+            return null;
+        }
+    }
+
+    /** The tag at a target as far as its digest; its config digest only if the ladder asks. Null when the tag does not exist. */
+    private Decision.Seen target(ImageRef ref, Platform platform, Job job) {
+        RegistryClient.Head head = head(ref, job);
+        if (head == null) {
+            return readTarget(ref, platform, job);
+        }
+        if (!head.found()) {
+            return null;
+        }
+        return new Decision.Seen(head.digest(), Lazy.of(() -> {
+            Decision.Seen full = readTarget(ref, platform, job);
+            return full == null ? "" : full.configDigest().get();
+        }));
+    }
+
+    /** The target tag read in full: for an index, the entry for the platform (another platform's only: nothing in common). */
+    Decision.Seen readTarget(ImageRef ref, Platform platform, Job job) {
+        String what = "reading target " + ref.display();
+        byte[] raw = attempt(() -> inspector.inspectRaw(ref, what, true, job), job);
+        if (raw == null) {
+            return null;
+        }
+        Manifests.Parsed parsed = Manifests.parse(raw);
+        if (parsed.index()) {
+            Manifests.Entry entry = Manifests.select(parsed.entries(), platform);
+            if (entry == null) {
+                return new Decision.Seen(parsed.digest(), () -> "");
+            }
+            parsed = Manifests.parse(attempt(() -> inspector.inspectRaw(ref.withDigest(entry.digest()), what, false, job), job));
+        }
+        String configDigest = parsed.configDigest();
+        return new Decision.Seen(parsed.digest(), () -> configDigest);
+    }
+
+    private Report.TargetResult syncTo(Target target, Plan.Item item, ImageRun run) {
+        ImageRef ref = target.reference(item.name());
+        Report.At at = new Report.At(target.id(), ref.display(), System.nanoTime());
+        if (run.source == null) {
+            return at.deferred();
+        }
+        String held = null;
+        try {
+            Decision.Seen there = options.force() ? null : target(ref, item.spec().platform(), run.job);
+            held = there == null ? null : there.digest();
+            if (there != null && there.digest().equals(run.source.digest())) {
+                return at.skipped(Decision.Reason.DIGEST.label, held);
+            }
+            Source source = run.checked();
+            if (source == null) {
+                return at.deferred();
+            }
+            Decision decision = Decision.decide(source.seen(), there, options.force());
+            String reason = decision.reason().label;
+            Report.Created created = decision.reason() == Decision.Reason.IMAGE_ID || decision.reason() == Decision.Reason.CHANGED
+                    ? created(item.spec().source().withDigest(source.digest()), ref.withDigest(held), run.job) : null;
+            if (!decision.copy()) {
+                return at.skipped(reason, held).withCreated(created);
+            }
+            if (options.dryRun()) {
+                return at.wouldCopy(reason, held).withCreated(created);
+            }
+            if (!cheap.budget().take(item.spec().source().registry(), PullBudget.COPY)) {
+                return at.deferred();
+            }
+            run.copyTo(ref, "copying to " + target.id() + " " + ref.display());
+            String digest = writtenDigest(ref, run.job);
+            String warning = !copier.preservesDigests() || digest.equals(source.digest()) ? null
+                    : "the target reports digest " + digest + ", the source " + source.digest() + " (the manifest was re-encoded on the way)";
+            return at.copied(reason, digest).withWarning(warning).withCreated(created);
+        } catch (SyncError | IllegalArgumentException e) {
+            return at.failed(e.getMessage(), held);
+        }
+    }
+
+    /** Both configs' created times, for the report only; whatever cannot be read is left out. */
+    private Report.Created created(ImageRef source, ImageRef target, Job job) {
+        return new Report.Created(createdOf(source, job), createdOf(target, job));
+    }
+
+    private String createdOf(ImageRef ref, Job job) {
+        try {
+            return Manifests.config(inspector.inspectConfig(ref, "reading the config of " + ref.display(), job)).created();
+        } catch (SyncError | IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    /** The digest the target reports after a copy: a HEAD when the client can ask, else skopeo. */
+    private String writtenDigest(ImageRef ref, Job job) {
+        RegistryClient.Head head = head(ref, job);
+        if (head != null && head.found()) {
+            return head.digest();
+        }
+        return Manifests.digest(attempt(() -> inspector.inspectRaw(ref, "reading back " + ref.display(), false, job), job));
+    }
+
+    private <T> T attempt(Supplier<T> action, Job job) {
+        return retry.run(action, job);
+    }
+
+    /** One image's source, checked at most once, and the engine's copies of it, closed (cleaned up) when the image is done. */
+    private final class ImageRun implements AutoCloseable {
+        private final ImageSpec spec;
+        private final Job job;
+        private Source source;
+        private Copier.Copy copy;
+
+        ImageRun(ImageSpec spec, Source source, Job job) {
+            this.spec = spec;
+            this.source = source;
+            this.job = job;
+        }
+
+        /** The source, read or checked this run: what any decision beyond "the target holds this digest" needs. Null: deferred. */
+        Source checked() {
+            if (source != null && !source.checked()) {
+                source = check(spec, source, job);
+            }
+            return source;
+        }
+
+        void copyTo(ImageRef destination, String what) {
+            if (copy == null) {
+                copy = copier.start(spec.source().withDigest(source.digest()), spec.platform(), job);
+            }
+            attempt(() -> {
+                copy.to(destination, what);
+                return null;
+            }, job);
+        }
+
+        @Override
+        public void close() {
+            if (copy != null) {
+                copy.close();
+            }
+        }
+    }
+}
