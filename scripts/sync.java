@@ -72,6 +72,8 @@ import java.util.Set;
                 "2:bad usage, bad list, bad or missing settings, failed login, unusable engine (nothing was copied)"})
 public class sync implements java.util.concurrent.Callable<Integer> {
     static final int USAGE = 2;
+    /** The quota probe is a courtesy: a registry that does not answer it soon is asked again by its images. */
+    static final Duration PROBE_LIMIT = Duration.ofSeconds(15);
 
     @Parameters(paramLabel = "IMAGE", arity = "0..*", description = "Images to sync (images.txt syntax); when none, --images is read.")
     List<String> images = new ArrayList<>();
@@ -250,7 +252,7 @@ public class sync implements java.util.concurrent.Callable<Integer> {
         console.info("image-sync: " + items.size() + " image(s) → " + String.join(", ", settings.targets().stream()
                 .map(t -> t.id() + " " + t.registry() + "/" + t.namespace()).toList()) + " (" + engines.description() + ", "
                 + Math.min(jobs, items.size()) + " job(s), " + Deadline.format(timeout) + " per image" + (dryRun ? ", dry run" : "") + (force ? ", forced" : "") + ")");
-        syncer.probeQuotas(items, Job.outside(Duration.ofMinutes(2), console::warn));
+        syncer.probeQuotas(items, Job.outside(timeout.compareTo(PROBE_LIMIT) < 0 ? timeout : PROBE_LIMIT, console::warn));
         outcome.logQuotas(client.rateLimits(), pullReserve);
         Batch batch = new Batch(syncer, console, jobs, timeout, privateDir);
         Thread onSignal = new Thread(() -> {

@@ -1,4 +1,5 @@
 import com.sun.net.httpserver.HttpServer;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -17,6 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** How people get the scripts: through ./jbang, and straight from a URL without cloning. */
+@Tag("process")
 class DistributionTest {
     static final String JBANG = Tools.REPO.resolve("jbang").toString();
 
@@ -96,6 +98,22 @@ class DistributionTest {
         Tools.Result r = Tools.run(List.of(JBANG, "scripts/sync.java", "--plan"), env, tmp, null);
         assertEquals(0, r.exit(), r.all());
         assertEquals("installed jbang: scripts/sync.java --plan", r.out().strip());
+    }
+
+    /** JBang's own launcher drops an empty argument; ours carries it, so an empty image is an error, not the whole list. */
+    @Test
+    void anEmptyArgumentSurvivesTheLauncher(@TempDir Path tmp) throws IOException {
+        Files.writeString(tmp.resolve("images.txt"), "nginx:1\n");
+        Map<String, String> env = Tools.cleanEnv();
+        env.put("PATH", withoutJbang(env.get("PATH")));
+        Tools.Result r = Tools.run(List.of(JBANG, Tools.REPO.resolve("scripts/sync.java").toString(), "--plan", "--name=", "--", ""), env, tmp, null);
+        assertEquals(2, r.exit(), r.all());
+        assertEquals("sync: an IMAGE argument is empty: give an image such as nginx:alpine", r.stderr().strip());
+        Path fakeBin = Files.createDirectories(tmp.resolve("bin"));
+        executable(fakeBin.resolve("jbang"), "#!/bin/sh\nfor a; do printf '[%s]' \"$a\"; done\n");
+        env.put("PATH", fakeBin + ":" + env.get("PATH"));
+        Tools.Result installed = Tools.run(List.of(JBANG, "scripts/sync.java", "", "x"), env, tmp, null);
+        assertEquals("[scripts/sync.java][--image-sync-empty-argument--][x]", installed.out().strip(), "an installed JBang gets the marker too");
     }
 
     @Test

@@ -1,6 +1,7 @@
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,6 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The docker engine for real, with DOCKER=podman (daemonless, vfs storage in a temporary directory): pull, tag,
  * push and remove, against the same kind of local registries as the core tests.
  */
+@Tag("registry")
 class DockerEngineTest {
     static final String PASSWORD = "pw-docker-" + UUID.randomUUID();
     static Path root;

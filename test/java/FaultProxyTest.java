@@ -4,6 +4,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayInputStream;
@@ -28,6 +29,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** FaultProxy in front of a real registry: transparent for skopeo when no rule matches, and each fault does what it says. */
+@Tag("registry")
 class FaultProxyTest {
     static final String MANIFESTS = "/v2/.*/manifests/.*";
     static final String UPLOADS = "/v2/.*/blobs/uploads/.*";

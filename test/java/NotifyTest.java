@@ -2,6 +2,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,6 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+@Tag("process")
 class NotifyTest {
     static final String REPORT = "{\"summary\":{\"copied\":2,\"skipped\":5,\"failed\":1},\"images\":[{\"line\":4,"
             + "\"source\":\"docker.io/library/mysql:8.0\",\"platform\":\"linux/arm64\",\"targets\":[{\"target\":\"aliyun\","

@@ -15,11 +15,13 @@ import java.util.List;
 final class Registry implements AutoCloseable {
     final String host;
     final Path log;
-    private final Process process;
+    private final List<String> command;
+    private Process process;
 
-    private Registry(String host, Path log, Process process) {
+    private Registry(String host, Path log, List<String> command, Process process) {
         this.host = host;
         this.log = log;
+        this.command = command;
         this.process = process;
     }
 
@@ -51,9 +53,9 @@ final class Registry implements AutoCloseable {
                     + (readOnly ? ", maintenance: {readonly: {enabled: true}}" : "") + "}\n"
                     + "http: {addr: 127.0.0.1:" + port + "}\n" + auth);
             Path log = dir.resolve("registry.log");
-            Process p = new ProcessBuilder(binary, "serve", config.toString())
-                    .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-            Registry registry = new Registry("127.0.0.1:" + port, log, p);
+            List<String> command = List.of(binary, "serve", config.toString());
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            Registry registry = new Registry("127.0.0.1:" + port, log, command, p);
             registry.awaitReady();
             return registry;
         } catch (IOException e) {
@@ -101,6 +103,17 @@ final class Registry implements AutoCloseable {
         try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
         }
+    }
+
+    /** Dies as a crashed registry would (SIGKILL), mid-request if there is one. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly().waitFor();
+    }
+
+    /** The same registry (port, storage, log) back up after {@link #kill()}. */
+    void restart() throws IOException {
+        process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        awaitReady();
     }
 
     @Override

@@ -1,3 +1,4 @@
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -13,6 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The small scripts the workflows run besides sync and notify: the badge, its commit, and the disk cleaner. */
+@Tag("process")
 class RunnerScriptsTest {
     static final String README = "# My images\n\n![Last Sync](https://img.shields.io/badge/last%20sync-never-lightgrey)\n\n"
             + "Text that mentions ![Last Sync](elsewhere) stays.\n\n- item - with - dashes\n";

@@ -50,6 +50,8 @@ class SyncErrorTest {
         SyncError e = SyncError.fromTool("copying", failed("writing blob: Patch \\\"" + url + "\\\": read tcp a->b: read: connection reset by peer"), JOB.deadline());
         assertEquals(SyncError.Kind.TRANSIENT, e.kind);
         assertTrue(e.getMessage().length() < 500, "the message shown is still short");
+        assertTrue(e.getMessage().endsWith("read: connection reset by peer"), "and keeps its cause: " + e.getMessage());
+        assertTrue(e.getMessage().contains("Patch \"http://127.0.0.1:5000/v2/library/app/blobs/uploads/aaaa"), e.getMessage());
     }
 
     @Test

@@ -1,6 +1,7 @@
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,6 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * End to end, as a user runs it: ./jbang scripts/sync.java against real registries (one open source,
  * two htpasswd-protected targets) holding fixture images the tests write themselves.
  */
+@Tag("registry")
 class SyncIntegrationTest {
     static final String T1 = "2024-03-01T10:00:00Z";
     static final String T2 = "2024-06-01T10:00:00Z";

@@ -55,6 +55,9 @@ public record Deadline(long endNanos, Duration total) {
 
     /** As people write durations: "90s", "2m5s", "20m", "1h30m". */
     public static String format(Duration d) {
+        if (d.toMillis() > 0 && d.toMillis() < 10_000 && d.toMillis() % 1000 != 0) {
+            return String.format(Locale.ROOT, "%.1fs", d.toMillis() / 1000.0);
+        }
         long s = Math.max(d.toSeconds(), 0);
         if (s % 60 != 0 || s == 0) {
             return s < 120 ? s + "s" : (s / 60) + "m" + (s % 60) + "s";

@@ -15,6 +15,7 @@ public final class SyncError extends RuntimeException {
     }
 
     static final int MAX_DETAIL = 400;
+    private static final Pattern URL_TAIL = Pattern.compile("(https?://[^\\s\"?]{1,80})[^\\s\"]*");
     private static final Pattern FATAL_MSG = Pattern.compile("msg=\"((?:[^\"\\\\]|\\\\.)*)\"");
     // Status codes only count as whole words: a digest's hex may well contain "401" or "503".
     private static final Pattern DENIED = Pattern.compile("unauthorized|authentication required|denied|invalid username/password|\\b40[13]\\b");
@@ -105,7 +106,12 @@ public final class SyncError extends RuntimeException {
         return detail.isEmpty() ? "failed with no message" : detail;
     }
 
+    /**
+     * Upload URLs carry long state parameters that say nothing to a person; what failed is at the end of the
+     * message, so a message still too long keeps its beginning and its end.
+     */
     private static String shorten(String detail) {
-        return detail.length() > MAX_DETAIL ? detail.substring(0, MAX_DETAIL) + "…" : detail;
+        String s = URL_TAIL.matcher(detail).replaceAll("$1…");
+        return s.length() <= MAX_DETAIL ? s : s.substring(0, MAX_DETAIL / 2) + " … " + s.substring(s.length() - MAX_DETAIL / 2);
     }
 }

@@ -1,0 +1,455 @@
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Faults in front of real registries: a fault-injecting proxy (5xx, 429 with Retry-After, hangs, dropped
+ * uploads, garbage), a registry killed and restarted mid-copy, no temporary space, corrupt and lying state.
+ * Each case checks every image's status, the exit code, the report, what the target holds and the time taken.
+ */
+@Tag("registry")
+class FaultTest {
+    static final String PASSWORD = "fault-pw-123";
+    static Path root;
+    static Registry source;
+    static Registry target;
+
+    @BeforeAll
+    static void start() throws IOException {
+        Tools.require("skopeo", "skopeo");
+        root = Files.createTempDirectory("fault-it-");
+        source = Registry.start(root.resolve("source"), null, null);
+        target = Registry.start(root.resolve("target"), null, null);
+    }
+
+    @AfterAll
+    static void stop() {
+        source.close();
+        target.close();
+    }
+
+    /** Aliyun-shaped settings for {@code targetHost}, bare names read from {@code sourceHost}; every host insecure (plain HTTP). */
+    static Map<String, String> env(Path work, String sourceHost, String targetHost) {
+        Map<String, String> env = new HashMap<>(Tools.cleanEnv());
+        env.put("HOME", work.toString());
+        env.put("ALIYUN_REGISTRY", targetHost);
+        env.put("ALIYUN_NAMESPACE", "ns");
+        env.put("ALIYUN_USERNAME", "u");
+        env.put("ALIYUN_PASSWORD", PASSWORD);
+        env.put("SOURCE_REGISTRY", sourceHost);
+        env.put("INSECURE_REGISTRIES", String.join(",", sourceHost, targetHost, source.host, target.host));
+        env.put("SYNC_STATE", work.resolve("state.json").toString());
+        return env;
+    }
+
+    static Fixtures.Layout push(Path work, String repoTag) throws IOException {
+        Fixtures.Layout layout = Fixtures.multiArch(Files.createTempDirectory(work, "layout"), SyncIntegrationTest.threeArch("2024-01-01T00:00:00Z", repoTag));
+        Tools.Result r = Tools.run(List.of("skopeo", "copy", "--all", "--preserve-digests", "--dest-tls-verify=false",
+                "oci:" + layout.dir() + ":fixture", "docker://" + source.host + "/library/" + repoTag), null, null, null);
+        assertEquals(0, r.exit(), r.stderr());
+        return layout;
+    }
+
+    record Run(Tools.Result result, JsonNode report, Duration took) {
+        List<String> statuses() {
+            return SyncIntegrationTest.statuses(report);
+        }
+
+        String error(int image) {
+            return report.at("/images/" + image + "/targets/0/error").asText();
+        }
+    }
+
+    static Run sync(Path work, Map<String, String> env, Retry retry, String... args) throws IOException {
+        List<String> all = new ArrayList<>(List.of("--to", "aliyun", "--report", "r.json"));
+        all.addAll(List.of(args));
+        Files.deleteIfExists(work.resolve("r.json"));
+        long start = System.nanoTime();
+        Tools.Result r = SyncIntegrationTest.checked(Cli.sync(work, env, null, retry, all.toArray(String[]::new)));
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+        assertFalse(r.all().contains(PASSWORD), r.all());
+        assertTrue(Files.exists(work.resolve("r.json")), "no report was written:\n" + r.all());
+        return new Run(r, Fixtures.JSON.readTree(work.resolve("r.json").toFile()), took);
+    }
+
+    static Run sync(Path work, Map<String, String> env, String... args) throws IOException {
+        return sync(work, env, SyncIntegrationTest.FAST_RETRY, args);
+    }
+
+    /** What the target holds under ns/{@code repoTag}, read straight from it; null when the tag does not exist. */
+    static String at(String repoTag) {
+        Tools.Result r = Tools.run("skopeo", "inspect", "--raw", "--tls-verify=false", "docker://" + target.host + "/ns/" + repoTag);
+        if (r.exit() != 0) {
+            assertTrue(r.stderr().contains("manifest unknown") || r.stderr().contains("name unknown"), r.stderr());
+            return null;
+        }
+        return Fixtures.sha256(r.stdout());
+    }
+
+    // ---- the proxy's faults -------------------------------------------------------------------
+
+    @Test
+    void transient503sAreRetriedAndTheImageIsCopied(@TempDir Path work) throws IOException {
+        Fixtures.Layout image = push(work, "flaky:1");
+        try (FaultProxy proxy = FaultProxy.start(source.host)) {
+            proxy.on("*", "/v2/library/flaky/manifests/.*").times(2).status(503);
+            Run run = sync(work, env(work, proxy.host, target.host), "flaky:1");
+            assertEquals(0, run.result().exit(), run.result().all());
+            assertEquals(List.of("aliyun:copied:new"), run.statuses());
+            assertEquals(2, proxy.faults());
+            assertTrue(run.result().all().contains("HTTP 503") && run.result().all().contains("(try 1/4, retrying in"), run.result().all());
+            assertEquals(image.digests().get("linux/amd64"), at("flaky:1"));
+        }
+    }
+
+    @Test
+    void retryAfterIsWaitedForAndOneOfADayFailsTheImageAtOnce(@TempDir Path work) throws IOException {
+        Fixtures.Layout patient = push(work, "patient:1");
+        push(work, "throttled:1");
+        try (FaultProxy proxy = FaultProxy.start(source.host)) {
+            proxy.on("HEAD", "/v2/library/patient/manifests/.*").times(1).status(429, Map.of("Retry-After", "2"));
+            proxy.on("HEAD", "/v2/library/throttled/manifests/.*").status(429, Map.of("Retry-After", "100000"));
+            Files.writeString(work.resolve("images.txt"), "patient:1\nthrottled:1\n");
+            Run run = sync(work, env(work, proxy.host, target.host));
+
+            assertEquals(1, run.result().exit(), run.result().all());
+            assertEquals(List.of("aliyun:copied:new", "aliyun:failed:null"), run.statuses());
+            assertTrue(run.result().all().contains("(Retry-After: 2) (try 1/4, retrying in 2s)"), run.result().all());
+            assertTrue(run.error(1).contains("429") && run.error(1).contains("Retry-After: 100000"), run.error(1));
+            assertTrue(run.took().compareTo(Duration.ofSeconds(2)) >= 0 && run.took().compareTo(Duration.ofSeconds(30)) < 0, run.took().toString());
+            assertEquals(patient.digests().get("linux/amd64"), at("patient:1"));
+            assertNull(at("throttled:1"));
+            assertEquals(0, proxy.count("GET", "/v2/library/throttled/manifests/.*"), "no pull was spent on a registry that asked to wait");
+        }
+    }
+
+    @Test
+    void aPermanent500OnTheManifestPutFailsThatImageOnly(@TempDir Path work) throws IOException {
+        Fixtures.Layout good = push(work, "good500:1");
+        push(work, "bad500:1");
+        try (FaultProxy proxy = FaultProxy.start(target.host)) {
+            proxy.on("PUT", "/v2/ns/bad500/manifests/.*").status(500);
+            Files.writeString(work.resolve("images.txt"), "bad500:1\ngood500:1\n");
+            Map<String, String> env = env(work, source.host, proxy.host);
+            Run run = sync(work, env);
+
+            assertEquals(1, run.result().exit(), run.result().all());
+            assertEquals(List.of("aliyun:failed:null", "aliyun:copied:new"), run.statuses());
+            assertTrue(run.error(0).contains("500"), run.error(0));
+            assertEquals(4, proxy.count("PUT", "/v2/ns/bad500/manifests/.*"), "four tries, then the image fails");
+            assertEquals(good.digests().get("linux/amd64"), at("good500:1"));
+            assertNull(at("bad500:1"));
+        }
+    }
+
+    @Test
+    void aSourceThatNeverAnswersIsBoundedByTheImageTimeout(@TempDir Path work) throws IOException {
+        Fixtures.Layout good = push(work, "answering:1");
+        push(work, "silent:1");
+        try (FaultProxy proxy = FaultProxy.start(source.host)) {
+            proxy.on("*", ".*").hang();
+            Files.writeString(work.resolve("images.txt"), "silent:1\n" + source.host + "/library/answering:1\n");
+            Run run = sync(work, env(work, proxy.host, target.host), "--image-timeout", "6s");
+
+            assertEquals(1, run.result().exit(), run.result().all());
+            assertEquals(List.of("aliyun:failed:null", "aliyun:copied:new"), run.statuses());
+            assertTrue(run.error(0).contains("gave up after 6s (--image-timeout)"), run.error(0));
+            assertTrue(run.took().compareTo(Duration.ofSeconds(25)) < 0, "took " + run.took());
+            String hostPrefix = source.host.replace('.', '-').replace(':', '-');
+            assertEquals(good.digests().get("linux/amd64"), at(hostPrefix + "_library_answering:1"));
+        }
+    }
+
+    @Test
+    void aManifestThatIsNotJsonFailsTheImageWithAClearMessage(@TempDir Path work) throws IOException {
+        push(work, "junk:1");
+        try (FaultProxy proxy = FaultProxy.start(source.host)) {
+            proxy.on("GET", "/v2/library/junk/manifests/.*").garbage();
+            Run run = sync(work, env(work, proxy.host, target.host), "junk:1");
+            assertEquals(1, run.result().exit(), run.result().all());
+            assertEquals(List.of("aliyun:failed:null"), run.statuses());
+            assertTrue(run.error(0).contains("not valid JSON"), run.error(0));
+            assertNull(at("junk:1"));
+        }
+    }
+
+    @Test
+    void aConnectionDroppedDuringTheUploadIsRetried(@TempDir Path work) throws IOException {
+        Fixtures.Layout image = push(work, "dropped:1");
+        try (FaultProxy proxy = FaultProxy.start(target.host)) {
+            proxy.on("PATCH", "/v2/ns/dropped/blobs/uploads/.*").times(1).drop();
+            Run run = sync(work, env(work, source.host, proxy.host), "dropped:1");
+            assertEquals(0, run.result().exit(), run.result().all());
+            assertEquals(List.of("aliyun:copied:new"), run.statuses());
+            assertTrue(run.result().out().contains("connection reset by peer") && run.result().out().contains("try 1/4"), run.result().all());
+            assertEquals(image.digests().get("linux/amd64"), at("dropped:1"));
+        }
+    }
+
+    @Test
+    void aManifestPutThatHangsIsStoppedByTheImageTimeout(@TempDir Path work) throws IOException {
+        Fixtures.Layout fine = push(work, "fine-put:1");
+        push(work, "stuck:1");
+        try (FaultProxy proxy = FaultProxy.start(target.host)) {
+            proxy.on("PUT", "/v2/ns/stuck/manifests/.*").hang();
+            Files.writeString(work.resolve("images.txt"), "stuck:1\nfine-put:1\n");
+            Run run = sync(work, env(work, source.host, proxy.host), "--image-timeout", "8s");
+
+            assertEquals(1, run.result().exit(), run.result().all());
+            assertEquals(List.of("aliyun:failed:null", "aliyun:copied:new"), run.statuses());
+            assertTrue(run.error(0).contains("gave up after 8s"), run.error(0));
+            assertTrue(run.took().compareTo(Duration.ofSeconds(25)) < 0, "took " + run.took());
+            assertEquals(fine.digests().get("linux/amd64"), at("fine-put:1"));
+            assertNull(at("stuck:1"));
+        }
+    }
+
+    @Test
+    void aTargetKilledMidCopyAndBackSoonIsRetried(@TempDir Path work) throws Exception {
+        Fixtures.Layout image = push(work, "phoenix:1");
+        try (FaultProxy proxy = FaultProxy.start(target.host)) {
+            proxy.on("PATCH", "/v2/ns/phoenix/blobs/uploads/.*").times(1).delay(Duration.ofSeconds(2));
+            AtomicReference<Exception> failure = new AtomicReference<>();
+            CompletableFuture<Void> crash = CompletableFuture.runAsync(() -> {
+                try {
+                    while (proxy.count("PATCH", "/v2/ns/phoenix/blobs/uploads/.*") == 0) {
+                        Thread.sleep(50);
+                    }
+                    target.kill();
+                    Thread.sleep(3000);
+                    target.restart();
+                } catch (Exception e) {
+                    failure.set(e);
+                }
+            });
+            Retry patient = new Retry(6, Duration.ofSeconds(1), Duration.ofSeconds(60), d -> Thread.sleep(d.toMillis()), () -> 1.0);
+            Run run = sync(work, env(work, source.host, proxy.host), patient, "phoenix:1");
+            crash.get(30, TimeUnit.SECONDS);
+            assertNull(failure.get());
+
+            assertEquals(0, run.result().exit(), run.result().all());
+            assertEquals(List.of("aliyun:copied:new"), run.statuses());
+            assertTrue(run.result().out().contains("retrying in"), run.result().out());
+            assertEquals(image.digests().get("linux/amd64"), at("phoenix:1"));
+            assertEquals(image.digests().get("linux/amd64"), run.report().at("/images/0/targets/0/digest").asText());
+        }
+    }
+
+    // ---- resources and files ------------------------------------------------------------------
+
+    @Test
+    void noTemporarySpaceFailsEveryImageButTheRunStillReports(@TempDir Path work) throws Exception {
+        push(work, "nospace-a:1");
+        push(work, "nospace-b:1");
+        Path tiny = Files.createDirectories(work.resolve("tiny"));
+        // Four inodes: the mount, image-sync, the run's directory and its auth file; no image directory fits.
+        Tools.Result mount = Tools.run("mount", "-t", "tmpfs", "-o", "size=256k,nr_inodes=4,mode=0700", "tmpfs", tiny.toString());
+        Assumptions.assumeTrue(mount.exit() == 0, "cannot mount a tmpfs here (needs root): " + mount.stderr());
+        try {
+            Map<String, String> env = env(work, source.host, target.host);
+            env.put("XDG_RUNTIME_DIR", tiny.toString());
+            Files.writeString(work.resolve("images.txt"), "nospace-a:1\nnospace-b:1\n");
+            Run run = sync(work, env);
+
+            assertEquals(1, run.result().exit(), run.result().all());
+            assertEquals(List.of("aliyun:failed:null", "aliyun:failed:null"), run.statuses());
+            for (int i = 0; i < 2; i++) {
+                assertTrue(run.error(i).contains("cannot create a temporary directory") && run.error(i).contains("No space left on device"), run.error(i));
+            }
+            assertTrue(Files.isRegularFile(work.resolve("state.json")), "the state is still saved");
+            assertNull(at("nospace-a:1"));
+        } finally {
+            Tools.run("umount", tiny.toString());
+        }
+    }
+
+    @Test
+    void everyCorruptStateFormIsAWarningAndIsReplaced(@TempDir Path work) throws IOException {
+        Fixtures.Layout image = push(work, "stateful:1");
+        Map<String, String> env = env(work, source.host, target.host);
+        assertEquals(0, sync(work, env, "stateful:1").result().exit());
+        String key = source.host + "/library/stateful:1 linux/amd64";
+        Path state = work.resolve("state.json");
+        for (String corrupt : List.of("", "null", "[]", "\"hello\"", "{\"images\":null}", "{\"images\": [garbage")) {
+            Files.writeString(state, corrupt);
+            Run run = sync(work, env, "stateful:1");
+            assertEquals(0, run.result().exit(), corrupt + ": " + run.result().all());
+            assertTrue(run.result().stderr().contains("the state file " + state + " is unreadable"), corrupt + ": " + run.result().stderr());
+            assertEquals(List.of("aliyun:skipped:digest"), run.statuses());
+            JsonNode rewritten = Fixtures.JSON.readTree(state.toFile());
+            assertEquals(image.digests().get("linux/amd64"), rewritten.at("/images/" + key.replace("/", "~1") + "/digest").asText(), corrupt);
+        }
+        Files.delete(state);
+        Files.createDirectory(state);
+        Run run = sync(work, env, "stateful:1");
+        assertEquals(0, run.result().exit(), run.result().all());
+        assertTrue(run.result().stderr().contains("is a directory"), run.result().stderr());
+        try (Stream<Path> left = Files.list(work)) {
+            assertEquals(List.of(), left.filter(p -> p.getFileName().toString().startsWith(".state-")).toList(), "temporary files left behind");
+        }
+    }
+
+    /** A state entry pointing at another platform's manifest (or at nothing) is caught before it copies anything. */
+    @Test
+    void aLyingStateEntryIsCheckedBeforeItCopiesAndDropped(@TempDir Path work) throws IOException {
+        Fixtures.Layout liar = push(work, "liar:1");
+        Fixtures.Layout ghost = push(work, "ghost:1");
+        String liarKey = source.host + "/library/liar:1 linux/amd64";
+        String ghostKey = source.host + "/library/ghost:1 linux/amd64";
+        Files.writeString(work.resolve("state.json"), "{\"images\":{"
+                + "\"" + liarKey + "\":{\"top\":\"" + liar.top() + "\",\"digest\":\"" + liar.digests().get("linux/arm64") + "\"},"
+                + "\"" + ghostKey + "\":{\"top\":\"" + ghost.top() + "\",\"digest\":\"sha256:" + "0".repeat(64) + "\"}}}");
+        Files.writeString(work.resolve("images.txt"), "liar:1\nghost:1\n");
+        Run run = sync(work, env(work, source.host, target.host));
+
+        assertEquals(0, run.result().exit(), run.result().all());
+        assertEquals(List.of("aliyun:copied:new", "aliyun:copied:new"), run.statuses());
+        assertEquals(liar.digests().get("linux/amd64"), at("liar:1"), "the amd64 image, not the arm64 one the state named");
+        assertEquals(ghost.digests().get("linux/amd64"), at("ghost:1"));
+        assertTrue(run.result().out().contains("it is a linux/arm64 image, not linux/amd64"), run.result().out());
+        JsonNode state = Fixtures.JSON.readTree(work.resolve("state.json").toFile());
+        assertEquals(liar.digests().get("linux/amd64"), state.at("/images/" + liarKey.replace("/", "~1") + "/digest").asText());
+        assertEquals(ghost.digests().get("linux/amd64"), state.at("/images/" + ghostKey.replace("/", "~1") + "/digest").asText());
+    }
+
+    @Test
+    void twoRunsOnOneStateFileKeepEachOthersEntries(@TempDir Path work) throws Exception {
+        push(work, "left:1");
+        push(work, "right:1");
+        Map<String, String> env = env(work, source.host, target.host);
+        CompletableFuture<Run> left = CompletableFuture.supplyAsync(() -> uncheckedSync(work, env, "left:1"));
+        CompletableFuture<Run> right = CompletableFuture.supplyAsync(() -> uncheckedSync(work.resolve("right-dir"), env, "right:1"));
+        assertEquals(0, left.get(60, TimeUnit.SECONDS).result().exit());
+        assertEquals(0, right.get(60, TimeUnit.SECONDS).result().exit());
+        JsonNode images = Fixtures.JSON.readTree(work.resolve("state.json").toFile()).get("images");
+        assertTrue(images.has(source.host + "/library/left:1 linux/amd64") && images.has(source.host + "/library/right:1 linux/amd64"), images.toString());
+    }
+
+    private static Run uncheckedSync(Path work, Map<String, String> env, String image) {
+        try {
+            Files.createDirectories(work);
+            return sync(work, new HashMap<>(env), image);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    // ---- one image's failure stays that image's -----------------------------------------------
+
+    @Test
+    void anInternalErrorOrAVanishedToolFailsOnlyItsImage(@TempDir Path work) throws IOException {
+        Fixtures.Layout fine = push(work, "unharmed:1");
+        push(work, "boom:1");
+        push(work, "vanish:1");
+        ProcessRunner real = new ZtExecRunner();
+        ProcessRunner faulty = command -> {
+            String joined = String.join(" ", command.args());
+            if (joined.contains("/library/boom")) {
+                throw new StackOverflowError();
+            }
+            if (joined.contains("/library/vanish")) {
+                throw new ProcessRunner.NotFound("skopeo");
+            }
+            return real.run(command);
+        };
+        Files.writeString(work.resolve("images.txt"), "boom:1\nvanish:1\nunharmed:1\n");
+        Map<String, String> env = env(work, source.host, target.host);
+        Files.deleteIfExists(work.resolve("r.json"));
+        Tools.Result r = SyncIntegrationTest.checked(Cli.sync(work, env, faulty, SyncIntegrationTest.FAST_RETRY, "--to", "aliyun", "--report", "r.json"));
+        JsonNode report = Fixtures.JSON.readTree(work.resolve("r.json").toFile());
+
+        assertEquals(1, r.exit(), r.all());
+        assertEquals(List.of("aliyun:failed:null", "aliyun:failed:null", "aliyun:copied:new"), SyncIntegrationTest.statuses(report));
+        assertEquals("boom:1: internal error: StackOverflowError", report.at("/images/0/targets/0/error").asText());
+        assertEquals("vanish:1: skopeo is not installed or cannot be run", report.at("/images/1/targets/0/error").asText());
+        assertEquals(fine.digests().get("linux/amd64"), at("unharmed:1"));
+    }
+
+    // ---- a cancelled run ----------------------------------------------------------------------
+
+    @Test
+    void aSigtermStillWritesTheReportWithUnfinishedImagesCancelled(@TempDir Path work) throws Exception {
+        Fixtures.Layout first = push(work, "before-term:1");
+        push(work, "hanging-term:1");
+        push(work, "after-term:1");
+        try (FaultProxy proxy = FaultProxy.start(target.host)) {
+            proxy.on("PUT", "/v2/ns/hanging-term/manifests/.*").hang();
+            Files.writeString(work.resolve("images.txt"), "before-term:1\nhanging-term:1\nafter-term:1\n");
+            Map<String, String> env = env(work, source.host, proxy.host);
+            ProcessBuilder pb = new ProcessBuilder(Tools.REPO.resolve("jbang").toString(), Tools.REPO.resolve("scripts/sync.java").toString(),
+                    "--to", "aliyun", "--jobs", "1", "--report", "r.json").directory(work.toFile())
+                    .redirectOutput(work.resolve("out.log").toFile()).redirectError(work.resolve("err.log").toFile());
+            pb.environment().clear();
+            pb.environment().putAll(env);
+            Process p = pb.start();
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (proxy.count("PUT", "/v2/ns/hanging-term/manifests/.*") == 0 && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            assertTrue(proxy.count("PUT", "/v2/ns/hanging-term/manifests/.*") > 0, "the second image never reached its manifest PUT: " + Files.readString(work.resolve("err.log")));
+            p.destroy();
+            assertTrue(p.waitFor(30, TimeUnit.SECONDS), "the run did not end on SIGTERM");
+
+            String out = Files.readString(work.resolve("out.log")) + Files.readString(work.resolve("err.log"));
+            assertFalse(out.contains(PASSWORD) || out.contains("\tat "), out);
+            JsonNode report = Fixtures.JSON.readTree(work.resolve("r.json").toFile());
+            assertEquals(List.of("aliyun:copied:new", "aliyun:cancelled:null", "aliyun:cancelled:null"), SyncIntegrationTest.statuses(report), out);
+            assertEquals(2, report.at("/summary/cancelled").asInt());
+            assertEquals(first.digests().get("linux/amd64"), at("before-term:1"));
+            assertTrue(out.contains("2 cancelled"), out);
+        }
+    }
+
+    // ---- the engine and the report path, checked before anything is copied -------------------
+
+    @Test
+    void aDockerEngineWithoutADaemonStopsBeforeAnyImage(@TempDir Path work) throws IOException {
+        push(work, "nodaemon:1");
+        Path fake = work.resolve("docker");
+        Files.writeString(fake, "#!/bin/sh\necho 'Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?' >&2\nexit 1\n");
+        fake.toFile().setExecutable(true);
+        Map<String, String> env = env(work, source.host, target.host);
+        env.put("DOCKER", fake.toString());
+        Tools.Result r = SyncIntegrationTest.checked(Cli.sync(work, env, null, null, "--to", "aliyun", "--engine", "docker", "nodaemon:1"));
+        assertEquals(2, r.exit(), r.all());
+        assertTrue(r.all().contains("the docker engine cannot be used") && r.all().contains("Cannot connect to the Docker daemon"), r.all());
+        assertEquals(1, r.all().lines().filter(l -> l.contains("Cannot connect")).count(), "said once, not per image");
+        assertNull(at("nodaemon:1"));
+    }
+
+    @Test
+    void anUnwritableReportPathStopsTheRunBeforeItCopies(@TempDir Path work) throws IOException {
+        push(work, "noreport:1");
+        Files.writeString(work.resolve("a-file"), "x");
+        long puts = target.manifestRequests("PUT");
+        for (String bad : List.of("a-file/report.json", ".")) {
+            Tools.Result r = SyncIntegrationTest.checked(Cli.sync(work, env(work, source.host, target.host), null, null, "--to", "aliyun", "--report", bad, "noreport:1"));
+            assertEquals(2, r.exit(), r.all());
+            assertTrue(r.stderr().startsWith("sync: --report "), r.stderr());
+        }
+        assertEquals(puts, target.manifestRequests("PUT"));
+        assertNull(at("noreport:1"));
+    }
+}
