@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /*
  * Runs this repository's GitHub workflows on this machine the way a GitHub-hosted runner would, for the workflow
- * tests (test/java/WorkflowRunTest.java). Usage: node test/workflows/run-workflow.mjs CONFIG.json
+ * tests (test/java/WorkflowRunTest.java). Usage: node test/workflows/run-workflow.mjs CONFIG.json (Node 20.6 or
+ * newer, for module.register; the packages come from test/package.json, installed by test/run).
  *
  * What it does as GitHub does:
  * - Reads the workflow files of the commit the event is for (the head of the branch in a bare "origin" repository)
