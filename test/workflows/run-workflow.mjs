@@ -521,7 +521,7 @@ async function runJob(job, raw, ctx, label) {
     steps, job: { status: state.status }, runner: runnerCtx, env: { ...ctx.env }, ...extra,
   });
 
-  const runStep = async (step, index, rawStep) => {
+  const runStep = async (step, rawStep) => {
     const stepLabel = step.name ? evalToken(step.name, context(), fns).coerceString()
       : step.uses ? `Run ${step.uses.value}` : `Run ${String(step.run.value ?? step.run.expression).split("\n")[0]}`;
     const say = (line) => log(`[${label} › ${stepLabel}] ${line}`);
@@ -576,7 +576,7 @@ async function runJob(job, raw, ctx, label) {
   };
 
   log(`[${label}] runs-on ${runsOnValue}, timeout-minutes ${timeoutMinutes}`);
-  for (let i = 0; i < job.steps.length; i++) await runStep(job.steps[i], i, rawSteps[i]);
+  for (let i = 0; i < job.steps.length; i++) await runStep(job.steps[i], rawSteps[i]);
   for (const post of state.post.reverse()) {
     const say = (line) => log(`[${label} › ${post.name}] ${line}`);
     const entry = { name: post.name, if: post.if, outcome: "skipped", conclusion: "skipped" };
@@ -658,7 +658,7 @@ function concurrencyOf(workflow, ctx, fns) {
 
 // ---- main ------------------------------------------------------------------------------------------------------------
 
-function githubContext(workflow, event, sha, inputs) {
+function githubContext(workflow, event, sha) {
   const [owner] = config.repository.split("/");
   return {
     event_name: event.name, event: event.payload, sha, ref: `refs/heads/${config.branch}`, ref_name: config.branch, ref_type: "branch",
@@ -708,7 +708,7 @@ async function main() {
       const w = workflows.find((x) => x.file === e.workflow) ?? (() => { throw new HarnessError(`no workflow ${e.workflow}`); })();
       const event = { name: e.event, payload: {} };
       const inputs = e.event === "workflow_dispatch" ? dispatchInputs(w, e.inputs ?? {}).typed : {};
-      const ctx = { github: githubContext(w, event, sha, inputs), inputs, vars: config.vars ?? {} };
+      const ctx = { github: githubContext(w, event, sha), inputs, vars: config.vars ?? {} };
       groups.push(concurrencyOf(w, ctx, functions(() => "success", ".")));
     }
     fs.writeFileSync(config.result, JSON.stringify({ groups }, null, 1));
@@ -734,7 +734,7 @@ async function main() {
     const dispatch = event.name === "workflow_dispatch" ? dispatchInputs(full, config.inputs ?? {}) : null;
     if (dispatch) event.payload.inputs = dispatch.strings;
     const inputs = dispatch ? dispatch.typed : {};
-    const ctx = { github: githubContext(full, event, sha, inputs), inputs, vars: config.vars ?? {}, secrets: { ...(config.secrets ?? {}) } };
+    const ctx = { github: githubContext(full, event, sha), inputs, vars: config.vars ?? {}, secrets: { ...(config.secrets ?? {}) } };
     runs.push(await runWorkflow(full, event, ctx));
   }
   const result = { event: event.name, sha, started: started.map((w) => w.file), notStarted: notRun, startedButNotRun: skipped, runs };
