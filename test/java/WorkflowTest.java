@@ -35,11 +35,12 @@ class WorkflowTest {
     static final String SYNC_WORKFLOWS = "sync-batch-daily.yml,sync-double.yml,sync-to-aliyun.yml,sync-to-ghcr.yml";
     static final String CALLEE = "./.github/workflows/sync.yml";
     /**
-     * The action majors in use, each checked to run on Node 24 (its action.yml says `using: node24`; Node 20 is
-     * deprecated on GitHub's runners). A new action or major must be added here, and emulated by the run harness.
+     * The action majors in use, the newest of each, each checked to run on Node 24 (its action.yml says
+     * `using: node24`; Node 20 is deprecated on GitHub's runners). A new action or major must be added here, and be
+     * emulated by the run harness (test/workflows/run-workflow.mjs).
      */
-    static final Set<String> ACTIONS = Set.of("actions/checkout@v7", "actions/setup-java@v5", "actions/setup-node@v6", "actions/cache@v5",
-            "actions/cache/restore@v5", "actions/cache/save@v5", "actions/upload-artifact@v7");
+    static final Set<String> ACTIONS = Set.of("actions/checkout@v7", "actions/setup-java@v6", "actions/setup-node@v7", "actions/cache@v6",
+            "actions/cache/restore@v6", "actions/cache/save@v6", "actions/upload-artifact@v7");
 
     static JsonNode load(String file) throws IOException {
         return YAML.readTree(DIR.resolve(file).toFile());
@@ -262,7 +263,7 @@ class WorkflowTest {
             assertEquals("ubuntu-24.04", job.path("runs-on").asText(), file);
             List<String> uses = new ArrayList<>();
             job.path("steps").forEach(s -> uses.add(s.path("uses").asText()));
-            assertTrue(uses.contains("actions/setup-java@v5") && uses.contains("actions/cache@v5"), file + " " + uses);
+            assertTrue(uses.contains("actions/setup-java@v6") && uses.contains("actions/cache@v6"), file + " " + uses);
             job.path("steps").forEach(s -> {
                 if (s.path("uses").asText().startsWith("actions/setup-java")) {
                     assertEquals("17", s.at("/with/java-version").asText());
@@ -277,9 +278,9 @@ class WorkflowTest {
     @Test
     void theSyncStateIsRestoredAndSavedEvenWhenAnImageFailed() throws IOException {
         List<JsonNode> steps = steps(load("sync.yml"));
-        JsonNode restore = steps.stream().filter(s -> s.path("uses").asText().equals("actions/cache/restore@v5")).findFirst()
+        JsonNode restore = steps.stream().filter(s -> s.path("uses").asText().equals("actions/cache/restore@v6")).findFirst()
                 .orElseGet(() -> fail("sync.yml does not restore the sync state"));
-        JsonNode save = steps.stream().filter(s -> s.path("uses").asText().equals("actions/cache/save@v5")).findFirst()
+        JsonNode save = steps.stream().filter(s -> s.path("uses").asText().equals("actions/cache/save@v6")).findFirst()
                 .orElseGet(() -> fail("sync.yml does not save the sync state"));
         for (JsonNode cache : List.of(restore, save)) {
             assertEquals("~/.cache/image-sync", cache.at("/with/path").asText());
