@@ -81,7 +81,9 @@ public class sync implements java.util.concurrent.Callable<Integer> {
     @Option(names = {"-f", "--images"}, paramLabel = "FILE", defaultValue = "images.txt", description = "The image list (default: ${DEFAULT-VALUE}).")
     Path imagesFile;
 
-    @Option(names = "--to", paramLabel = "LIST", description = "aliyun, ghcr or both (comma list allowed). Default: every target whose settings are present.")
+    @Option(names = "--to", paramLabel = "LIST", defaultValue = "${env:SYNC_TARGETS}",
+            description = "auto, aliyun, ghcr or both (comma list allowed). Default: env SYNC_TARGETS, else auto: Aliyun when its "
+                    + "settings are present; GHCR when GHCR_TOKEN or GHCR_NAMESPACE is set, or GITHUB_TOKEN when Aliyun is not configured.")
     String to;
 
     @Option(names = "--platform", paramLabel = "OS/ARCH[/VARIANT]", defaultValue = "linux/amd64",

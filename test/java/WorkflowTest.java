@@ -25,11 +25,22 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-/** The workflows are thin, injection-safe glue: checked by actionlint and by reading what each one does. */
+/**
+ * The workflows are thin, injection-safe glue: checked by actionlint and by reading what each one does. The four
+ * entry workflows only call sync.yml, which holds the steps; WorkflowRunTest runs them.
+ */
 class WorkflowTest {
     static final Path DIR = Tools.REPO.resolve(".github/workflows");
     static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     static final String SYNC_WORKFLOWS = "sync-batch-daily.yml,sync-double.yml,sync-to-aliyun.yml,sync-to-ghcr.yml";
+    static final String CALLEE = "./.github/workflows/sync.yml";
+    /**
+     * The action majors in use, the newest of each, each checked to run on Node 24 (its action.yml says
+     * `using: node24`; Node 20 is deprecated on GitHub's runners). A new action or major must be added here, and be
+     * emulated by the run harness (test/workflows/run-workflow.mjs).
+     */
+    static final Set<String> ACTIONS = Set.of("actions/checkout@v7", "actions/setup-java@v6", "actions/setup-node@v7", "actions/cache@v6",
+            "actions/cache/restore@v6", "actions/cache/save@v6", "actions/upload-artifact@v7");
 
     static JsonNode load(String file) throws IOException {
         return YAML.readTree(DIR.resolve(file).toFile());
@@ -46,12 +57,21 @@ class WorkflowTest {
                 .orElseGet(() -> fail("no step runs " + command));
     }
 
+    /** The sync.yml input each dispatch input is handed to. */
+    static final Map<String, String> CALLEE_INPUT = Map.of("image_name", "image", "target_name", "name", "new_name", "name",
+            "platform", "platform", "force_sync", "force", "targets", "targets", "clean_disk", "clean_disk");
+
     /**
-     * The option each workflow input must arrive as, always attached with '=' (JBang drops an empty argument,
+     * The option each sync.yml input must arrive as, always attached with '=' (JBang drops an empty argument,
      * so "--name ''" would swallow the next option); the image comes after "--" so it cannot pose as an option.
      */
-    static final Map<String, String> OPTION = Map.of("force_sync", "--force=", "targets", "--to=", "platform", "--platform=",
-            "target_name", "--name=", "new_name", "--name=", "image_name", "-- ");
+    static final Map<String, String> OPTION = Map.of("force", "--force=", "platform", "--platform=", "name", "--name=");
+
+    static JsonNode callerJob(String file) throws IOException {
+        JsonNode jobs = load(file).path("jobs");
+        assertEquals(1, jobs.size(), file);
+        return jobs.elements().next();
+    }
 
     @Test
     void actionlintFindsNothing() throws IOException {
@@ -74,26 +94,49 @@ class WorkflowTest {
         assertEquals(Map.of("sync-batch-daily.yml", "01. 批量同步 (Batch sync)", "sync-double.yml", "02. 双重同步 (Aliyun + GHCR)",
                 "sync-to-aliyun.yml", "03. 单项同步 → 阿里云 (Single → Aliyun)", "sync-to-ghcr.yml", "04. 单项同步 → GHCR (Single → GHCR)",
                 "ci.yml", "CI"), names);
+        try (Stream<Path> files = Files.list(DIR)) {
+            assertEquals(Set.of("sync-batch-daily.yml", "sync-double.yml", "sync-to-aliyun.yml", "sync-to-ghcr.yml", "ci.yml", "sync.yml"),
+                    files.map(f -> f.getFileName().toString()).collect(java.util.stream.Collectors.toSet()));
+        }
     }
 
     @Test
     void triggersAndInputs() throws IOException {
         JsonNode batch = load("sync-batch-daily.yml").path("on");
         assertEquals("images.txt", batch.at("/push/paths/0").asText());
+        assertEquals(1, batch.at("/push/paths").size());
         assertTrue(batch.at("/schedule/0/cron").isTextual());
         assertEquals(Set.of("force_sync", "targets", "clean_disk"), keys(batch.at("/workflow_dispatch/inputs")));
-        assertEquals("[\"auto\",\"aliyun\",\"ghcr\",\"both\"]", batch.at("/workflow_dispatch/inputs/targets/options").toString());
+        // "default" leaves the choice to the repository variable SYNC_TARGETS; the others override it.
+        assertEquals("[\"default\",\"auto\",\"aliyun\",\"ghcr\",\"both\"]", batch.at("/workflow_dispatch/inputs/targets/options").toString());
+        assertEquals("default", batch.at("/workflow_dispatch/inputs/targets/default").asText());
         assertEquals("true", batch.at("/workflow_dispatch/inputs/clean_disk/default").asText());
         assertEquals(Set.of("image_name", "target_name", "platform", "force_sync", "clean_disk"), keys(load("sync-double.yml").at("/on/workflow_dispatch/inputs")));
         assertEquals(Set.of("image_name", "new_name", "platform", "force_sync", "clean_disk"), keys(load("sync-to-aliyun.yml").at("/on/workflow_dispatch/inputs")));
         assertEquals(Set.of("image_name", "target_name", "platform", "force_sync", "clean_disk"), keys(load("sync-to-ghcr.yml").at("/on/workflow_dispatch/inputs")));
-        assertTrue(load("sync-double.yml").at("/on/workflow_dispatch/inputs/image_name/required").asBoolean());
-        JsonNode ci = load("ci.yml").path("on");
-        assertTrue(ci.has("push") && ci.has("pull_request"));
+        for (String f : List.of("sync-double.yml", "sync-to-aliyun.yml", "sync-to-ghcr.yml")) {
+            assertEquals(Set.of("workflow_dispatch"), keys(load(f).path("on")), f);
+            assertTrue(load(f).at("/on/workflow_dispatch/inputs/image_name/required").asBoolean(), f);
+            assertEquals("true", load(f).at("/on/workflow_dispatch/inputs/clean_disk/default").asText(), f);
+        }
+        assertEquals(Set.of("workflow_call"), keys(load("sync.yml").path("on")), "sync.yml must never start by itself");
+    }
+
+    /** The suite runs for code only: a template user's images.txt edit must not start it (01 checks the list). */
+    @Test
+    void ciRunsOnlyForCode() throws IOException {
+        JsonNode on = load("ci.yml").path("on");
+        assertEquals(Set.of("push", "pull_request"), keys(on));
+        List<String> code = List.of("scripts/**", "test/**", "jbang", "jbang-catalog.json", ".github/workflows/**", ".ci/**");
+        for (String event : List.of("push", "pull_request")) {
+            List<String> paths = new ArrayList<>();
+            on.path(event).path("paths").forEach(p -> paths.add(p.asText()));
+            assertEquals(code, paths, event);
+        }
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"sync-batch-daily.yml", "sync-double.yml", "sync-to-aliyun.yml", "sync-to-ghcr.yml", "ci.yml"})
+    @ValueSource(strings = {"sync-batch-daily.yml", "sync-double.yml", "sync-to-aliyun.yml", "sync-to-ghcr.yml", "sync.yml", "ci.yml"})
     void noExpressionIsPastedIntoAScript(String file) throws IOException {
         for (JsonNode step : steps(load(file))) {
             String run = step.path("run").asText("");
@@ -101,37 +144,67 @@ class WorkflowTest {
         }
     }
 
+    /** 01-04 are thin: one job that calls sync.yml with every input and the repository's secrets. */
     @ParameterizedTest
     @ValueSource(strings = {"sync-batch-daily.yml", "sync-double.yml", "sync-to-aliyun.yml", "sync-to-ghcr.yml"})
-    void everyInputReachesSyncThroughEnvAsItsOption(String file) throws IOException {
+    void everyInputIsHandedToTheSharedSteps(String file) throws IOException {
         JsonNode workflow = load(file);
-        JsonNode sync = stepRunning(workflow, "./jbang scripts/sync.java");
-        String run = sync.path("run").asText();
+        JsonNode job = callerJob(file);
+        assertEquals(CALLEE, job.path("uses").asText(), file);
+        assertEquals("inherit", job.path("secrets").asText(), file);
+        assertFalse(job.has("steps") || job.has("runs-on"), file);
+        Set<String> calleeInputs = keys(load("sync.yml").at("/on/workflow_call/inputs"));
+        assertTrue(calleeInputs.containsAll(keys(job.path("with"))), file + " passes an input sync.yml does not have");
         for (String input : keys(workflow.at("/on/workflow_dispatch/inputs"))) {
-            if (input.equals("clean_disk")) {
-                JsonNode clean = stepRunning(workflow, "scripts/free-disk-space.sh");
-                assertTrue(clean.path("if").asText().contains("inputs.clean_disk"), file);
-                continue;
-            }
-            String variable = envFor(sync, "inputs." + input);
-            assertNotNull(variable, file + ": input " + input + " is not passed through env");
-            String expected = OPTION.get(input) + "\"$" + variable + "\"";
-            assertTrue(run.contains(expected), file + ": input " + input + " should reach sync as " + expected + " in: " + run);
+            String value = job.path("with").path(CALLEE_INPUT.get(input)).asText();
+            assertTrue(value.startsWith("${{") && value.contains("inputs." + input), file + ": input " + input + " is not handed on: " + value);
         }
-        assertTrue(run.contains("--report sync-report.json"), run);
+        // 01: its choice, or "" (the SYNC_TARGETS variable) for "default" and on push and schedule; 02-04: fixed.
+        assertEquals(Map.of("sync-batch-daily.yml", "${{ inputs.targets != 'default' && inputs.targets || '' }}", "sync-double.yml", "both",
+                "sync-to-aliyun.yml", "aliyun", "sync-to-ghcr.yml", "ghcr").get(file), job.path("with").path("targets").asText(), file);
     }
 
-    @ParameterizedTest
-    @ValueSource(strings = {"sync-batch-daily.yml", "sync-double.yml", "sync-to-aliyun.yml", "sync-to-ghcr.yml"})
-    void notifyAlwaysRunsWithTheJobStatus(String file) throws IOException {
-        JsonNode workflow = load(file);
+    /** In sync.yml each input reaches sync.java through env, as its option; the targets through SYNC_TARGETS. */
+    @Test
+    void theSharedStepsHandEveryInputToSyncThroughEnv() throws IOException {
+        JsonNode workflow = load("sync.yml");
+        JsonNode sync = stepRunning(workflow, "./jbang scripts/sync.java --images");
+        String run = sync.path("run").asText();
+        for (Map.Entry<String, String> e : OPTION.entrySet()) {
+            String variable = envFor(sync, "inputs." + e.getKey());
+            assertNotNull(variable, "input " + e.getKey() + " is not passed through env");
+            assertTrue(run.contains(e.getValue() + "\"$" + variable + "\""), e.getKey() + " should reach sync as " + e.getValue() + " in: " + run);
+        }
+        String image = envFor(sync, "inputs.image");
+        assertTrue(run.contains("image=(-- \"$" + image + "\")") && run.contains("\"${image[@]}\""), run);
+        assertEquals("${{ inputs.targets || vars.SYNC_TARGETS }}", sync.at("/env/SYNC_TARGETS").asText());
+        assertFalse(run.contains("--to"), "the targets go through SYNC_TARGETS, --to's default: " + run);
+        assertTrue(run.contains("--report sync-report.json"), run);
+        assertEquals("${{ secrets.GHCR_TOKEN }}", sync.at("/env/GHCR_TOKEN").asText());
+        assertEquals("${{ secrets.GITHUB_TOKEN }}", sync.at("/env/GITHUB_TOKEN").asText());
+        assertEquals("inputs.clean_disk", stepRunning(workflow, "scripts/free-disk-space.sh").path("if").asText());
+        assertEquals("${{ inputs.timeout_minutes }}", workflow.at("/jobs/sync/timeout-minutes").asText());
+        assertEquals("350", callerJob("sync-batch-daily.yml").at("/with/timeout_minutes").asText());
+    }
+
+    /** On GitHub the clean-up cleans /, whatever a test sets: only FREE_DISK_SPACE_ROOT can point it elsewhere. */
+    @Test
+    void theDiskCleanUpCleansTheRunnersRoot() throws IOException {
+        assertEquals("scripts/free-disk-space.sh --root \"${FREE_DISK_SPACE_ROOT:-/}\"", stepRunning(load("sync.yml"), "scripts/free-disk-space.sh").path("run").asText().strip());
+    }
+
+    @Test
+    void notifyAlwaysRunsWithTheJobStatus() throws IOException {
+        JsonNode workflow = load("sync.yml");
         JsonNode notify = stepRunning(workflow, "./jbang scripts/notify.java");
-        assertEquals("${{ always() }}", notify.path("if").asText());
+        assertEquals("always()", notify.path("if").asText());
         assertEquals("${{ job.status }}", notify.at("/env/JOB_STATUS").asText());
         assertTrue(notify.path("run").asText().contains("--status \"$JOB_STATUS\" --report sync-report.json"));
         assertEquals("${{ secrets.WEBHOOK_URL }}", notify.at("/env/WEBHOOK_URL").asText());
         JsonNode upload = steps(workflow).stream().filter(s -> s.path("uses").asText().startsWith("actions/upload-artifact@")).findFirst().orElseThrow();
-        assertEquals("${{ always() }}", upload.path("if").asText());
+        assertEquals("always()", upload.path("if").asText());
+        List<JsonNode> all = steps(workflow);
+        assertEquals(all.size() - 1, all.indexOf(notify), "notify comes last, after the report is kept");
     }
 
     @Test
@@ -141,93 +214,131 @@ class WorkflowTest {
         assertEquals(Map.of("contents", "read"), permissions("sync-to-aliyun.yml"));
         assertEquals(Map.of("contents", "read", "packages", "write"), permissions("sync-to-ghcr.yml"));
         assertEquals(Map.of("contents", "read"), permissions("ci.yml"));
+        // A called workflow runs with its caller's token; asking for more here would make GitHub refuse the run.
+        assertFalse(load("sync.yml").has("permissions") || load("sync.yml").at("/jobs/sync").has("permissions"));
+    }
+
+    /**
+     * A running sync is never cancelled, and the queue is per request (WorkflowRunTest applies GitHub's queueing rule
+     * to the evaluated groups). The group lives in the callers: in sync.yml, whose github context is the caller's,
+     * it could wait on its own caller.
+     */
+    @Test
+    void concurrencyNeverCancelsARunningSyncAndIsPerRequest() throws IOException {
+        assertEquals("image-sync-batch-${{ inputs.force_sync && 'force' || 'plain' }}-${{ inputs.targets || 'default' }}",
+                load("sync-batch-daily.yml").at("/concurrency/group").asText());
+        Map<String, String> single = Map.of("sync-double.yml", "02|{0}|{1}|{2}|{3}', inputs.image_name, inputs.target_name,",
+                "sync-to-aliyun.yml", "03|{0}|{1}|{2}|{3}', inputs.image_name, inputs.new_name,",
+                "sync-to-ghcr.yml", "04|{0}|{1}|{2}|{3}', inputs.image_name, inputs.target_name,");
+        for (String f : SYNC_WORKFLOWS.split(",")) {
+            JsonNode concurrency = load(f).path("concurrency");
+            assertTrue(concurrency.has("cancel-in-progress") && !concurrency.path("cancel-in-progress").asBoolean(), f);
+            if (single.containsKey(f)) {
+                assertEquals("${{ format('image-sync-" + single.get(f) + " inputs.platform, inputs.force_sync) }}", concurrency.path("group").asText(), f);
+            }
+        }
+        assertFalse(load("sync.yml").has("concurrency") || load("sync.yml").at("/jobs/sync").has("concurrency"));
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"sync-batch-daily.yml", "sync-double.yml", "sync-to-aliyun.yml", "sync-to-ghcr.yml"})
-    void runsNeverPushAtTheSameTime(String file) throws IOException {
-        JsonNode concurrency = load(file).path("concurrency");
-        assertEquals("image-sync-push", concurrency.path("group").asText());
-        assertFalse(concurrency.path("cancel-in-progress").asBoolean(), "a queued run must wait, not cancel a running push");
+    @ValueSource(strings = {"sync-batch-daily.yml", "sync-double.yml", "sync-to-aliyun.yml", "sync-to-ghcr.yml", "sync.yml", "ci.yml"})
+    void everyActionIsACurrentMajor(String file) throws IOException {
+        for (JsonNode job : load(file).path("jobs")) {
+            if (job.has("uses")) {
+                assertEquals(CALLEE, job.path("uses").asText(), file);
+            }
+            job.path("steps").forEach(s -> {
+                if (s.has("uses")) {
+                    assertTrue(ACTIONS.contains(s.path("uses").asText()), file + ": " + s.path("uses").asText() + " is not one of " + ACTIONS);
+                }
+            });
+        }
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"sync-batch-daily.yml", "sync-double.yml", "sync-to-aliyun.yml", "sync-to-ghcr.yml", "ci.yml"})
+    @ValueSource(strings = {"sync.yml", "ci.yml"})
     void pinnedRunnerJavaAndCaches(String file) throws IOException {
         JsonNode workflow = load(file);
         workflow.path("jobs").forEach(job -> {
             assertEquals("ubuntu-24.04", job.path("runs-on").asText(), file);
             List<String> uses = new ArrayList<>();
             job.path("steps").forEach(s -> uses.add(s.path("uses").asText()));
-            assertTrue(uses.contains("actions/setup-java@v4") && uses.contains("actions/cache@v4"), file + " " + uses);
+            assertTrue(uses.contains("actions/setup-java@v6") && uses.contains("actions/cache@v6"), file + " " + uses);
             job.path("steps").forEach(s -> {
                 if (s.path("uses").asText().startsWith("actions/setup-java")) {
                     assertEquals("17", s.at("/with/java-version").asText());
                 }
                 if (s.path("uses").asText().startsWith("actions/cache") && s.at("/with/path").asText().contains("~/.jbang")) {
-                    assertTrue(s.at("/with/key").asText().contains("hashFiles('jbang', 'scripts/*.java'"), s.toString());
+                    assertTrue(s.at("/with/key").asText().contains("hashFiles('jbang', 'scripts/*.java', 'scripts/lib/*.java'"), s.toString());
                 }
             });
         });
     }
 
-    @ParameterizedTest
-    @ValueSource(strings = {"sync-batch-daily.yml", "sync-double.yml", "sync-to-aliyun.yml", "sync-to-ghcr.yml"})
-    void theSyncStateIsRestoredAndSavedEvenWhenAnImageFailed(String file) throws IOException {
-        List<JsonNode> steps = steps(load(file));
-        JsonNode restore = steps.stream().filter(s -> s.path("uses").asText().equals("actions/cache/restore@v4")).findFirst()
-                .orElseGet(() -> fail(file + " does not restore the sync state"));
-        JsonNode save = steps.stream().filter(s -> s.path("uses").asText().equals("actions/cache/save@v4")).findFirst()
-                .orElseGet(() -> fail(file + " does not save the sync state"));
+    @Test
+    void theSyncStateIsRestoredAndSavedEvenWhenAnImageFailed() throws IOException {
+        List<JsonNode> steps = steps(load("sync.yml"));
+        JsonNode restore = steps.stream().filter(s -> s.path("uses").asText().equals("actions/cache/restore@v6")).findFirst()
+                .orElseGet(() -> fail("sync.yml does not restore the sync state"));
+        JsonNode save = steps.stream().filter(s -> s.path("uses").asText().equals("actions/cache/save@v6")).findFirst()
+                .orElseGet(() -> fail("sync.yml does not save the sync state"));
         for (JsonNode cache : List.of(restore, save)) {
             assertEquals("~/.cache/image-sync", cache.at("/with/path").asText());
             assertEquals("image-sync-state-${{ github.run_id }}", cache.at("/with/key").asText());
         }
         assertEquals("image-sync-state-", restore.at("/with/restore-keys").asText());
-        assertEquals("${{ always() }}", save.path("if").asText());
-        int sync = steps.indexOf(stepRunning(load(file), "./jbang scripts/sync.java"));
+        assertEquals("always()", save.path("if").asText());
+        int sync = steps.indexOf(stepRunning(load("sync.yml"), "./jbang scripts/sync.java --images"));
         assertTrue(steps.indexOf(restore) < sync && sync < steps.indexOf(save));
     }
 
     @Test
     void onlyTheBatchCommitsTheBadgeAndNeverFailsForIt() throws IOException {
-        JsonNode badge = stepRunning(load("sync-batch-daily.yml"), "scripts/commit-badge.sh");
+        JsonNode badge = stepRunning(load("sync.yml"), "scripts/commit-badge.sh");
         assertTrue(badge.path("continue-on-error").asBoolean());
+        assertEquals("success() && inputs.badge", badge.path("if").asText());
         assertTrue(badge.path("run").asText().contains("./jbang scripts/badge.java README.md README.zh-CN.md"));
+        assertEquals("false", load("sync.yml").at("/on/workflow_call/inputs/badge/default").asText());
+        assertEquals("true", callerJob("sync-batch-daily.yml").at("/with/badge").asText());
         for (String f : List.of("sync-double.yml", "sync-to-aliyun.yml", "sync-to-ghcr.yml")) {
-            assertTrue(steps(load(f)).stream().noneMatch(s -> s.path("run").asText().contains("badge")), f);
+            assertFalse(callerJob(f).path("with").has("badge"), f);
         }
     }
 
     @Test
-    void ciRunsTheTestsAndChecksTheList() throws IOException {
+    void ciRunsTheTestsAndTheBatchChecksTheListFirst() throws IOException {
         JsonNode ci = load("ci.yml");
         assertNotNull(stepRunning(ci, "./test/run"));
         assertTrue(stepRunning(ci, "./jbang scripts/sync.java --plan").path("run").asText().contains("--images images.txt"));
+        List<JsonNode> steps = steps(load("sync.yml"));
+        JsonNode plan = stepRunning(load("sync.yml"), "./jbang scripts/sync.java --plan --images images.txt");
+        assertEquals("inputs.image == ''", plan.path("if").asText());
+        assertTrue(steps.indexOf(plan) < steps.indexOf(stepRunning(load("sync.yml"), "scripts/free-disk-space.sh")), "the check comes before anything slow");
     }
 
     @Test
     void noWorkflowPullsImagesThroughDocker() throws IOException {
-        for (String f : SYNC_WORKFLOWS.split(",")) {
+        for (String f : (SYNC_WORKFLOWS + ",sync.yml").split(",")) {
             String text = Files.readString(DIR.resolve(f));
             assertFalse(Pattern.compile("docker (pull|push|tag) ").matcher(text).find(), f);
         }
     }
 
     @Test
-    void everySecretTheReadmeListsIsOneTheWorkflowsUse() throws IOException {
+    void everySecretAndVariableTheWorkflowsUseIsInBothReadmes() throws IOException {
         Set<String> used = new TreeSet<>();
-        for (String f : SYNC_WORKFLOWS.split(",")) {
-            Matcher m = Pattern.compile("secrets\\.([A-Z_]+)").matcher(Files.readString(DIR.resolve(f)));
+        for (String f : (SYNC_WORKFLOWS + ",sync.yml").split(",")) {
+            Matcher m = Pattern.compile("(?:secrets|vars)\\.([A-Z_]+)").matcher(Files.readString(DIR.resolve(f)));
             while (m.find()) {
                 used.add(m.group(1));
             }
         }
+        assertTrue(used.containsAll(Set.of("GHCR_TOKEN", "SYNC_TARGETS", "WEBHOOK_URL", "ALIYUN_PASSWORD")), used.toString());
         String readme = Files.readString(Tools.REPO.resolve("README.md"));
         String zh = Files.readString(Tools.REPO.resolve("README.zh-CN.md"));
-        for (String secret : used) {
-            if (!secret.equals("GITHUB_TOKEN")) {
-                assertTrue(readme.contains("`" + secret + "`") && zh.contains("`" + secret + "`"), secret + " is not documented in both READMEs");
+        for (String name : used) {
+            if (!name.equals("GITHUB_TOKEN")) {
+                assertTrue(readme.contains("`" + name + "`") && zh.contains("`" + name + "`"), name + " is not documented in both READMEs");
             }
         }
     }

@@ -8,11 +8,14 @@ import java.util.Set;
 
 /**
  * Targets and credentials from the environment, under the names GitHub secrets use. An empty variable
- * counts as missing. A target is configured when any of its own variables is set (GHCR: its token or
- * namespace); a half-configured target is an error that names what is missing, found before any copying.
+ * counts as missing. Without a target list ("auto"), Aliyun is used when any of its variables is set, and GHCR
+ * when its own GHCR_TOKEN or GHCR_NAMESPACE is set or, only when no Aliyun variable is, when GITHUB_TOKEN is:
+ * every GitHub workflow has that token (and gh users often export one), so it alone says nothing about wanting
+ * GHCR next to Aliyun. A half-configured target is an error that names what is missing and how to leave the
+ * target out, found before any copying.
  */
 public record Settings(List<Target> targets, String dockerHubUser, Secret dockerHubToken, List<String> errors) {
-    /** Resolves settings for the requested targets ({@code to}: "aliyun", "ghcr", "both", comma lists; null = auto). */
+    /** Resolves settings for the requested targets ({@code to}: "aliyun", "ghcr", "both", comma lists; null, blank or "auto" = auto). */
     public static Settings from(Map<String, String> env, String to) {
         List<String> errors = new ArrayList<>();
         Set<String> wanted = wanted(to, errors);
@@ -21,16 +24,16 @@ public record Settings(List<Target> targets, String dockerHubUser, Secret docker
 
         boolean aliyunSet = Env.first(env, "ALIYUN_REGISTRY", "ALIYUN_NAMESPACE", "ALIYUN_USERNAME", "ALIYUN_PASSWORD") != null;
         if (auto ? aliyunSet : wanted.contains("aliyun")) {
-            target(errors, targets, "aliyun", "Aliyun",
+            target(errors, targets, auto, "aliyun", "Aliyun",
                     Env.value(env, "ALIYUN_REGISTRY"), "ALIYUN_REGISTRY",
                     Env.value(env, "ALIYUN_NAMESPACE"), "ALIYUN_NAMESPACE",
                     Env.value(env, "ALIYUN_USERNAME"), "ALIYUN_USERNAME",
                     Env.secret(env, "ALIYUN_PASSWORD"), "ALIYUN_PASSWORD");
         }
         Secret ghcrToken = Env.secret(env, "GHCR_TOKEN", "GITHUB_TOKEN");
-        boolean ghcrSet = ghcrToken != null || Env.value(env, "GHCR_NAMESPACE") != null;
+        boolean ghcrSet = Env.first(env, "GHCR_TOKEN", "GHCR_NAMESPACE") != null || (!aliyunSet && Env.value(env, "GITHUB_TOKEN") != null);
         if (auto ? ghcrSet : wanted.contains("ghcr")) {
-            target(errors, targets, "ghcr", "GHCR",
+            target(errors, targets, auto, "ghcr", "GHCR",
                     Objects.requireNonNullElse(Env.value(env, "GHCR_REGISTRY"), "ghcr.io"), "GHCR_REGISTRY",
                     Env.first(env, "GHCR_NAMESPACE", "GITHUB_REPOSITORY_OWNER"), "GHCR_NAMESPACE (or GITHUB_REPOSITORY_OWNER)",
                     Env.first(env, "GHCR_USERNAME", "GITHUB_ACTOR"), "GHCR_USERNAME (or GITHUB_ACTOR)",
@@ -45,7 +48,7 @@ public record Settings(List<Target> targets, String dockerHubUser, Secret docker
     }
 
     private static Set<String> wanted(String to, List<String> errors) {
-        if (to == null || to.isBlank() || to.strip().equals("auto")) {
+        if (to == null || to.isBlank() || to.strip().equalsIgnoreCase("auto")) {
             return null;
         }
         Set<String> wanted = new LinkedHashSet<>();
@@ -57,13 +60,13 @@ public record Settings(List<Target> targets, String dockerHubUser, Secret docker
                     wanted.add("aliyun");
                     wanted.add("ghcr");
                 }
-                default -> errors.add("--to: unknown target '" + part.strip() + "': use aliyun, ghcr or both (comma list allowed)");
+                default -> errors.add("--to (or SYNC_TARGETS): unknown target '" + part.strip() + "': use auto, aliyun, ghcr or both (comma list allowed)");
             }
         }
         return wanted;
     }
 
-    private static void target(List<String> errors, List<Target> targets, String id, String label,
+    private static void target(List<String> errors, List<Target> targets, boolean auto, String id, String label,
                                String registry, String registryVar, String namespace, String namespaceVar,
                                String username, String usernameVar, Secret secret, String secretVar) {
         List<String> missing = new ArrayList<>();
@@ -72,8 +75,13 @@ public record Settings(List<Target> targets, String dockerHubUser, Secret docker
         if (username == null) missing.add(usernameVar);
         if (secret == null) missing.add(secretVar);
         if (!missing.isEmpty()) {
-            errors.add(label + " target: " + String.join(", ", missing) + (missing.size() == 1 ? " is" : " are")
-                    + " not set (empty counts as not set); set " + (missing.size() == 1 ? "it" : "them") + " as repository secrets or environment variables");
+            // Half a target is either a forgotten secret or a target the user never meant: say how to fix both.
+            String other = id.equals("aliyun") ? "ghcr" : "aliyun";
+            errors.add(label + " target" + (auto ? "" : " (chosen with --to or SYNC_TARGETS)") + ": " + String.join(", ", missing)
+                    + (missing.size() == 1 ? " is" : " are") + " not set (empty counts as not set); set " + (missing.size() == 1 ? "it" : "them")
+                    + " as repository secrets or environment variables, or "
+                    + (auto ? "choose the targets with --to " + other + " (the repository variable SYNC_TARGETS in GitHub Actions)"
+                            : "leave " + id + " out of --to / SYNC_TARGETS"));
             return;
         }
         if (!ImageRef.validHost(registry)) {

@@ -1,0 +1,580 @@
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The workflows, run here the way GitHub runs them: test/workflows/run-workflow.mjs reads them with GitHub's parser,
+ * evaluates every condition and expression with GitHub's expression engine, runs the run: steps with bash in a fresh
+ * clone of a local bare "origin" and emulates the actions they use (its header says what it does and does not).
+ * The steps call ./jbang scripts/sync.java, badge.java, notify.java and the shell scripts for real, against three
+ * real registries on loopback: the source (open), "Aliyun" (a password) and "GHCR" (the workflow token), with
+ * GHCR_REGISTRY, SOURCE_REGISTRY and INSECURE_REGISTRIES set in the runner's environment, as on a runner whose
+ * machine points there. A local HTTP server is the webhook.
+ */
+class WorkflowRunTest {
+    static final String ALIYUN_PASSWORD = "pw-aliyun-" + UUID.randomUUID();
+    static final String WORKFLOW_TOKEN = "ghs-workflow-" + UUID.randomUUID();
+
+    static Path root;
+    static Registry source;
+    static Registry aliyun;
+    static Registry ghcr;
+    static Path authFile;
+    static Fixtures.Layout alpine;
+    static Fixtures.Layout busybox;
+    static Fixtures.Layout redis;
+    static HttpServer webhook;
+    static final List<String> notifications = new CopyOnWriteArrayList<>();
+
+    @BeforeAll
+    static void start() throws IOException {
+        Tools.require("node", "nodejs");
+        Tools.require("skopeo", "skopeo");
+        root = Files.createTempDirectory("workflow-run-");
+        source = Registry.start(root.resolve("source"), null, null);
+        aliyun = Registry.start(root.resolve("aliyun"), "alice", ALIYUN_PASSWORD);
+        ghcr = Registry.start(root.resolve("ghcr"), "bob", WORKFLOW_TOKEN);
+        authFile = root.resolve("auth.json");
+        login(aliyun, "alice", ALIYUN_PASSWORD);
+        login(ghcr, "bob", WORKFLOW_TOKEN);
+        alpine = push("library/alpine:3.19", List.of(image("linux/amd64", "alpine"), image("linux/arm64", "alpine")));
+        busybox = push("library/busybox:1.36", List.of(image("linux/amd64", "busybox"), image("linux/arm64", "busybox")));
+        redis = push("library/redis:7", List.of(image("linux/amd64", "redis")));
+        webhook = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        webhook.createContext("/hook", exchange -> {
+            notifications.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+            byte[] ok = "{}".getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(200, ok.length);
+            exchange.getResponseBody().write(ok);
+            exchange.close();
+        });
+        webhook.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (webhook != null) {
+            webhook.stop(0);
+        }
+        for (Registry r : new Registry[]{source, aliyun, ghcr}) {
+            if (r != null) {
+                r.close();
+            }
+        }
+    }
+
+    // ---- scenarios -------------------------------------------------------------------------------
+
+    @Test
+    void aScheduledRunCleansTheDiskWritesOnlyAliyunCommitsTheBadgeAndNotifiesAndTheNextOneIsServedByTheState(@TempDir Path dir) throws IOException {
+        Repo repo = Repo.create(dir, "Sched/image-sync", "alpine:3.19\n--platform=linux/arm64 busybox:1.36\n");
+        Map<String, String> secrets = aliyunSecrets("sched");
+        secrets.put("WEBHOOK_URL", webhookUrl());
+        int notified = notifications.size();
+
+        Run first = repo.run("schedule", 2001, secrets, Map.of(), null, Map.of());
+        first.assertStarted("sync-batch-daily.yml");
+        first.assertConclusion("success");
+        assertEquals("image-sync-batch-plain-default", first.run().at("/concurrency/group").asText());
+        assertEquals(350, first.job().path("timeoutMinutes").asInt());
+        first.assertStep("Check images.txt (offline)", "success");
+        first.assertStep("Free disk space", "success");
+        first.assertDiskCleaned();
+        // Aliyun only: the workflow token would have been accepted by "GHCR", but alone it must not add GHCR.
+        assertEquals(alpine.digests().get("linux/amd64"), digestAt(aliyun.host + "/sched/alpine:3.19"));
+        assertEquals(busybox.digests().get("linux/arm64"), digestAt(aliyun.host + "/sched/linux_arm64_busybox:1.36"));
+        assertNull(digestAt(ghcr.host + "/sched/alpine:3.19"), "GHCR was written with only the workflow token");
+        assertEquals(List.of("aliyun:copied:new", "aliyun:copied:new"), first.reportStatuses());
+        assertTrue(first.job().path("summary").asText().contains(aliyun.host + "/sched/alpine:3.19"), first.log());
+        // The badge commit reached the origin, and being [skip ci] it starts nothing.
+        assertEquals("Update last-sync badge [skip ci]", repo.git("log", "-1", "--format=%s", "main"));
+        assertFalse(repo.git("show", "main:README.md").contains("last%20sync-never"), "README badge not updated");
+        assertEquals(1, notifications.size() - notified, first.log());
+        JsonNode message = Fixtures.JSON.readTree(notifications.get(notifications.size() - 1));
+        assertEquals("success", message.path("status").asText());
+        assertEquals(2, message.at("/summary/copied").asInt());
+        assertTrue(repo.cacheKeys().contains("image-sync-state-2001"), repo.cacheKeys().toString());
+
+        Run badgePush = repo.run("push", 2002, secrets, Map.of(), null, Map.of(), repo.git("rev-parse", "main~1"), List.of());
+        badgePush.assertStarted();
+        assertTrue(badgePush.result().at("/notStarted/sync-batch-daily.yml").asText().contains("[skip ci]"), badgePush.log());
+
+        long sourceGets = source.manifestRequests("GET");
+        Run second = repo.run("schedule", 2003, secrets, Map.of(), null, Map.of());
+        second.assertConclusion("success");
+        assertTrue(second.log().contains("Cache restored from key: image-sync-state-2001"), second.log());
+        assertEquals(0, source.manifestRequests("GET") - sourceGets, "the second run downloaded a source manifest:\n" + second.log());
+        assertEquals(List.of("aliyun:skipped:digest", "aliyun:skipped:digest"), second.reportStatuses());
+        assertEquals("success", Fixtures.JSON.readTree(notifications.get(notifications.size() - 1)).path("status").asText());
+    }
+
+    @Test
+    void anImagesTxtPushStartsOnlyTheBatchAndSyncTargetsBothWritesBoth(@TempDir Path dir) throws IOException {
+        Repo repo = Repo.create(dir, "Pusher/image-sync", "alpine:3.19\n");
+        String before = repo.git("rev-parse", "main");
+        repo.commit("images.txt", "redis:7\n", "Sync redis instead");
+
+        Run run = repo.run("push", 2101, aliyunSecrets("push"), Map.of("SYNC_TARGETS", "both"), null, Map.of(), before,
+                List.of("sync-batch-daily.yml"));
+        run.assertStarted("sync-batch-daily.yml");
+        assertTrue(run.result().at("/notStarted/ci.yml").asText().startsWith("paths filter"), "the test suite would run: " + run.log());
+        run.assertConclusion("success");
+        run.assertStep("Free disk space", "success");
+        run.assertDiskCleaned();
+        assertEquals(redis.digests().get("linux/amd64"), digestAt(aliyun.host + "/push/redis:7"));
+        assertEquals(redis.digests().get("linux/amd64"), digestAt(ghcr.host + "/pusher/redis:7"));
+        assertEquals(List.of("aliyun:copied:new", "ghcr:copied:new"), run.reportStatuses());
+    }
+
+    @Test
+    void aFailedImageFailsTheJobAndStillSavesTheStateKeepsTheReportAndNotifies(@TempDir Path dir) throws IOException {
+        Repo repo = Repo.create(dir, "Failing/image-sync", "alpine:3.19\nnot-there:1.0\n");
+        Map<String, String> secrets = aliyunSecrets("failing");
+        secrets.put("WEBHOOK_URL", webhookUrl());
+        int notified = notifications.size();
+        String head = repo.git("rev-parse", "main");
+
+        Run run = repo.run("workflow_dispatch", 2201, secrets, Map.of(), "sync-batch-daily.yml",
+                Map.of("clean_disk", false, "targets", "aliyun"));
+        run.assertConclusion("failure");
+        assertEquals("image-sync-batch-plain-aliyun", run.run().at("/concurrency/group").asText());
+        run.assertStep("Sync", "failure");
+        run.assertStep("Free disk space", "skipped");
+        run.assertDiskUntouched();
+        run.assertStep("Update the last-sync badge", "skipped");
+        run.assertStep("Save the sync state", "success");
+        run.assertStep("Keep the report", "success");
+        run.assertStep("Notify", "success");
+        assertTrue(repo.cacheKeys().contains("image-sync-state-2201"), repo.cacheKeys().toString());
+        assertEquals(List.of("aliyun:copied:new", "aliyun:failed:null"), run.reportStatuses());
+        assertEquals(head, repo.git("rev-parse", "main"), "a failed run committed the badge");
+        assertEquals(1, notifications.size() - notified, run.log());
+        JsonNode message = Fixtures.JSON.readTree(notifications.get(notifications.size() - 1));
+        assertEquals("failure", message.path("status").asText());
+        assertEquals(1, message.at("/summary/failed").asInt());
+    }
+
+    /** A dispatch of 02, 03 or 04, and where its image must (and must not) land. */
+    record Dispatch(String workflow, Map<String, Object> inputs, String group, List<String> statuses, String aliyunName, String ghcrName,
+                    String platform, boolean cleaned) {
+        @Override
+        public String toString() {
+            return workflow + " " + inputs;
+        }
+    }
+
+    static Stream<Dispatch> dispatches() {
+        return Stream.of(
+                new Dispatch("sync-double.yml", Map.of("image_name", "alpine:3.19"), "image-sync-02|alpine:3.19|||false",
+                        List.of("aliyun:copied:new", "ghcr:copied:new"), "alpine:3.19", "alpine:3.19", "linux/amd64", true),
+                new Dispatch("sync-double.yml", Map.of("image_name", "busybox:1.36", "target_name", "bb:v1", "platform", "linux/arm64",
+                        "force_sync", true, "clean_disk", false), "image-sync-02|busybox:1.36|bb:v1|linux/arm64|true",
+                        List.of("aliyun:copied:forced", "ghcr:copied:forced"), "bb:v1", "bb:v1", "linux/arm64", false),
+                new Dispatch("sync-to-aliyun.yml", Map.of("image_name", "alpine:3.19"), "image-sync-03|alpine:3.19|||false",
+                        List.of("aliyun:copied:new"), "alpine:3.19", null, "linux/amd64", true),
+                new Dispatch("sync-to-aliyun.yml", Map.of("image_name", "alpine:3.19", "new_name", "my-alpine:edge", "platform", "linux/arm64",
+                        "force_sync", true, "clean_disk", false), "image-sync-03|alpine:3.19|my-alpine:edge|linux/arm64|true",
+                        List.of("aliyun:copied:forced"), "my-alpine:edge", null, "linux/arm64", false),
+                new Dispatch("sync-to-ghcr.yml", Map.of("image_name", "busybox:1.36"), "image-sync-04|busybox:1.36|||false",
+                        List.of("ghcr:copied:new"), null, "busybox:1.36", "linux/amd64", true),
+                new Dispatch("sync-to-ghcr.yml", Map.of("image_name", "--platform=linux/arm64 busybox:1.36", "target_name", "gh-bb:1",
+                        "clean_disk", false), "image-sync-04|--platform=linux/arm64 busybox:1.36|gh-bb:1||false",
+                        List.of("ghcr:copied:new"), null, "gh-bb:1", "linux/arm64", false));
+    }
+
+    /**
+     * Every input reaches sync.java as its option: an empty one as "not given", a filled one as given. The repository
+     * has Aliyun secrets and a GHCR_TOKEN, so "auto" would write both: each workflow must still write only its own.
+     */
+    @ParameterizedTest
+    @MethodSource("dispatches")
+    void aDispatchReachesTheRightOptionsAndOnlyItsTargets(Dispatch d, @TempDir Path dir) throws IOException {
+        String ns = "d" + Integer.toHexString(d.toString().hashCode() & 0xfffffff);
+        Repo repo = Repo.create(dir, ns.toUpperCase() + "/image-sync", "redis:7\n");
+        Map<String, String> secrets = aliyunSecrets(ns);
+        secrets.put("GHCR_TOKEN", WORKFLOW_TOKEN);
+        Run run = repo.run("workflow_dispatch", 2300, secrets, Map.of("SYNC_TARGETS", "both"), d.workflow(), d.inputs());
+        run.assertConclusion("success");
+        assertEquals(d.group(), run.run().at("/concurrency/group").asText());
+        run.assertStep("Check images.txt (offline)", "skipped");
+        run.assertStep("Free disk space", d.cleaned() ? "success" : "skipped");
+        assertEquals(d.statuses(), run.reportStatuses());
+        Fixtures.Layout layout = d.inputs().get("image_name").toString().contains("alpine") ? alpine : busybox;
+        String digest = layout.digests().get(d.platform());
+        String aliyunRef = aliyun.host + "/" + ns + "/";
+        String ghcrRef = ghcr.host + "/" + ns + "/";
+        if (d.aliyunName() != null) {
+            assertEquals(digest, digestAt(aliyunRef + d.aliyunName()), run.log());
+        } else {
+            assertNull(digestAt(aliyunRef + d.ghcrName()), "04 wrote Aliyun");
+        }
+        if (d.ghcrName() != null) {
+            assertEquals(digest, digestAt(ghcrRef + d.ghcrName()), run.log());
+        } else {
+            assertNull(digestAt(ghcrRef + d.aliyunName()), "03 wrote GHCR");
+        }
+    }
+
+    /**
+     * GitHub keeps one running and one waiting run per concurrency group; a newer run cancels the waiting one
+     * ("control the concurrency of workflows and jobs" in GitHub's docs). The groups, evaluated by GitHub's engine,
+     * must make every cancelled run one whose work the run replacing it does: never a dispatched image.
+     */
+    @Test
+    void noDispatchedRunIsEverReplacedByOneDoingOtherWork(@TempDir Path dir) throws IOException {
+        Repo repo = Repo.create(dir, "Queue/image-sync", "alpine:3.19\n");
+        record Arrival(String event, String workflow, Map<String, Object> inputs) {}
+        List<Arrival> arrivals = List.of(
+                new Arrival("schedule", "sync-batch-daily.yml", Map.of()),
+                new Arrival("workflow_dispatch", "sync-to-aliyun.yml", Map.of("image_name", "a:1")),
+                new Arrival("workflow_dispatch", "sync-to-aliyun.yml", Map.of("image_name", "b:1")),
+                new Arrival("workflow_dispatch", "sync-to-aliyun.yml", Map.of("image_name", "c:1")),
+                new Arrival("workflow_dispatch", "sync-to-ghcr.yml", Map.of("image_name", "a:1")),
+                new Arrival("workflow_dispatch", "sync-double.yml", Map.of("image_name", "a:1")),
+                new Arrival("workflow_dispatch", "sync-to-aliyun.yml", Map.of("image_name", "a:1", "platform", "linux/arm64")),
+                new Arrival("workflow_dispatch", "sync-to-aliyun.yml", Map.of("image_name", "a:1")),
+                new Arrival("workflow_dispatch", "sync-to-aliyun.yml", Map.of("image_name", "a:1")),
+                new Arrival("workflow_dispatch", "sync-batch-daily.yml", Map.of("force_sync", true)),
+                new Arrival("workflow_dispatch", "sync-batch-daily.yml", Map.of("targets", "ghcr")),
+                new Arrival("push", "sync-batch-daily.yml", Map.of()),
+                new Arrival("workflow_dispatch", "sync-batch-daily.yml", Map.of()),
+                new Arrival("schedule", "sync-batch-daily.yml", Map.of()));
+        ObjectNode config = repo.config("concurrency", 0, Map.of(), Map.of());
+        var events = config.putArray("events");
+        arrivals.forEach(a -> events.addObject().put("event", a.event()).put("workflow", a.workflow())
+                .set("inputs", Fixtures.JSON.valueToTree(a.inputs())));
+        JsonNode groups = repo.harness(config).result().path("groups");
+        assertEquals(arrivals.size(), groups.size());
+
+        // GitHub's rule, over the real groups: all arrive while the first of each group is still running.
+        Map<String, Integer> running = new HashMap<>();
+        Map<String, Integer> waiting = new HashMap<>();
+        List<String> replaced = new ArrayList<>();
+        for (int i = 0; i < arrivals.size(); i++) {
+            JsonNode c = groups.get(i);
+            assertFalse(c.path("cancelInProgress").asBoolean(), "a run in progress must never be cancelled");
+            String group = c.path("group").asText().toLowerCase();  // group names are case-insensitive
+            if (running.putIfAbsent(group, i) == null) {
+                continue;
+            }
+            Integer old = waiting.put(group, i);
+            if (old != null) {
+                Arrival gone = arrivals.get(old);
+                Arrival next = arrivals.get(i);
+                replaced.add(gone.workflow() + gone.inputs() + " by " + next.workflow() + next.inputs());
+                assertEquals(gone.workflow(), next.workflow(), "a waiting run was replaced by another workflow's run");
+                if (!gone.workflow().equals("sync-batch-daily.yml")) {
+                    assertEquals(gone.inputs(), next.inputs(), "a waiting dispatch was replaced by one for other work");
+                }
+            }
+        }
+        // Three dispatches of different images start at once; of three identical ones the middle is replaced by
+        // the third, which does the same; plain batch runs replace each other, forced or targeted ones do not.
+        assertEquals(List.of("sync-to-aliyun.yml{image_name=a:1} by sync-to-aliyun.yml{image_name=a:1}",
+                "sync-batch-daily.yml{} by sync-batch-daily.yml{}", "sync-batch-daily.yml{} by sync-batch-daily.yml{}"), replaced);
+        assertEquals(3, List.of(1, 2, 3).stream().map(i -> groups.get(i).path("group").asText()).distinct().count());
+    }
+
+    /**
+     * What the issue found, shown with GitHub's own engine: on push and schedule `inputs` is empty, and null == false,
+     * so the old condition skipped the clean-up; the condition 01 now passes on is true there and follows the box.
+     */
+    @Test
+    void theOldCleanUpConditionWasFalseOnScheduleAndTheNewOneIsNot(@TempDir Path dir) throws IOException {
+        ObjectNode config = Fixtures.JSON.createObjectNode().put("mode", "eval").put("result", dir.resolve("result.json").toString());
+        String old = "inputs.clean_disk != false";
+        String now = "github.event_name != 'workflow_dispatch' || inputs.clean_disk";
+        Object[][] cases = {
+                {old, "schedule", Map.of(), false},
+                {old, "push", Map.of(), false},
+                {now, "schedule", Map.of(), true},
+                {now, "push", Map.of(), true},
+                {now, "workflow_dispatch", Map.of("clean_disk", true), true},
+                {now, "workflow_dispatch", Map.of("clean_disk", false), false},
+        };
+        var expressions = config.putArray("expressions");
+        for (Object[] c : cases) {
+            ObjectNode e = expressions.addObject().put("expression", (String) c[0]);
+            e.putObject("context").set("github", Fixtures.JSON.createObjectNode().put("event_name", (String) c[1]));
+            ((ObjectNode) e.get("context")).set("inputs", Fixtures.JSON.valueToTree(c[2]));
+        }
+        JsonNode values = Harness.run(config, dir).result().path("values");
+        for (int i = 0; i < cases.length; i++) {
+            assertEquals(cases[i][3], values.get(i).asBoolean(), cases[i][0] + " on " + cases[i][1] + " " + cases[i][2]);
+            assertTrue(values.get(i).isBoolean());
+        }
+    }
+
+    // ---- the repository, its origin and a run --------------------------------------------------------------
+
+    /** A bare origin holding this checkout's files (the code under test) with the given images.txt. */
+    record Repo(Path dir, Path origin, Path seed, String repository) {
+        static Repo create(Path dir, String repository, String images) throws IOException {
+            Path origin = dir.resolve("origin.git");
+            Path seed = dir.resolve("seed");
+            Tools.Result files = Tools.run(List.of("git", "-C", Tools.REPO.toString(), "ls-files", "-z", "--cached", "--others", "--exclude-standard"),
+                    Tools.cleanEnv(), null, null);
+            Files.createDirectories(seed);
+            for (String f : files.out().split("\0")) {
+                Path from = Tools.REPO.resolve(f);
+                if (f.isEmpty() || f.startsWith("test/") || !Files.isRegularFile(from)) {
+                    continue;
+                }
+                Files.createDirectories(seed.resolve(f).getParent());
+                Files.copy(from, seed.resolve(f), java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+            }
+            Files.writeString(seed.resolve("images.txt"), images);
+            Repo repo = new Repo(dir, origin, seed, repository);
+            repo.gitIn(dir, "init", "-q", "--bare", "-b", "main", origin.toString());
+            repo.gitIn(seed, "init", "-q", "-b", "main");
+            repo.gitIn(seed, "add", "-A");
+            repo.gitIn(seed, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-q", "-m", "From the template");
+            repo.gitIn(seed, "push", "-q", origin.toString(), "main");
+            return repo;
+        }
+
+        void commit(String file, String content, String message) throws IOException {
+            gitIn(seed, "pull", "-q", origin.toString(), "main");
+            Files.writeString(seed.resolve(file), content);
+            gitIn(seed, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-q", "-am", message);
+            gitIn(seed, "push", "-q", origin.toString(), "main");
+        }
+
+        String git(String... args) {
+            List<String> cmd = new ArrayList<>(List.of("--git-dir", origin.toString()));
+            cmd.addAll(List.of(args));
+            return gitIn(dir, cmd.toArray(String[]::new)).strip();
+        }
+
+        String gitIn(Path cwd, String... args) {
+            List<String> cmd = new ArrayList<>(List.of("git"));
+            cmd.addAll(List.of(args));
+            Tools.Result r = Tools.run(cmd, Tools.cleanEnv(), cwd, null);
+            assertEquals(0, r.exit(), "git " + String.join(" ", args) + ": " + r.all());
+            return r.out();
+        }
+
+        ObjectNode config(String mode, int runId, Map<String, String> secrets, Map<String, String> vars) {
+            ObjectNode c = Fixtures.JSON.createObjectNode();
+            c.put("mode", mode).put("origin", origin.toString()).put("branch", "main").put("repository", repository).put("actor", "bob")
+                    .put("runId", runId).put("work", dir.resolve("runner").toString()).put("cache", dir.resolve("cache").toString())
+                    .put("artifacts", dir.resolve("artifacts").toString()).put("result", dir.resolve("result-" + runId + ".json").toString())
+                    .put("diskRootTemplate", fakeDiskRoot(dir).toString());
+            Map<String, String> allSecrets = new LinkedHashMap<>(secrets);
+            allSecrets.put("GITHUB_TOKEN", WORKFLOW_TOKEN);
+            c.set("secrets", Fixtures.JSON.valueToTree(allSecrets));
+            c.set("vars", Fixtures.JSON.valueToTree(vars));
+            ObjectNode env = c.putObject("runnerEnv");
+            env.put("GHCR_REGISTRY", ghcr.host).put("SOURCE_REGISTRY", source.host)
+                    .put("INSECURE_REGISTRIES", source.host + "," + aliyun.host + "," + ghcr.host)
+                    // JBang's launcher, as on a runner image that has it: bootstrapped once, not per fake HOME.
+                    .put("JBANG_BOOTSTRAP_DIR", Path.of(System.getProperty("user.home"), ".jbang", "bootstrap").toString());
+            return c;
+        }
+
+        Harness harness(ObjectNode config) {
+            return Harness.run(config, dir);
+        }
+
+        Run run(String event, int runId, Map<String, String> secrets, Map<String, String> vars, String workflow, Map<String, Object> inputs) {
+            return run(event, runId, secrets, vars, workflow, inputs, null, null);
+        }
+
+        /** One event, as GitHub delivers it; {@code only}: the workflows allowed to run (null: any it starts). */
+        Run run(String event, int runId, Map<String, String> secrets, Map<String, String> vars, String workflow, Map<String, Object> inputs,
+                String before, List<String> only) {
+            ObjectNode c = config("run", runId, secrets, vars).put("event", event);
+            if (workflow != null) {
+                c.put("workflow", workflow).set("inputs", Fixtures.JSON.valueToTree(inputs));
+            }
+            if (before != null) {
+                c.put("before", before);
+            }
+            if (only != null) {
+                c.set("only", Fixtures.JSON.valueToTree(only));
+            }
+            Harness h = harness(c);
+            String all = h.log();
+            assertFalse(all.contains(ALIYUN_PASSWORD) || all.contains(WORKFLOW_TOKEN), "a secret was printed:\n" + all);
+            return new Run(this, h, runId);
+        }
+
+        List<String> cacheKeys() throws IOException {
+            List<String> keys = new ArrayList<>();
+            Fixtures.JSON.readTree(dir.resolve("cache/index.json").toFile()).forEach(e -> keys.add(e.path("key").asText()));
+            return keys;
+        }
+    }
+
+    /** One harness process: its log and its result. */
+    record Harness(String log, JsonNode result) {
+        static Harness run(ObjectNode config, Path dir) {
+            try {
+                Path file = dir.resolve("config-" + UUID.randomUUID() + ".json");
+                Files.createDirectories(dir.resolve("cache"));
+                Files.writeString(file, config.toPrettyString());
+                Tools.Result r = Tools.run(List.of(Tools.require("node", "nodejs"), Tools.REPO.resolve("test/workflows/run-workflow.mjs").toString(),
+                        file.toString()), Tools.cleanEnv(), Tools.REPO.resolve("test"), null);
+                // Kept beside the config, for a look when a test fails (or with junit.jupiter.tempdir.cleanup.mode.default=NEVER).
+                Files.writeString(dir.resolve(file.getFileName().toString().replace("config-", "log-").replace(".json", ".txt")), r.all());
+                assertEquals(0, r.exit(), "the harness failed:\n" + r.all());
+                return new Harness(r.all(), Fixtures.JSON.readTree(Path.of(config.path("result").asText()).toFile()));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+
+    record Run(Repo repo, Harness harness, int runId) {
+        JsonNode result() {
+            return harness.result();
+        }
+
+        String log() {
+            return harness.log();
+        }
+
+        JsonNode run() {
+            assertEquals(1, result().path("runs").size(), log());
+            return result().path("runs").get(0);
+        }
+
+        JsonNode job() {
+            return run().path("jobs").get(0);
+        }
+
+        void assertStarted(String... workflows) {
+            List<String> started = new ArrayList<>();
+            result().path("started").forEach(n -> started.add(n.asText()));
+            assertEquals(List.of(workflows), started, log());
+        }
+
+        void assertConclusion(String conclusion) {
+            assertEquals(conclusion, run().path("conclusion").asText(), log());
+            assertEquals(conclusion, job().path("conclusion").asText(), log());
+        }
+
+        void assertStep(String name, String conclusion) {
+            for (JsonNode step : job().path("steps")) {
+                if (step.path("name").asText().equals(name)) {
+                    assertEquals(conclusion, step.path("conclusion").asText(), name + "\n" + log());
+                    return;
+                }
+            }
+            throw new AssertionError("no step " + name + "\n" + log());
+        }
+
+        void assertDiskCleaned() {
+            Path disk = repo.dir().resolve("runner/disk-root");
+            for (String d : RunnerScriptsTest.REMOVED) {
+                assertFalse(Files.exists(disk.resolve(d)), d + " was kept:\n" + log());
+            }
+            for (String d : RunnerScriptsTest.KEPT) {
+                assertTrue(Files.exists(disk.resolve(d).resolve("keep.txt")), d + " was removed");
+            }
+            assertTrue(log().contains("free-disk-space: free after:"), log());
+        }
+
+        void assertDiskUntouched() {
+            Path disk = repo.dir().resolve("runner/disk-root");
+            for (String d : RunnerScriptsTest.REMOVED) {
+                assertTrue(Files.exists(disk.resolve(d).resolve("big.bin")), d + " was removed:\n" + log());
+            }
+        }
+
+        /** target:status:reason of every image×target in the report the run uploaded. */
+        List<String> reportStatuses() throws IOException {
+            Path report = repo.dir().resolve("artifacts/" + runId + "/sync-report/sync-report.json");
+            assertTrue(Files.isRegularFile(report), "no report artifact:\n" + log());
+            List<String> out = new ArrayList<>();
+            for (JsonNode image : Fixtures.JSON.readTree(report.toFile()).path("images")) {
+                for (JsonNode t : image.path("targets")) {
+                    out.add(t.path("target").asText() + ":" + t.path("status").asText() + ":" + t.path("reason").asText());
+                }
+            }
+            return out;
+        }
+    }
+
+    // ---- fixtures --------------------------------------------------------------------------------
+
+    static Path fakeDiskRoot(Path dir) {
+        Path disk = dir.resolve("disk-template");
+        if (!Files.isDirectory(disk)) {
+            try {
+                Files.move(RunnerScriptsTest.fakeRoot(dir), disk);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return disk;
+    }
+
+    static Map<String, String> aliyunSecrets(String namespace) {
+        Map<String, String> s = new LinkedHashMap<>();
+        s.put("ALIYUN_REGISTRY", aliyun.host);
+        s.put("ALIYUN_NAMESPACE", namespace);
+        s.put("ALIYUN_USERNAME", "alice");
+        s.put("ALIYUN_PASSWORD", ALIYUN_PASSWORD);
+        return s;
+    }
+
+    static String webhookUrl() {
+        return "http://127.0.0.1:" + webhook.getAddress().getPort() + "/hook";
+    }
+
+    static Fixtures.Image image(String platform, String marker) {
+        return new Fixtures.Image(platform, "2024-03-01T10:00:00Z", marker + "-" + platform);
+    }
+
+    static Fixtures.Layout push(String repoTag, List<Fixtures.Image> images) throws IOException {
+        Fixtures.Layout layout = Fixtures.multiArch(Files.createTempDirectory(root, "layout"), images);
+        Tools.Result r = Tools.run(List.of("skopeo", "copy", "--all", "--preserve-digests", "--dest-tls-verify=false",
+                "oci:" + layout.dir() + ":fixture", "docker://" + source.host + "/" + repoTag), null, null, null);
+        assertEquals(0, r.exit(), r.stderr());
+        return layout;
+    }
+
+    static void login(Registry r, String user, String password) {
+        Tools.Result res = Tools.run(List.of("skopeo", "login", "--authfile", authFile.toString(), "--tls-verify=false",
+                "-u", user, "--password-stdin", r.host), null, null, password.getBytes(StandardCharsets.UTF_8));
+        assertEquals(0, res.exit(), res.stderr());
+    }
+
+    /** The digest of the manifest a tag points at; null when there is no such tag. */
+    static String digestAt(String reference) {
+        Tools.Result r = Tools.run(List.of("skopeo", "inspect", "--raw", "--tls-verify=false", "--authfile", authFile.toString(),
+                "docker://" + reference), null, null, null);
+        if (r.exit() != 0) {
+            assertTrue(r.stderr().contains("manifest unknown") || r.stderr().contains("name unknown"), r.stderr());
+            return null;
+        }
+        return Fixtures.sha256(r.stdout());
+    }
+}
