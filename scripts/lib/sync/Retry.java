@@ -16,7 +16,7 @@ public record Retry(int tries, Duration firstDelay, Duration maxRetryAfter, Slee
     }
 
     public static Retry standard() {
-        return new Retry(4, Duration.ofSeconds(2), Duration.ofSeconds(60), Sleeper.SYSTEM, () -> ThreadLocalRandom.current().nextDouble());
+        return new Retry(5, Duration.ofSeconds(2), Duration.ofSeconds(60), Sleeper.SYSTEM, () -> ThreadLocalRandom.current().nextDouble());
     }
 
     /** Runs {@code action} within the job's deadline; each transient failure that will be retried is told to the job's progress. */
