@@ -227,7 +227,7 @@ public class sync implements java.util.concurrent.Callable<Integer> {
     }
 
     private int run(List<Plan.Item> items, Settings settings, Path privateDir, Duration timeout, long started) throws Exception {
-        Outcome outcome = new Outcome(console, items, env.get("GITHUB_STEP_SUMMARY"), report, dryRun ? null : stateFile(), started);
+        Outcome outcome = new Outcome(console, items, env.get("GITHUB_STEP_SUMMARY"), report, !dryRun, started);
         Set<String> insecure = new LinkedHashSet<>();
         insecureRegistries.stream().map(s -> s.strip().toLowerCase(Locale.ROOT)).filter(s -> !s.isEmpty()).forEach(insecure::add);
         Path authFile = Auth.createAuthFile(privateDir, env);
@@ -248,7 +248,7 @@ public class sync implements java.util.concurrent.Callable<Integer> {
         }
         outcome.phase("login");
 
-        SyncState state = SyncState.load(outcome.stateFile(), console::warn);
+        SyncState state = SyncState.load(stateFile(), console::warn);
         Syncer syncer = new Syncer(engines.inspector(), engines.copier(), retry, settings.targets(), new Syncer.Options(force, dryRun),
                 new Syncer.Cheap(client, state, new PullBudget(client, pullReserve)));
         console.info("image-sync: " + items.size() + " image(s) → " + String.join(", ", settings.targets().stream()

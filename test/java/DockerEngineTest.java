@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -106,9 +107,9 @@ class DockerEngineTest {
     }
 
     static String digestAt(String reference) {
-        Tools.Result r = Tools.run(List.of("skopeo", "inspect", "--raw", "--tls-verify=false", "--authfile", testAuth.toString(), "docker://" + reference), null, null, null);
-        assertEquals(0, r.exit(), r.stderr());
-        return Fixtures.sha256(r.stdout());
+        String digest = Registry.digestAt(reference, testAuth);
+        assertNotNull(digest, reference + " does not exist");
+        return digest;
     }
 
     @Test

@@ -100,12 +100,7 @@ class FaultTest {
 
     /** What the target holds under ns/{@code repoTag}, read straight from it; null when the tag does not exist. */
     static String at(String repoTag) {
-        Tools.Result r = Tools.run("skopeo", "inspect", "--raw", "--tls-verify=false", "docker://" + target.host + "/ns/" + repoTag);
-        if (r.exit() != 0) {
-            assertTrue(r.stderr().contains("manifest unknown") || r.stderr().contains("name unknown"), r.stderr());
-            return null;
-        }
-        return Fixtures.sha256(r.stdout());
+        return Registry.digestAt(target.host + "/ns/" + repoTag, null);
     }
 
     // ---- the proxy's faults -------------------------------------------------------------------

@@ -105,6 +105,24 @@ final class Registry implements AutoCloseable {
         }
     }
 
+    /**
+     * The digest of the manifest {@code reference} (host/repository:tag) points at, read straight from the
+     * registry with skopeo ({@code authFile} may be null); null when there is no such tag.
+     */
+    static String digestAt(String reference, Path authFile) {
+        List<String> cmd = new java.util.ArrayList<>(List.of("skopeo", "inspect", "--raw", "--tls-verify=false"));
+        if (authFile != null) {
+            cmd.addAll(List.of("--authfile", authFile.toString()));
+        }
+        cmd.add("docker://" + reference);
+        Tools.Result r = Tools.run(cmd, null, null, null);
+        if (r.exit() != 0) {
+            org.junit.jupiter.api.Assertions.assertTrue(r.stderr().contains("manifest unknown") || r.stderr().contains("name unknown"), r.stderr());
+            return null;
+        }
+        return Fixtures.sha256(r.stdout());
+    }
+
     /** Dies as a crashed registry would (SIGKILL), mid-request if there is one. */
     void kill() throws InterruptedException {
         process.destroyForcibly().waitFor();

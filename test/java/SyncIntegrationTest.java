@@ -135,13 +135,7 @@ class SyncIntegrationTest {
 
     /** The digest of the manifest a tag points at, read straight from the registry; null when the tag does not exist. */
     static String digestAt(String reference) {
-        Tools.Result r = Tools.run(List.of("skopeo", "inspect", "--raw", "--tls-verify=false", "--authfile", testAuth.toString(),
-                "docker://" + reference), null, null, null);
-        if (r.exit() != 0) {
-            assertTrue(r.stderr().contains("manifest unknown") || r.stderr().contains("name unknown"), r.stderr());
-            return null;
-        }
-        return Fixtures.sha256(r.stdout());
+        return Registry.digestAt(reference, testAuth);
     }
 
     static JsonNode report(Path file) throws IOException {

@@ -569,12 +569,6 @@ class WorkflowRunTest {
 
     /** The digest of the manifest a tag points at; null when there is no such tag. */
     static String digestAt(String reference) {
-        Tools.Result r = Tools.run(List.of("skopeo", "inspect", "--raw", "--tls-verify=false", "--authfile", authFile.toString(),
-                "docker://" + reference), null, null, null);
-        if (r.exit() != 0) {
-            assertTrue(r.stderr().contains("manifest unknown") || r.stderr().contains("name unknown"), r.stderr());
-            return null;
-        }
-        return Fixtures.sha256(r.stdout());
+        return Registry.digestAt(reference, authFile);
     }
 }

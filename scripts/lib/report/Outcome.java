@@ -17,25 +17,21 @@ public final class Outcome {
     private final List<Plan.Item> items;
     private final String stepSummary;
     private final Path report;
-    private final Path stateFile;
+    private final boolean saveState;
     private final long started;
     private final Map<String, Double> phases = new LinkedHashMap<>();
     private long phaseStart;
     private Integer exit;
 
-    /** {@code stateFile} null: the state is not saved (a dry run). */
-    public Outcome(Console console, List<Plan.Item> items, String stepSummary, Path report, Path stateFile, long started) {
+    /** {@code saveState} false: a dry run, which learns nothing worth remembering. */
+    public Outcome(Console console, List<Plan.Item> items, String stepSummary, Path report, boolean saveState, long started) {
         this.console = console;
         this.items = items;
         this.stepSummary = stepSummary;
         this.report = report;
-        this.stateFile = stateFile;
+        this.saveState = saveState;
         this.started = started;
         phase("plan");
-    }
-
-    public Path stateFile() {
-        return stateFile;
     }
 
     /** Ends the current phase under {@code name}. */
@@ -58,11 +54,11 @@ public final class Outcome {
             return exit;
         }
         phase("sync");
-        if (stateFile != null) {
+        if (saveState) {
             try {
                 state.save();
             } catch (IOException | RuntimeException e) {
-                console.warn("could not save the state file " + stateFile + ": " + e.getMessage() + " (the next run checks every source in full)");
+                console.warn("could not save the state file: " + e.getMessage() + " (the next run checks every source in full)");
             }
         }
         phases.put("total", seconds(started, System.nanoTime()));
