@@ -1,0 +1,161 @@
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * MIRRORS.md, the catalog people browse: every image of the batch with its platform, each target's pull address and the
+ * date it was last copied. It is rewritten from a batch run's report and the previous catalog, which keeps what the run
+ * cannot know: the dates of images that did not change, and the addresses at targets the run did not write (another
+ * SYNC_TARGETS, a failed image). Nothing in it depends on when it is written except those dates, so a run that copies
+ * nothing rewrites it byte for byte.
+ */
+public final class Catalog {
+    static final String NONE = "—";
+    static final String HEADER_START = "| 镜像 / Image | 平台 / Platform |";
+    static final String CHANGED = "更新于 / Changed";
+    /** Target columns come in this order; any other target id after them, alphabetically. */
+    static final List<String> ORDER = List.of("aliyun", "ghcr");
+    static final String INTRO = "# 镜像目录 / Mirror catalog\n\n"
+            + "每次批量同步（01）都会根据同步结果更新这个文件，请不要手工修改。表里是 images.txt 中每个镜像的拉取地址；"
+            + "“更新于”是镜像最近一次被复制的日期（北京时间）；“—”表示在有这份目录之前就已同步，之后没有变过。\n\n"
+            + "Every batch sync (01) updates this file from its results: do not edit it by hand. It lists the pull address of every "
+            + "image in images.txt; \"Changed\" is the date the image was last copied (Beijing time); \"—\" means it was there "
+            + "before this catalog began and has not changed since.\n\n";
+
+    /** One image: {@code addresses} maps a target id (aliyun, ghcr) to the image's reference there. */
+    record Row(String image, String platform, Map<String, String> addresses, String changed) {
+        /** The target name (repository:tag), the same at every target and unique in a list: how a row is found again. */
+        String key() {
+            return addresses.values().stream().map(a -> a.substring(a.lastIndexOf('/') + 1)).findFirst().orElse(null);
+        }
+    }
+
+    record Table(List<String> targets, List<Row> rows) {}
+
+    private Catalog() {}
+
+    /** The catalog after a run that produced {@code report}, on {@code today}; {@code previous} may be empty. */
+    public static String update(String previous, Report report, LocalDate today) {
+        Table old = parse(previous);
+        Map<String, Row> byKey = new HashMap<>();
+        old.rows().forEach(r -> {
+            if (r.key() != null) {
+                byKey.put(r.key(), r);
+            }
+        });
+        Set<String> targets = new LinkedHashSet<>(old.targets());
+        List<Row> rows = new ArrayList<>();
+        for (Report.ImageResult image : report.images()) {
+            String first = image.targets().get(0).image();
+            Row before = byKey.get(first.substring(first.lastIndexOf('/') + 1));
+            Map<String, String> addresses = new HashMap<>(before == null ? Map.of() : before.addresses());
+            boolean copied = false;
+            for (Report.TargetResult t : image.targets()) {
+                targets.add(t.target());
+                switch (t.status()) {
+                    case COPIED -> {
+                        addresses.put(t.target(), t.image());
+                        copied = true;
+                    }
+                    case SKIPPED -> addresses.put(t.target(), t.image());
+                    // Not written this run, yet the target may hold the image from before: then it can still be pulled.
+                    default -> {
+                        if (t.digest() != null) {
+                            addresses.putIfAbsent(t.target(), t.image());
+                        }
+                    }
+                }
+            }
+            String changed = copied ? today.toString() : before != null ? before.changed() : NONE;
+            rows.add(new Row(label(image.source()), image.platform(), addresses, changed));
+        }
+        return render(ordered(targets), rows);
+    }
+
+    static String render(List<String> targets, List<Row> rows) {
+        StringBuilder md = new StringBuilder(INTRO);
+        if (rows.isEmpty()) {
+            return md.append("还没有同步过镜像。/ No image has been synced yet.\n").toString();
+        }
+        md.append(HEADER_START);
+        targets.forEach(t -> md.append(' ').append(t).append(" |"));
+        md.append(' ').append(CHANGED).append(" |\n|---|---|").append("---|".repeat(targets.size())).append("---|\n");
+        for (Row r : rows) {
+            md.append("| `").append(r.image()).append("` | ").append(r.platform()).append(" |");
+            for (String t : targets) {
+                String address = r.addresses().get(t);
+                md.append(' ').append(address == null ? NONE : "`" + address + "`").append(" |");
+            }
+            md.append(' ').append(r.changed()).append(" |\n");
+        }
+        return md.toString();
+    }
+
+    /** The table of a catalog this class wrote; anything else (no catalog yet, a hand-edited one) reads as empty. */
+    static Table parse(String text) {
+        List<String> targets = new ArrayList<>();
+        List<Row> rows = new ArrayList<>();
+        String[] lines = text.split("\r?\n");
+        int i = 0;
+        while (i < lines.length && !lines[i].startsWith(HEADER_START)) {
+            i++;
+        }
+        if (i == lines.length) {
+            return new Table(targets, rows);
+        }
+        List<String> header = cells(lines[i]);
+        if (header.size() < 3 || !header.get(header.size() - 1).equals(CHANGED)) {
+            return new Table(targets, rows);
+        }
+        targets.addAll(header.subList(2, header.size() - 1));
+        for (i += 2; i < lines.length && lines[i].startsWith("|"); i++) {
+            List<String> cells = cells(lines[i]);
+            if (cells.size() != header.size()) {
+                continue;
+            }
+            Map<String, String> addresses = new HashMap<>();
+            for (int t = 0; t < targets.size(); t++) {
+                String cell = cells.get(2 + t);
+                if (!cell.equals(NONE)) {
+                    addresses.put(targets.get(t), unquote(cell));
+                }
+            }
+            rows.add(new Row(unquote(cells.get(0)), cells.get(1), addresses, cells.get(cells.size() - 1)));
+        }
+        return new Table(targets, rows);
+    }
+
+    private static List<String> cells(String line) {
+        String inner = line.strip();
+        inner = inner.substring(1, inner.endsWith("|") ? inner.length() - 1 : inner.length());
+        List<String> out = new ArrayList<>();
+        for (String cell : inner.split("\\|", -1)) {
+            out.add(cell.strip());
+        }
+        return out;
+    }
+
+    private static String unquote(String cell) {
+        return cell.startsWith("`") && cell.endsWith("`") && cell.length() >= 2 ? cell.substring(1, cell.length() - 1) : cell;
+    }
+
+    private static List<String> ordered(Set<String> targets) {
+        List<String> out = new ArrayList<>();
+        ORDER.stream().filter(targets::contains).forEach(out::add);
+        targets.stream().filter(t -> !ORDER.contains(t)).sorted().forEach(out::add);
+        return out;
+    }
+
+    /**
+     * An image as people write it (nginx:alpine, quay.io/coreos/etcd:v3.5.0), from the report's full reference: the
+     * form of Console.label, which needs the parsed line the report no longer has.
+     */
+    static String label(String source) {
+        ImageRef ref = ImageRef.parse(source, ImageRef.DOCKER_HUB);
+        return ref.shortName() + (ref.tag() == null ? "" : ":" + ref.tag()) + (ref.digest() == null ? "" : "@" + ref.digest().substring(0, 19));
+    }
+}

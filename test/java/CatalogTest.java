@@ -1,0 +1,82 @@
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.time.LocalDate;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** MIRRORS.md: written from a run's report and the catalog before it, and left byte for byte alone by a run that copies nothing. */
+class CatalogTest {
+    static final LocalDate DAY1 = LocalDate.of(2026, 11, 28);
+    static final LocalDate DAY2 = LocalDate.of(2026, 11, 29);
+    static final String HEADER = "| 镜像 / Image | 平台 / Platform | aliyun | ghcr | 更新于 / Changed |\n|---|---|---|---|---|\n";
+
+    static Report.TargetResult at(String target, String image, Report.Status status, String digest) {
+        return new Report.TargetResult(target, image, status, status == Report.Status.COPIED ? "new" : null, digest,
+                status == Report.Status.FAILED ? "boom" : null, null, null, 0.1);
+    }
+
+    static Report report(Report.ImageResult... images) {
+        return Report.of(List.of(images));
+    }
+
+    static Report.ImageResult image(String source, String platform, Report.TargetResult... targets) {
+        return new Report.ImageResult(1, source, platform, List.of(targets));
+    }
+
+    static final String NGINX_A = "reg.example/ns/nginx:alpine";
+    static final String NGINX_G = "ghcr.io/me/nginx:alpine";
+    static final String ETCD_A = "reg.example/ns/linux_arm64_quay-io_coreos_etcd:v3.5.0";
+
+    @Test
+    void aFirstRunDatesWhatItCopiedAndTheSameRunAgainChangesNothing() {
+        Report first = report(
+                image("docker.io/library/nginx:alpine", "linux/amd64", at("aliyun", NGINX_A, Report.Status.COPIED, "sha256:1"),
+                        at("ghcr", NGINX_G, Report.Status.SKIPPED, "sha256:1")),
+                image("quay.io/coreos/etcd:v3.5.0", "linux/arm64", at("aliyun", ETCD_A, Report.Status.SKIPPED, "sha256:2"),
+                        at("ghcr", "ghcr.io/me/linux_arm64_quay-io_coreos_etcd:v3.5.0", Report.Status.FAILED, null)));
+        String catalog = Catalog.update("", first, DAY1);
+        assertEquals(Catalog.INTRO + HEADER
+                + "| `nginx:alpine` | linux/amd64 | `" + NGINX_A + "` | `" + NGINX_G + "` | 2026-11-28 |\n"
+                + "| `quay.io/coreos/etcd:v3.5.0` | linux/arm64 | `" + ETCD_A + "` | — | — |\n", catalog);
+
+        Report noOp = report(
+                image("docker.io/library/nginx:alpine", "linux/amd64", at("aliyun", NGINX_A, Report.Status.SKIPPED, "sha256:1"),
+                        at("ghcr", NGINX_G, Report.Status.SKIPPED, "sha256:1")),
+                image("quay.io/coreos/etcd:v3.5.0", "linux/arm64", at("aliyun", ETCD_A, Report.Status.SKIPPED, "sha256:2"),
+                        at("ghcr", "ghcr.io/me/linux_arm64_quay-io_coreos_etcd:v3.5.0", Report.Status.FAILED, null)));
+        assertEquals(catalog, Catalog.update(catalog, noOp, DAY2));
+    }
+
+    /** What a run cannot see is kept from the catalog before it: addresses at targets it did not write, and dates. */
+    @Test
+    void aRunForOneTargetKeepsTheOtherAndAFailureKeepsWhatWasThere() {
+        String before = Catalog.INTRO + HEADER
+                + "| `nginx:alpine` | linux/amd64 | `" + NGINX_A + "` | `" + NGINX_G + "` | 2026-11-01 |\n"
+                + "| `gone:1` | linux/amd64 | `reg.example/ns/gone:1` | — | 2026-10-01 |\n";
+        Report aliyunOnly = report(image("docker.io/library/nginx:alpine", "linux/amd64", at("aliyun", NGINX_A, Report.Status.FAILED, "sha256:old")),
+                image("docker.io/library/redis:7", "linux/amd64", at("aliyun", "reg.example/ns/redis:7", Report.Status.COPIED, "sha256:3")));
+        assertEquals(Catalog.INTRO + HEADER
+                + "| `nginx:alpine` | linux/amd64 | `" + NGINX_A + "` | `" + NGINX_G + "` | 2026-11-01 |\n"
+                + "| `redis:7` | linux/amd64 | `reg.example/ns/redis:7` | — | 2026-11-29 |\n", Catalog.update(before, aliyunOnly, DAY2),
+                "a line no longer in the list is dropped, a new one added, a failed one keeps its address and date");
+    }
+
+    @Test
+    void aCatalogThatIsNotOursStartsAfreshAndAnEmptyRunSaysSo() {
+        Report one = report(image("docker.io/library/redis:7", "linux/amd64", at("aliyun", "reg.example/ns/redis:7", Report.Status.SKIPPED, "sha256:3")));
+        String fresh = Catalog.update("# my notes\n\n| a | b |\n|---|---|\n| 1 | 2 |\n", one, DAY1);
+        assertEquals(Catalog.INTRO + "| 镜像 / Image | 平台 / Platform | aliyun | 更新于 / Changed |\n|---|---|---|---|\n"
+                + "| `redis:7` | linux/amd64 | `reg.example/ns/redis:7` | — |\n", fresh);
+        assertTrue(Catalog.update("", report(), DAY1).endsWith("还没有同步过镜像。/ No image has been synced yet.\n"));
+    }
+
+    /** The template ships an empty catalog, so the first batch run has a file to update and to commit. */
+    @Test
+    void theTemplatesCatalogIsAnEmptyOne() throws IOException {
+        assertEquals(Catalog.update("", report(), DAY1), Files.readString(Tools.REPO.resolve("MIRRORS.md")));
+    }
+}
