@@ -1,0 +1,247 @@
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The comments the issue flow answers with, in Chinese and English: Markdown rendered from results, deciding nothing.
+ * Text that came from the issue (bad lines, the parser's messages quoting them) and tools' error messages only ever
+ * appear inside code spans, so they cannot mention anyone, link anywhere or break the layout.
+ */
+public final class IssueReply {
+    /** One thing wrong with the request: where ("第 3 行 / line 3", "标题 / title", or null for a form field), the text there, what is wrong. */
+    public record Problem(String where, String text, String message) {}
+
+    /** Lines the run added to images.txt, found there already, or could not add (with why). */
+    public record Remembered(List<String> added, List<String> present, List<String> refused) {}
+
+    /** At most this many problems are listed: a pasted log must not turn into a comment longer than GitHub accepts. */
+    static final int MAX_PROBLEMS = 30;
+    static final int MAX_QUOTE = 120;
+    static final String RETRY = "修改 issue 后评论 `/sync` 即可重试。/ Edit the issue, then comment `/sync` to try again.";
+
+    private IssueReply() {}
+
+    /** {@code closed}: the issue is closed too (it was opened by the person refused). */
+    public static String refused(boolean closed) {
+        return "### 🙏 这个仓库不接受你的同步请求 / This repository does not take sync requests from you\n\n"
+                + "抱歉，这里只为仓库的所有者、成员和协作者（以及仓库变量 `ISSUE_SYNC_USERS` 中列出的用户）同步镜像，"
+                + "所以这个请求不会处理" + (closed ? "，issue 也会关闭" : "") + "。你可以用同一个模板创建自己的仓库，在那里同步想要的镜像。\n\n"
+                + "Sorry: images are synced here only for the repository's owner, members and collaborators (and the users "
+                + "listed in its `ISSUE_SYNC_USERS` variable), so this request is not processed" + (closed ? " and the issue is closed" : "")
+                + ". You can create a repository of your own from the same template and sync the images you need there.\n";
+    }
+
+    public static String badRequest(List<Problem> problems) {
+        StringBuilder md = new StringBuilder("### ❌ 请求有问题，没有同步任何镜像 / Nothing was synced: the request has problems\n\n");
+        for (Problem p : problems.subList(0, Math.min(problems.size(), MAX_PROBLEMS))) {
+            md.append("- ");
+            if (p.where() != null) {
+                md.append(p.where()).append(": ");
+            }
+            if (p.text() != null) {
+                md.append(code(abbreviate(p.text()))).append(" — ");
+            }
+            md.append(code(p.message())).append('\n');
+        }
+        if (problems.size() > MAX_PROBLEMS) {
+            md.append("- …… 还有 ").append(problems.size() - MAX_PROBLEMS).append(" 处 / and ")
+                    .append(problems.size() - MAX_PROBLEMS).append(" more\n");
+        }
+        return md.append("\n每行写一个镜像，写法和 images.txt 相同 / One image per line, written as in images.txt:\n\n")
+                .append("```text\nnginx:alpine\n--platform=linux/arm64 mysql:8.0\nquay.io/coreos/etcd:v3.5.0\n```\n\n")
+                .append(RETRY).append('\n').toString();
+    }
+
+    public static String tooMany(int count, int max) {
+        return "### ❌ 一个 issue 最多同步 " + max + " 个镜像 / At most " + max + " images per issue\n\n"
+                + "这个 issue 列出了 " + count + " 个，没有同步任何镜像。请分成几个 issue（仓库所有者也可以调大仓库变量 `ISSUE_SYNC_MAX`）。\n\n"
+                + "This issue lists " + count + ", so nothing was synced: split them over several issues (or the repository "
+                + "owner raises the repository variable `ISSUE_SYNC_MAX`).\n";
+    }
+
+    /** The sync refused to start (settings, login, engine): only the repository's owner can fix that. */
+    public static String notStarted(List<String> errors, String runUrl) {
+        StringBuilder md = new StringBuilder("### ❌ 同步没有开始 / The sync did not start\n\n"
+                + "仓库的同步配置有问题，需要仓库所有者处理（见下面的信息和运行日志）。/ The repository's sync settings need its "
+                + "owner's attention (see below and the run log).\n\n");
+        md.append(fenced(String.join("\n", errors.isEmpty() ? List.of("(no message; see the run log)") : errors)));
+        return md.append(footer(runUrl, false)).toString();
+    }
+
+    /** The outcome: a table of every image×target, pull commands for what is there, failures with hints. */
+    public static String result(List<Plan.Item> items, Report report, Remembered remembered, String runUrl) {
+        List<Row> rows = rows(items, report);
+        long ready = rows.stream().filter(Row::pullable).count();
+        StringBuilder md = new StringBuilder(ready == rows.size() ? "### ✅ 镜像已就绪 / The images are ready\n\n"
+                : ready > 0 ? "### ⚠️ 部分镜像没有就绪 / Some images are not ready\n\n" : "### ❌ 没有镜像就绪 / No image is ready\n\n");
+        md.append("| 源镜像 / Source | 平台 / Platform | 目标 / Target | 状态 / Status |\n|---|---|---|---|\n");
+        for (Row r : rows) {
+            md.append("| `").append(r.label()).append("` | ").append(r.platform()).append(" | ").append(r.target().target()).append(" `")
+                    .append(r.target().image()).append("` | ").append(status(r.target())).append(" |\n");
+        }
+        if (ready > 0) {
+            md.append("\n#### 拉取命令 / Pull commands\n");
+            rows.stream().filter(Row::pullable).forEach(r -> md.append(pullCommands(r)));
+            md.append("\n> 仓库是私有的话，先 `docker login` 到它的地址；GHCR 上新建的包默认私有，可以在包的设置里改成公开。\n"
+                    + "> A private repository needs a `docker login` to its address first; new GHCR packages are private until "
+                    + "you make them public in the package's settings.\n");
+        }
+        List<Row> failed = rows.stream().filter(r -> !r.pullable()).toList();
+        if (!failed.isEmpty()) {
+            md.append("\n#### 没有就绪 / Not ready\n\n");
+            for (Row r : failed) {
+                md.append("- `").append(r.label()).append("` (").append(r.platform()).append(") → ").append(r.target().target())
+                        .append(": ").append(code(r.target().error() == null ? r.target().status().label : r.target().error())).append('\n')
+                        .append("  提示 / Hint: ").append(hint(r.target())).append('\n');
+            }
+        }
+        if (remembered != null) {
+            md.append(remembered(remembered));
+        }
+        return md.append(footer(runUrl, !failed.isEmpty())).toString();
+    }
+
+    /** {@code shortName} and {@code original}: the image's name at its source as docker (short) and containerd (in full) call it. */
+    record Row(String label, String platform, String shortName, String original, Report.TargetResult target) {
+        boolean pullable() {
+            return there(target);
+        }
+    }
+
+    /** Whether the target holds the image now, copied or found up to date: then it can be pulled. */
+    public static boolean there(Report.TargetResult t) {
+        return t.status() == Report.Status.COPIED || t.status() == Report.Status.SKIPPED;
+    }
+
+    private static List<Row> rows(List<Plan.Item> items, Report report) {
+        List<Row> rows = new ArrayList<>();
+        for (int i = 0; i < items.size(); i++) {
+            ImageSpec spec = items.get(i).spec();
+            ImageRef source = spec.source();
+            // A reference pinned by digest alone is tagged with its target name's tag, as the copy was.
+            String tag = ":" + (source.tag() != null ? source.tag() : items.get(i).name().tag());
+            String original = (source.dockerHubNamed() ? ImageRef.DOCKER_HUB + "/" + source.repository() : source.name()) + tag;
+            for (Report.TargetResult t : report.images().get(i).targets()) {
+                rows.add(new Row(Console.label(spec), spec.platform().toString(), source.shortName() + tag, original, t));
+            }
+        }
+        return rows;
+    }
+
+    private static String pullCommands(Row r) {
+        String image = r.target().image();
+        String platform = r.platform();
+        return "\n**`" + r.label() + "`** · " + platform + " · " + r.target().target() + "\n\n"
+                + "```sh\n"
+                + "# Docker\n"
+                + "docker pull " + image + "\n"
+                + "docker tag " + image + " " + r.shortName() + "\n"
+                + "# containerd（Kubernetes 节点 / nodes）\n"
+                + "ctr -n k8s.io images pull --platform " + platform + " " + image + "\n"
+                + "ctr -n k8s.io images tag " + image + " " + r.original() + "\n"
+                + "# 或者 / or: crictl\n"
+                + "crictl pull " + image + "\n"
+                + "```\n";
+    }
+
+    private static String status(Report.TargetResult t) {
+        String reason = t.reason() == null ? "" : " (" + t.reason() + ")";
+        return switch (t.status()) {
+            case COPIED -> "✅ 已复制 / copied" + reason;
+            case SKIPPED -> "✅ 已是最新 / up to date" + reason;
+            case FAILED -> "❌ 失败 / failed";
+            case DEFERRED -> "⏳ 推迟 / deferred";
+            case CANCELLED -> "⛔ 已取消 / cancelled";
+            case WOULD_COPY -> "would copy" + reason;
+        };
+    }
+
+    /**
+     * What to do about an image that is not there. The report keeps a failure as its one-line message, which names
+     * the kind of failure in fixed words (see SyncError and Syncer): the hint goes by those words.
+     */
+    static String hint(Report.TargetResult t) {
+        if (t.status() == Report.Status.DEFERRED) {
+            return "Docker Hub 的拉取配额快用完了，这个镜像留到下次；过一会儿评论 `/sync`。/ Docker Hub's pull quota is nearly used up: "
+                    + "comment `/sync` later.";
+        }
+        if (t.status() == Report.Status.CANCELLED) {
+            return "运行被中断了，评论 `/sync` 重试。/ The run was interrupted: comment `/sync` to try again.";
+        }
+        String e = t.error() == null ? "" : t.error().toLowerCase(Locale.ROOT);
+        if (e.contains("it offers")) {
+            return "这个镜像没有你要的平台，换成上面列出的平台之一。/ The image does not offer that platform: choose one of those listed.";
+        }
+        if (e.contains("not found")) {
+            return "检查镜像名和标签是否真的存在（例如在 Docker Hub 上搜一下）。/ Check that the image and the tag exist at the source.";
+        }
+        if (e.contains("access denied")) {
+            return "源镜像可能是私有的，或者目标仓库的账号、密码不对（由仓库所有者检查 Secrets）。/ The source may be private, or the "
+                    + "target's credentials are wrong (the repository owner checks the secrets).";
+        }
+        if (e.contains("unknown host")) {
+            return "检查镜像地址里的主机名。/ Check the registry host in the image's name.";
+        }
+        if (e.contains("gave up after")) {
+            return "超时了：镜像太大或网络太慢，稍后评论 `/sync` 重试。/ It ran out of time: comment `/sync` to try again later.";
+        }
+        return "可能是临时的网络或仓库故障，评论 `/sync` 重试；一直失败的话请看运行日志。/ Possibly a passing network or registry "
+                + "problem: comment `/sync` to try again; if it keeps failing, see the run log.";
+    }
+
+    private static String remembered(Remembered r) {
+        StringBuilder md = new StringBuilder();
+        if (!r.added().isEmpty()) {
+            md.append("\n#### images.txt\n\n已加入 images.txt（本次运行结束时提交），每天的批量同步会让它们保持最新。/ Added to images.txt "
+                    + "(committed at the end of this run); the daily batch sync keeps them up to date:\n\n")
+                    .append(fenced(String.join("\n", r.added())));
+        }
+        if (!r.present().isEmpty()) {
+            md.append("\n已经在 images.txt 里 / Already in images.txt: ")
+                    .append(String.join(", ", r.present().stream().map(IssueReply::code).toList())).append('\n');
+        }
+        for (String refused : r.refused()) {
+            md.append("\n没有加入 images.txt / Not added to images.txt: ").append(code(refused)).append('\n');
+        }
+        return md.toString();
+    }
+
+    private static String footer(String runUrl, boolean retry) {
+        return "\n" + (retry ? RETRY + " " : "") + (runUrl == null ? "" : "[运行日志 / Run log](" + runUrl + ")") + "\n";
+    }
+
+    /**
+     * A code span that shows {@code text} exactly, whatever backticks it holds (CommonMark: a longer run of backticks
+     * delimits, and a space on each side is dropped), on one line.
+     */
+    static String code(String text) {
+        String t = text.replaceAll("[\\r\\n]+", " ").strip();
+        if (t.isEmpty()) {
+            return "(empty)";
+        }
+        int longest = 0;
+        int run = 0;
+        for (char c : t.toCharArray()) {
+            run = c == '`' ? run + 1 : 0;
+            longest = Math.max(longest, run);
+        }
+        String fence = "`".repeat(longest + 1);
+        String pad = t.startsWith("`") || t.endsWith("`") ? " " : "";
+        return fence + pad + t + pad + fence;
+    }
+
+    /** A fenced block that no line of {@code text} can close early. */
+    static String fenced(String text) {
+        int longest = 2;
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("`+").matcher(text);
+        while (m.find()) {
+            longest = Math.max(longest, m.group().length());
+        }
+        String fence = "`".repeat(longest + 1);
+        return fence + "text\n" + text + "\n" + fence + "\n";
+    }
+
+    static String abbreviate(String text) {
+        return text.length() <= MAX_QUOTE ? text : text.substring(0, MAX_QUOTE - 1) + "…";
+    }
+}
