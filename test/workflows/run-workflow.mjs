@@ -9,9 +9,10 @@
  *   with GitHub's own parser, @actions/workflow-parser: schema validation, embedded ${{ }} turned into format(),
  *   and an `if:` without a status function wrapped in `success() && (...)`. Any parse error stops the run.
  * - Decides which workflows an event starts: push (branches, paths and paths-ignore filters over the files the
- *   push changed; [skip ci] and its variants in the head commit skip push workflows), schedule, and
+ *   push changed; [skip ci] and its variants in the head commit skip push workflows), schedule,
  *   workflow_dispatch of one named workflow with its inputs (defaults filled in, booleans as booleans in `inputs`,
- *   strings in github.event.inputs). Workflows with only workflow_call are never started by an event.
+ *   strings in github.event.inputs), and issues and issue_comment with the payload the test gives (the `types`
+ *   filter against its `action`). Workflows with only workflow_call are never started by an event.
  * - Evaluates every `if:`, `${{ }}`, env value, `with:` value, concurrency group and timeout-minutes with GitHub's
  *   own expression engine, @actions/expressions, over the contexts of that place: github (the event's payload,
  *   event_name, sha, ref, run_id, ...), inputs (empty on push and schedule, so inputs.x is null), vars (absent
@@ -34,10 +35,12 @@
  *   caller's github context, its inputs typed and defaulted as declared, `secrets: inherit` or the listed secrets).
  *
  * What it does not do:
- * - Queue, cancel or time out runs: it evaluates the concurrency group and timeout-minutes and reports them
- *   (the test applies GitHub's documented queueing rule to the groups); runs are never cancelled.
+ * - Queue, cancel or time out runs: it evaluates the concurrency group (of the workflow, and of each job that runs)
+ *   and timeout-minutes and reports them (the test applies GitHub's documented queueing rule to the groups); runs
+ *   are never cancelled.
  * - Mask secrets in the log: the tests assert that no secret appears at all, which is stricter.
- * - Other events, matrices, services, containers, job outputs across jobs, composite or Docker actions,
+ * - Other events, job-level `permissions` (the token is whatever the test gives), matrices, services, containers,
+ *   job outputs across jobs, composite or Docker actions,
  *   `shell:` other than bash, glob patterns in cache/artifact paths, or the cache's 10 GB eviction.
  * - Isolation: steps run as the current user on this machine. Java takes user.home from the password database,
  *   not from HOME, so JBang keeps using this user's ~/.jbang and ~/.m2 whatever HOME says; the emulated cache of
@@ -45,7 +48,9 @@
  *   config.work, so the disk clean-up step (which on GitHub cleans /) only ever deletes inside it.
  *
  * CONFIG (JSON): mode ("run"; "concurrency": the groups of a list of events; "eval": expressions), origin (a bare
- * git repository), branch, event (push, schedule or workflow_dispatch), workflow and inputs (dispatch), before
+ * git repository), branch, event (push, schedule, workflow_dispatch, issues or issue_comment), payload (issues,
+ * issue_comment: the event's payload, as GitHub sends it), apiUrl (github.api_url and GITHUB_API_URL; default
+ * https://api.github.com), workflow and inputs (dispatch), before
  * (push: the commit before it), only (the workflow files allowed to run; others that the event starts are reported,
  * not run), vars, secrets, runnerEnv (the machine's environment on top of PATH, LANG, JAVA_HOME, ...), runId,
  * repository, actor, work (the runner: home, workspace, temp and disk-root, made anew for each job), cache,
@@ -224,6 +229,11 @@ function notStarted(workflow, event) {
   const on = workflow.template.events;
   if (event.name === "workflow_dispatch") return event.workflow === workflow.file && on.workflow_dispatch ? null : "not the dispatched workflow";
   if (event.name === "schedule") return on.schedule ? null : "no schedule trigger";
+  if (event.name === "issues" || event.name === "issue_comment") {
+    if (!on[event.name]) return `no ${event.name} trigger`;
+    const types = on[event.name].types;
+    return types && !types.includes(event.payload.action) ? `types filter (${event.payload.action})` : null;
+  }
   if (event.name === "push") {
     const push = on.push;
     if (!push) return "no push trigger";
@@ -628,19 +638,30 @@ async function runWorkflow(workflow, event, ctx) {
         : evalStrings(job["secret-values"], { ...callerCtx, secrets: ctx.secrets }, fns);
       secrets.GITHUB_TOKEN = ctx.secrets.GITHUB_TOKEN;
       const calleeRaw = parse(config.definitions, callee).value;
-      log(`[${workflow.file} › ${job.id.value}] calls ${callee} with ${JSON.stringify(inputs)}`);
+      const concurrency = jobConcurrency(job, callerCtx, fns);
+      log(`[${workflow.file} › ${job.id.value}] calls ${callee} with ${JSON.stringify(inputs)}, concurrency ${JSON.stringify(concurrency)}`);
       for (const inner of job.jobs) {
         const innerRaw = find(find(calleeRaw, "jobs"), inner.id.value);
         const calleeCtx = { github: ctx.github, inputs, vars: ctx.vars, secrets, env: {} };
         const result = await runJob(inner, innerRaw, calleeCtx, `${job.id.value} / ${inner.id.value}`);
-        jobs.push({ ...result, calls: callee, inputs });
+        jobs.push({ ...result, calls: callee, inputs, concurrency });
       }
     } else {
-      jobs.push(await runJob(job, rawJob, { ...ctx, env: { ...ctx.env, ...evalStrings(job.env, { ...callerCtx, secrets: ctx.secrets }, fns) } }, job.id.value));
+      const concurrency = jobConcurrency(job, callerCtx, fns);
+      const result = await runJob(job, rawJob, { ...ctx, env: { ...ctx.env, ...evalStrings(job.env, { ...callerCtx, secrets: ctx.secrets }, fns) } }, job.id.value);
+      jobs.push({ ...result, concurrency });
     }
   }
   const conclusion = jobs.some((j) => j.conclusion === "failure") ? "failure" : "success";
   return { workflow: workflow.file, name: fromName(workflow), concurrency, conclusion, jobs };
+}
+
+/** A job's own concurrency group, evaluated only for a job that runs: GitHub queues (and groups) only jobs that run. */
+function jobConcurrency(job, callerCtx, fns) {
+  if (!job.concurrency) return null;
+  const value = fromData(evalToken(job.concurrency, callerCtx, fns));
+  if (typeof value === "string") return { group: value, cancelInProgress: false };
+  return { group: value.group, cancelInProgress: Boolean(value["cancel-in-progress"]) };
 }
 
 function fromName(workflow) {
@@ -665,7 +686,7 @@ function githubContext(workflow, event, sha) {
     ref_protected: false, base_ref: "", head_ref: "", repository: config.repository, repository_owner: owner,
     repository_owner_id: "1", repository_id: "1", actor: config.actor, actor_id: "1", triggering_actor: config.actor,
     run_id: String(config.runId), run_number: String(config.runNumber ?? 1), run_attempt: "1", retention_days: "90",
-    server_url: "https://github.com", api_url: "https://api.github.com", graphql_url: "https://api.github.com/graphql",
+    server_url: "https://github.com", api_url: config.apiUrl ?? "https://api.github.com", graphql_url: "https://api.github.com/graphql",
     workflow: fromName(workflow), workflow_ref: `${config.repository}/.github/workflows/${workflow.file}@refs/heads/${config.branch}`,
     action: "", action_path: "", token: config.secrets?.GITHUB_TOKEN ?? "", secret_source: "Actions", path: "", env: "",
   };
@@ -681,6 +702,10 @@ function eventFor(sha) {
   }
   if (name === "schedule") return { name, payload: { schedule: config.cron ?? "0 19 * * *" } };
   if (name === "workflow_dispatch") return { name, workflow: config.workflow, payload: { ref: `refs/heads/${config.branch}`, inputs: {} } };
+  if (name === "issues" || name === "issue_comment") {
+    if (!config.payload) throw new HarnessError(`the ${name} event needs config.payload`);
+    return { name, payload: config.payload };
+  }
   throw new HarnessError(`event ${name} is not emulated`);
 }
 
