@@ -2,6 +2,9 @@
 //JAVA 17+
 //DEPS info.picocli:picocli:4.7.7
 //DEPS com.fasterxml.jackson.core:jackson-databind:2.18.2
+//SOURCES lib/list/ImageList.java
+//SOURCES lib/list/ImageSpec.java
+//SOURCES lib/list/Platform.java
 //SOURCES lib/registry/ImageRef.java
 //SOURCES lib/report/Catalog.java
 //SOURCES lib/report/Report.java
@@ -20,6 +23,8 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 @Command(name = "catalog", mixinStandardHelpOptions = true, version = "image-sync catalog 0.1.0",
@@ -32,6 +37,10 @@ public class catalog implements Callable<Integer> {
 
     @Option(names = "--report", required = true, paramLabel = "FILE", description = "The batch run's report (sync.java --report).")
     Path report;
+
+    @Option(names = {"-f", "--images"}, paramLabel = "FILE", defaultValue = "images.txt",
+            description = "The list the run synced, for naming each image as it is written there (default: ${DEFAULT-VALUE}).")
+    Path images;
 
     @Option(names = "--time", paramLabel = "INSTANT", description = "When the run happened, e.g. 2026-11-28T05:00:00Z (default: now).")
     Instant time;
@@ -61,7 +70,7 @@ public class catalog implements Callable<Integer> {
             throw new UsageError(report + " has no images: give the file sync.java --report wrote");
         }
         String previous = Files.isRegularFile(file) ? Files.readString(file, StandardCharsets.UTF_8) : "";
-        String updated = Catalog.update(previous, read, LocalDate.ofInstant(time == null ? Instant.now() : time, ZONE));
+        String updated = Catalog.update(previous, read, labels(), LocalDate.ofInstant(time == null ? Instant.now() : time, ZONE));
         if (updated.equals(previous)) {
             System.out.println("catalog: " + file + " unchanged");
         } else {
@@ -69,5 +78,17 @@ public class catalog implements Callable<Integer> {
             System.out.println("catalog: " + file + " updated (" + read.images().size() + " image(s))");
         }
         return 0;
+    }
+
+    /** Each line's image as the list writes it; none when the list cannot be read (then the report's names are used). */
+    private Map<Integer, String> labels() {
+        Map<Integer, String> labels = new HashMap<>();
+        try {
+            ImageList.parse(images.toString(), ImageList.read(images), Platform.DEFAULT, ImageRef.DOCKER_HUB).images()
+                    .forEach(spec -> labels.put(spec.line(), Catalog.label(spec.source())));
+        } catch (IllegalArgumentException e) {
+            System.out.println("catalog: " + e.getMessage() + "; naming the images as the report does");
+        }
+        return labels;
     }
 }

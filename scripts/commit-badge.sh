@@ -1,7 +1,13 @@
 #!/usr/bin/env bash
-# Commits and pushes the badge files given as arguments. When the branch moved meanwhile it rebases and
-# tries once more. It never fails the run: a badge is not worth a red sync.
+# Commits and pushes the files given as arguments: the badge (and the catalog) with the badge's message, or with
+# -m MESSAGE as the first arguments. When the branch moved meanwhile it rebases and tries once more. It never fails
+# the run: a badge is not worth a red sync.
 set -u
+message="Update last-sync badge [skip ci]"
+if [ "${1:-}" = "-m" ] && [ $# -ge 2 ]; then
+  message=$2
+  shift 2
+fi
 if git diff --quiet -- "$@"; then
   echo "commit-badge: nothing changed"
   exit 0
@@ -9,7 +15,7 @@ fi
 git config user.name "github-actions[bot]"
 git config user.email "41898282+github-actions[bot]@users.noreply.github.com"
 git add -- "$@"
-git commit -q -m "Update last-sync badge [skip ci]" || { echo "::warning::commit-badge: could not commit the badge"; exit 0; }
+git commit -q -m "$message" || { echo "::warning::commit-badge: could not commit $*"; exit 0; }
 for attempt in 1 2; do
   if git push -q; then
     echo "commit-badge: pushed"
@@ -21,5 +27,5 @@ for attempt in 1 2; do
     break
   fi
 done
-echo "::warning::commit-badge: could not push the badge update (the branch keeps moving or is protected)"
+echo "::warning::commit-badge: could not push the commit of $* (the branch keeps moving or is protected)"
 exit 0

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.time.LocalDate;
 import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -38,7 +39,7 @@ class CatalogTest {
                         at("ghcr", NGINX_G, Report.Status.SKIPPED, "sha256:1")),
                 image("quay.io/coreos/etcd:v3.5.0", "linux/arm64", at("aliyun", ETCD_A, Report.Status.SKIPPED, "sha256:2"),
                         at("ghcr", "ghcr.io/me/linux_arm64_quay-io_coreos_etcd:v3.5.0", Report.Status.FAILED, null)));
-        String catalog = Catalog.update("", first, DAY1);
+        String catalog = Catalog.update("", first, Map.of(), DAY1);
         assertEquals(Catalog.INTRO + HEADER
                 + "| `nginx:alpine` | linux/amd64 | `" + NGINX_A + "` | `" + NGINX_G + "` | 2026-11-28 |\n"
                 + "| `quay.io/coreos/etcd:v3.5.0` | linux/arm64 | `" + ETCD_A + "` | — | — |\n", catalog);
@@ -48,7 +49,7 @@ class CatalogTest {
                         at("ghcr", NGINX_G, Report.Status.SKIPPED, "sha256:1")),
                 image("quay.io/coreos/etcd:v3.5.0", "linux/arm64", at("aliyun", ETCD_A, Report.Status.SKIPPED, "sha256:2"),
                         at("ghcr", "ghcr.io/me/linux_arm64_quay-io_coreos_etcd:v3.5.0", Report.Status.FAILED, null)));
-        assertEquals(catalog, Catalog.update(catalog, noOp, DAY2));
+        assertEquals(catalog, Catalog.update(catalog, noOp, Map.of(), DAY2));
     }
 
     /** What a run cannot see is kept from the catalog before it: addresses at targets it did not write, and dates. */
@@ -61,22 +62,30 @@ class CatalogTest {
                 image("docker.io/library/redis:7", "linux/amd64", at("aliyun", "reg.example/ns/redis:7", Report.Status.COPIED, "sha256:3")));
         assertEquals(Catalog.INTRO + HEADER
                 + "| `nginx:alpine` | linux/amd64 | `" + NGINX_A + "` | `" + NGINX_G + "` | 2026-11-01 |\n"
-                + "| `redis:7` | linux/amd64 | `reg.example/ns/redis:7` | — | 2026-11-29 |\n", Catalog.update(before, aliyunOnly, DAY2),
+                + "| `redis:7` | linux/amd64 | `reg.example/ns/redis:7` | — | 2026-11-29 |\n", Catalog.update(before, aliyunOnly, Map.of(), DAY2),
                 "a line no longer in the list is dropped, a new one added, a failed one keeps its address and date");
     }
 
     @Test
     void aCatalogThatIsNotOursStartsAfreshAndAnEmptyRunSaysSo() {
         Report one = report(image("docker.io/library/redis:7", "linux/amd64", at("aliyun", "reg.example/ns/redis:7", Report.Status.SKIPPED, "sha256:3")));
-        String fresh = Catalog.update("# my notes\n\n| a | b |\n|---|---|\n| 1 | 2 |\n", one, DAY1);
+        String fresh = Catalog.update("# my notes\n\n| a | b |\n|---|---|\n| 1 | 2 |\n", one, Map.of(), DAY1);
         assertEquals(Catalog.INTRO + "| 镜像 / Image | 平台 / Platform | aliyun | 更新于 / Changed |\n|---|---|---|---|\n"
                 + "| `redis:7` | linux/amd64 | `reg.example/ns/redis:7` | — |\n", fresh);
-        assertTrue(Catalog.update("", report(), DAY1).endsWith("还没有同步过镜像。/ No image has been synced yet.\n"));
+        assertTrue(Catalog.update("", report(), Map.of(), DAY1).endsWith("还没有同步过镜像。/ No image has been synced yet.\n"));
+    }
+
+    /** The list names an image as its user wrote it; without the list, the report's full reference shows where it came from. */
+    @Test
+    void imagesAreNamedAsTheListWritesThem() {
+        Report mirrored = report(image("mirror.example/library/nginx:alpine", "linux/amd64", at("aliyun", NGINX_A, Report.Status.SKIPPED, "sha256:1")));
+        assertTrue(Catalog.update("", mirrored, Map.of(1, "nginx:alpine"), DAY1).contains("| `nginx:alpine` | linux/amd64 |"));
+        assertTrue(Catalog.update("", mirrored, Map.of(), DAY1).contains("| `mirror.example/library/nginx:alpine` | linux/amd64 |"));
     }
 
     /** The template ships an empty catalog, so the first batch run has a file to update and to commit. */
     @Test
     void theTemplatesCatalogIsAnEmptyOne() throws IOException {
-        assertEquals(Catalog.update("", report(), DAY1), Files.readString(Tools.REPO.resolve("MIRRORS.md")));
+        assertEquals(Catalog.update("", report(), Map.of(), DAY1), Files.readString(Tools.REPO.resolve("MIRRORS.md")));
     }
 }

@@ -112,9 +112,13 @@ class WorkflowRunTest {
         assertNull(digestAt(ghcr.host + "/sched/alpine:3.19"), "GHCR was written with only the workflow token");
         assertEquals(List.of("aliyun:copied:new", "aliyun:copied:new"), first.reportStatuses());
         assertTrue(first.job().path("summary").asText().contains(aliyun.host + "/sched/alpine:3.19"), first.log());
-        // The badge commit reached the origin, and being [skip ci] it starts nothing.
-        assertEquals("Update last-sync badge [skip ci]", repo.git("log", "-1", "--format=%s", "main"));
+        // The badge commit reached the origin, and being [skip ci] it starts nothing; the catalog came with it.
+        assertEquals("Update the last-sync badge and the mirror catalog [skip ci]", repo.git("log", "-1", "--format=%s", "main"));
         assertFalse(repo.git("show", "main:README.md").contains("last%20sync-never"), "README badge not updated");
+        String catalog = repo.git("show", "main:MIRRORS.md");
+        assertTrue(catalog.contains("| `alpine:3.19` | linux/amd64 | `" + aliyun.host + "/sched/alpine:3.19` |"), catalog);
+        assertTrue(catalog.contains("| `busybox:1.36` | linux/arm64 | `" + aliyun.host + "/sched/linux_arm64_busybox:1.36` |"), catalog);
+        String catalogCommit = repo.git("log", "-1", "--format=%H", "main", "--", "MIRRORS.md");
         assertEquals(1, notifications.size() - notified, first.log());
         JsonNode message = Fixtures.JSON.readTree(notifications.get(notifications.size() - 1));
         assertEquals("success", message.path("status").asText());
@@ -132,6 +136,10 @@ class WorkflowRunTest {
         assertEquals(0, source.manifestRequests("GET") - sourceGets, "the second run downloaded a source manifest:\n" + second.log());
         assertEquals(List.of("aliyun:skipped:digest", "aliyun:skipped:digest"), second.reportStatuses());
         assertEquals("success", Fixtures.JSON.readTree(notifications.get(notifications.size() - 1)).path("status").asText());
+        // Nothing was copied, so the catalog is byte for byte the same and no commit of this run touches it.
+        assertTrue(second.log().contains("catalog: MIRRORS.md unchanged"), second.log());
+        assertEquals(catalog, repo.git("show", "main:MIRRORS.md"));
+        assertEquals(catalogCommit, repo.git("log", "-1", "--format=%H", "main", "--", "MIRRORS.md"));
     }
 
     @Test
@@ -167,7 +175,7 @@ class WorkflowRunTest {
         run.assertStep("Sync", "failure");
         run.assertStep("Free disk space", "skipped");
         run.assertDiskUntouched();
-        run.assertStep("Update the last-sync badge", "skipped");
+        run.assertStep("Update the last-sync badge and the mirror catalog", "skipped");
         run.assertStep("Save the sync state", "success");
         run.assertStep("Keep the report", "success");
         run.assertStep("Notify", "success");

@@ -38,8 +38,12 @@ public final class Catalog {
 
     private Catalog() {}
 
-    /** The catalog after a run that produced {@code report}, on {@code today}; {@code previous} may be empty. */
-    public static String update(String previous, Report report, LocalDate today) {
+    /**
+     * The catalog after a run that produced {@code report}, on {@code today}; {@code previous} may be empty.
+     * {@code labels}: how the list names the image on each line (see {@link #label}); a line it lacks is named from
+     * the report's full reference.
+     */
+    public static String update(String previous, Report report, Map<Integer, String> labels, LocalDate today) {
         Table old = parse(previous);
         Map<String, Row> byKey = new HashMap<>();
         old.rows().forEach(r -> {
@@ -71,7 +75,9 @@ public final class Catalog {
                 }
             }
             String changed = copied ? today.toString() : before != null ? before.changed() : NONE;
-            rows.add(new Row(label(image.source()), image.platform(), addresses, changed));
+            String name = image.line() != null && labels.containsKey(image.line()) ? labels.get(image.line())
+                    : label(ImageRef.parse(image.source(), ImageRef.DOCKER_HUB));
+            rows.add(new Row(name, image.platform(), addresses, changed));
         }
         return render(ordered(targets), rows);
     }
@@ -151,11 +157,11 @@ public final class Catalog {
     }
 
     /**
-     * An image as people write it (nginx:alpine, quay.io/coreos/etcd:v3.5.0), from the report's full reference: the
-     * form of Console.label, which needs the parsed line the report no longer has.
+     * An image as people write it: nginx:alpine, quay.io/coreos/etcd:v3.5.0 (Console.label's form, for a catalog
+     * that is written without the sync's classes). From the list's line it is exact; from the report's full reference
+     * a bare name synced through a mirror (SOURCE_REGISTRY) would show the mirror's host.
      */
-    static String label(String source) {
-        ImageRef ref = ImageRef.parse(source, ImageRef.DOCKER_HUB);
+    public static String label(ImageRef ref) {
         return ref.shortName() + (ref.tag() == null ? "" : ":" + ref.tag()) + (ref.digest() == null ? "" : "@" + ref.digest().substring(0, 19));
     }
 }
