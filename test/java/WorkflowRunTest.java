@@ -339,6 +339,155 @@ class WorkflowRunTest {
         }
     }
 
+    // ---- 05: sync from an issue ------------------------------------------------------------------------------
+
+    /** The job that ran (or was skipped) under {@code id} in the run's one workflow. */
+    static JsonNode job(Run run, String id) {
+        for (JsonNode j : run.run().path("jobs")) {
+            if (j.path("id").asText().equals(id) || j.path("id").asText().startsWith(id + " / ")) {
+                return j;
+            }
+        }
+        throw new AssertionError("no job " + id + "\n" + run.log());
+    }
+
+    static String conclusionOf(JsonNode job, String step) {
+        for (JsonNode s : job.path("steps")) {
+            if (s.path("name").asText().equals(step)) {
+                return s.path("conclusion").asText();
+            }
+        }
+        throw new AssertionError("no step " + step + " in " + job);
+    }
+
+    /**
+     * An owner's issue runs the shared steps with the issue step instead of the list: the images land, the issue is
+     * answered with their pull commands, labelled and closed, and (ISSUE_SYNC_REMEMBER) images.txt gets the new lines
+     * in a commit of their own, without [skip ci].
+     */
+    @Test
+    void anOwnersIssueRunsTheSharedStepsIsAnsweredAndItsImagesAreRemembered(@TempDir Path dir) throws IOException {
+        Repo repo = Repo.create(dir, "Issuer/image-sync", "redis:7\n");
+        ObjectNode payload = (ObjectNode) Fixtures.JSON.readTree(IssueRequestTest.EVENTS.resolve("issues-opened.json").toFile());
+        try (FakeGitHub github = new FakeGitHub(WORKFLOW_TOKEN)) {
+            Run run = repo.runIssue("issues", 2401, payload, aliyunSecrets("issuer"), Map.of("ISSUE_SYNC_REMEMBER", "true"), github);
+
+            run.assertStarted("sync-issue.yml");
+            JsonNode sync = job(run, "sync");
+            assertEquals("success", sync.path("conclusion").asText(), run.log());
+            assertEquals("skipped", job(run, "refuse").path("conclusion").asText());
+            assertEquals("image-sync-issue-7", sync.at("/concurrency/group").asText());
+            assertEquals("skipped", conclusionOf(sync, "Check images.txt (offline)"));
+            assertEquals("skipped", conclusionOf(sync, "Free disk space"));
+            assertEquals("skipped", conclusionOf(sync, "Sync"));
+            assertEquals("success", conclusionOf(sync, "Sync the issue's images"));
+            assertEquals("success", conclusionOf(sync, "Commit the issue's images to images.txt"));
+            assertEquals("skipped", conclusionOf(sync, "Update the last-sync badge and the mirror catalog"));
+            assertEquals(List.of("aliyun:copied:new", "aliyun:copied:new", "aliyun:copied:new"), run.reportStatuses());
+            assertEquals(alpine.digests().get("linux/amd64"), digestAt(aliyun.host + "/issuer/alpine:3.19"));
+            assertEquals(busybox.digests().get("linux/arm64"), digestAt(aliyun.host + "/issuer/linux_arm64_busybox:1.36"));
+
+            String comment = github.comments().get(0);
+            assertTrue(comment.contains("docker pull " + aliyun.host + "/issuer/linux_arm64_busybox:1.36\n"), comment);
+            assertTrue(comment.contains("[运行日志 / Run log](https://github.com/Issuer/image-sync/actions/runs/2401)"), comment);
+            assertEquals("closed", github.states.get(7));
+            assertEquals(java.util.Set.of("synced"), github.issueLabels.get(7));
+
+            assertEquals("images.txt: add the images synced for issue #7", repo.git("log", "-1", "--format=%B", "main"));
+            assertEquals("redis:7\n\n# issue #7\nalpine:3.19\n--platform=linux/arm64 busybox:1.36\n", repo.git("show", "main:images.txt") + "\n");
+        }
+    }
+
+    /** Anyone else: only the refusal job runs, with no secret, and no registry is asked anything. */
+    @Test
+    void aStrangersIssueRunsOnlyTheRefusal(@TempDir Path dir) throws IOException {
+        Repo repo = Repo.create(dir, "Guarded/image-sync", "redis:7\n");
+        ObjectNode payload = (ObjectNode) Fixtures.JSON.readTree(IssueRequestTest.EVENTS.resolve("issues-opened.json").toFile());
+        IssueSyncTest.stranger(payload, "mallory");
+        try (FakeGitHub github = new FakeGitHub(WORKFLOW_TOKEN)) {
+            long puts = aliyun.manifestRequests("PUT");
+            Run run = repo.runIssue("issues", 2402, payload, aliyunSecrets("guarded"), Map.of("ISSUE_SYNC_USERS", "bob, carol"), github);
+
+            assertEquals("skipped", job(run, "sync").path("conclusion").asText(), run.log());
+            JsonNode refuse = job(run, "refuse");
+            assertEquals("success", refuse.path("conclusion").asText(), run.log());
+            assertTrue(refuse.path("concurrency").isNull(), "the refusal joins no queue");
+            assertEquals(List.of("POST /repos/Guarded/image-sync/issues/7/comments", "PATCH /repos/Guarded/image-sync/issues/7"), github.calls());
+            assertEquals("closed", github.states.get(7));
+            assertEquals(puts, aliyun.manifestRequests("PUT"));
+            assertNull(digestAt(aliyun.host + "/guarded/alpine:3.19"));
+        }
+    }
+
+    /** Comments start the workflow, but only a created /sync comment on an issue (not a pull request) runs a job. */
+    @Test
+    void onlyACreatedSyncCommentOnAnIssueRunsAJob(@TempDir Path dir) throws IOException {
+        Repo repo = Repo.create(dir, "Chatty/image-sync", "redis:7\n");
+        ObjectNode base = (ObjectNode) Fixtures.JSON.readTree(IssueRequestTest.EVENTS.resolve("issue-comment-created.json").toFile());
+        try (FakeGitHub github = new FakeGitHub(WORKFLOW_TOKEN)) {
+            ObjectNode edited = base.deepCopy().put("action", "edited");
+            Run notStarted = repo.runIssue("issue_comment", 2403, edited, Map.of(), Map.of(), github);
+            notStarted.assertStarted();
+            assertTrue(notStarted.result().at("/notStarted/sync-issue.yml").asText().startsWith("types filter"), notStarted.log());
+
+            ObjectNode thanks = base.deepCopy();
+            ((ObjectNode) thanks.path("comment")).put("body", "thanks, it works!");
+            ObjectNode onPullRequest = base.deepCopy();
+            ((ObjectNode) onPullRequest.path("issue")).putObject("pull_request").put("url", "https://api.github.com/repos/alice/image-sync/pulls/8");
+            for (ObjectNode payload : List.of(thanks, onPullRequest)) {
+                Run run = repo.runIssue("issue_comment", 2404, payload, Map.of(), Map.of(), github);
+                run.assertStarted("sync-issue.yml");
+                assertEquals("skipped", job(run, "sync").path("conclusion").asText(), run.log());
+                assertEquals("skipped", job(run, "refuse").path("conclusion").asText(), run.log());
+            }
+            assertEquals(List.of(), github.calls());
+        }
+    }
+
+    /**
+     * Who may sync, as GitHub decides it: the jobs' if: conditions, evaluated by GitHub's engine on the same cases
+     * issue.java's rule is tested on (IssueRequestTest.WHO), for an opened issue and for a /sync comment. Exactly one
+     * of the two jobs runs, and it is the one issue.java would agree with.
+     */
+    @Test
+    void theWorkflowLetsInExactlyWhomIssueJavaLetsIn(@TempDir Path dir) throws IOException {
+        JsonNode jobs = WorkflowTest.load("sync-issue.yml").path("jobs");
+        String syncIf = jobs.at("/sync/if").asText();
+        String refuseIf = jobs.at("/refuse/if").asText();
+        ObjectNode config = Fixtures.JSON.createObjectNode().put("mode", "eval").put("result", dir.resolve("result.json").toString());
+        var expressions = config.putArray("expressions");
+        List<String> cases = new ArrayList<>();
+        for (Object[] c : IssueRequestTest.WHO) {
+            for (String event : List.of("issues", "issue_comment")) {
+                ObjectNode github = Fixtures.JSON.createObjectNode().put("event_name", event);
+                ObjectNode payload = github.putObject("event");
+                ObjectNode issue = payload.putObject("issue");
+                issue.put("number", 3).put("author_association", event.equals("issues") ? (String) c[1] : "OWNER");
+                issue.putObject("user").put("login", event.equals("issues") ? (String) c[0] : "alice");
+                if (event.equals("issue_comment")) {
+                    ObjectNode comment = payload.putObject("comment").put("body", "/sync").put("author_association", (String) c[1]);
+                    comment.putObject("user").put("login", (String) c[0]);
+                }
+                ObjectNode vars = Fixtures.JSON.createObjectNode();
+                if (c[2] != null) {
+                    vars.put("ISSUE_SYNC_USERS", (String) c[2]);
+                }
+                for (String expression : List.of(syncIf, refuseIf)) {
+                    ObjectNode e = expressions.addObject().put("expression", expression);
+                    e.putObject("context").set("github", github);
+                    ((ObjectNode) e.get("context")).set("vars", vars);
+                }
+                cases.add(event + " " + java.util.Arrays.toString(c));
+            }
+        }
+        JsonNode values = Harness.run(config, dir).result().path("values");
+        for (int i = 0; i < cases.size(); i++) {
+            boolean allowed = (Boolean) IssueRequestTest.WHO.get(i / 2)[3];
+            assertEquals(allowed, values.get(2 * i).asBoolean(), "sync job: " + cases.get(i));
+            assertEquals(!allowed, values.get(2 * i + 1).asBoolean(), "refuse job: " + cases.get(i));
+        }
+    }
+
     // ---- the repository, its origin and a run --------------------------------------------------------------
 
     /** A bare origin holding this checkout's files (the code under test) with the given images.txt. */
@@ -427,6 +576,17 @@ class WorkflowRunTest {
             if (only != null) {
                 c.set("only", Fixtures.JSON.valueToTree(only));
             }
+            return start(c, runId);
+        }
+
+        /** An issues or issue_comment event with its payload; the workflow's token answers through {@code github}. */
+        Run runIssue(String event, int runId, ObjectNode payload, Map<String, String> secrets, Map<String, String> vars, FakeGitHub github) {
+            ObjectNode c = config("run", runId, secrets, vars).put("event", event).put("apiUrl", github.url());
+            c.set("payload", payload);
+            return start(c, runId);
+        }
+
+        private Run start(ObjectNode c, int runId) {
             Harness h = harness(c);
             String all = h.log();
             assertFalse(all.contains(ALIYUN_PASSWORD) || all.contains(WORKFLOW_TOKEN), "a secret was printed:\n" + all);

@@ -88,14 +88,14 @@ class WorkflowTest {
     @Test
     void theFiveWorkflowsKeepTheOriginalsNames() throws IOException {
         Map<String, String> names = new LinkedHashMap<>();
-        for (String f : List.of("sync-batch-daily.yml", "sync-double.yml", "sync-to-aliyun.yml", "sync-to-ghcr.yml", "ci.yml")) {
+        for (String f : List.of("sync-batch-daily.yml", "sync-double.yml", "sync-to-aliyun.yml", "sync-to-ghcr.yml", "sync-issue.yml", "ci.yml")) {
             names.put(f, load(f).path("name").asText());
         }
         assertEquals(Map.of("sync-batch-daily.yml", "01. 批量同步 (Batch sync)", "sync-double.yml", "02. 双重同步 (Aliyun + GHCR)",
                 "sync-to-aliyun.yml", "03. 单项同步 → 阿里云 (Single → Aliyun)", "sync-to-ghcr.yml", "04. 单项同步 → GHCR (Single → GHCR)",
-                "ci.yml", "CI"), names);
+                "sync-issue.yml", "05. Issue 同步 (Sync from an issue)", "ci.yml", "CI"), names);
         try (Stream<Path> files = Files.list(DIR)) {
-            assertEquals(Set.of("sync-batch-daily.yml", "sync-double.yml", "sync-to-aliyun.yml", "sync-to-ghcr.yml", "ci.yml", "sync.yml"),
+            assertEquals(Set.of("sync-batch-daily.yml", "sync-double.yml", "sync-to-aliyun.yml", "sync-to-ghcr.yml", "sync-issue.yml", "ci.yml", "sync.yml"),
                     files.map(f -> f.getFileName().toString()).collect(java.util.stream.Collectors.toSet()));
         }
     }
@@ -312,7 +312,7 @@ class WorkflowTest {
         assertTrue(stepRunning(ci, "./jbang scripts/sync.java --plan").path("run").asText().contains("--images images.txt"));
         List<JsonNode> steps = steps(load("sync.yml"));
         JsonNode plan = stepRunning(load("sync.yml"), "./jbang scripts/sync.java --plan --images images.txt");
-        assertEquals("inputs.image == ''", plan.path("if").asText());
+        assertEquals("inputs.image == '' && !inputs.issue", plan.path("if").asText());
         assertTrue(steps.indexOf(plan) < steps.indexOf(stepRunning(load("sync.yml"), "scripts/free-disk-space.sh")), "the check comes before anything slow");
     }
 
