@@ -181,6 +181,35 @@ class IssueSyncTest {
         }
     }
 
+    /** A blank issue whose title is the request: "[sync] redis:7". A bad title is answered as a bad line is. */
+    @Test
+    void anIssueWithoutImagesInItsBodyIsReadFromItsTitle(@TempDir Path work) throws IOException {
+        try (FakeGitHub github = new FakeGitHub(TOKEN)) {
+            ObjectNode event = event("issues-opened.json");
+            body(event, "");
+            ((ObjectNode) event.path("issue")).put("title", "[sync] redis:7");
+            Result r = run(work, event, github, Map.of());
+            assertEquals(0, r.exit(), r.all());
+            assertTrue(github.comments().get(0).contains("docker pull " + aliyun.host + "/ns/redis:7\n"), github.comments().get(0));
+
+            ((ObjectNode) event.path("issue")).put("title", "[sync] please copy redis:7");
+            Result bad = run(work, event, github, Map.of());
+            assertEquals(2, bad.exit(), bad.all());
+            assertTrue(github.comments().get(1).contains("- 标题 / title: `please copy redis:7` — `more than one image on the line"), github.comments().get(1));
+        }
+    }
+
+    /** The owner's own setting is wrong: the asker still gets an answer, saying the sync did not start and why. */
+    @Test
+    void aBadIssueSyncMaxIsAnsweredToo(@TempDir Path work) throws IOException {
+        try (FakeGitHub github = new FakeGitHub(TOKEN)) {
+            Result r = run(work, event("issues-opened.json"), github, Map.of("ISSUE_SYNC_MAX", "lots"));
+            assertEquals(2, r.exit(), r.all());
+            assertTrue(github.comments().get(0).startsWith("### ❌ 同步没有开始 / The sync did not start"), github.comments().get(0));
+            assertTrue(github.comments().get(0).contains("ISSUE_SYNC_MAX='lots' is not a whole number of at least 1"), github.comments().get(0));
+        }
+    }
+
     /** After the body was fixed: a collaborator's /sync, on an issue labelled sync-failed by the first try. */
     @Test
     void aSyncCommentByACollaboratorRetriesAndSwapsTheLabel(@TempDir Path work) throws IOException {
