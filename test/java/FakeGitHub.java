@@ -23,7 +23,8 @@ import java.util.regex.Pattern;
  * a repository label that does not exist is a 404 and creating one a 201 (a 422 when it exists); adding labels to an
  * issue is a 200 and creates missing ones in grey, as GitHub does (github/docs#35718); removing a label the issue does
  * not carry is a 404 "Label does not exist"; a comment is a 201; closing is a 200 PATCH. A request without the token
- * is a 401. Every request is recorded: method, path, body and the Authorization header.
+ * is a 401. Every request is recorded: method, path, body and the Authorization header. {@link #failures} makes the
+ * next requests fail with a status and message of the test's choosing.
  */
 final class FakeGitHub implements AutoCloseable {
     record Request(String method, String path, String body, String authorization) {
@@ -42,6 +43,8 @@ final class FakeGitHub implements AutoCloseable {
     final Set<String> repositoryLabels = ConcurrentHashMap.newKeySet();
     final Map<Integer, Set<String>> issueLabels = new ConcurrentHashMap<>();
     final Map<Integer, String> states = new ConcurrentHashMap<>();
+    /** Answers for the next requests instead of the real ones: status and message, in turn. */
+    final java.util.Queue<Map.Entry<Integer, String>> failures = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private final String token;
     private final HttpServer server;
 
@@ -81,6 +84,11 @@ final class FakeGitHub implements AutoCloseable {
         String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
         String authorization = exchange.getRequestHeaders().getFirst("Authorization");
         requests.add(new Request(method, URLDecoder.decode(path, StandardCharsets.UTF_8), body, authorization));
+        Map.Entry<Integer, String> failure = failures.poll();
+        if (failure != null) {
+            send(exchange, failure.getKey(), message(failure.getValue()));
+            return;
+        }
         if (!("Bearer " + token).equals(authorization)) {
             send(exchange, 401, message("Bad credentials"));
             return;

@@ -23,10 +23,10 @@ public final class IssueReply {
 
     /** {@code closed}: the issue is closed too (it was opened by the person refused). */
     public static String refused(boolean closed) {
-        return "### 🙏 这个仓库不接受你的同步请求 / This repository does not take sync requests from you\n\n"
-                + "抱歉，这里只为仓库的所有者、成员和协作者（以及仓库变量 `ISSUE_SYNC_USERS` 中列出的用户）同步镜像，"
+        return "### 🙏 抱歉，这里不能为你同步镜像 / Sorry, this repository does not sync images for you\n\n"
+                + "这里只为仓库的所有者、成员和协作者（以及仓库变量 `ISSUE_SYNC_USERS` 中列出的用户）同步镜像，"
                 + "所以这个请求不会处理" + (closed ? "，issue 也会关闭" : "") + "。你可以用同一个模板创建自己的仓库，在那里同步想要的镜像。\n\n"
-                + "Sorry: images are synced here only for the repository's owner, members and collaborators (and the users "
+                + "Images are synced here only for the repository's owner, members and collaborators (and the users "
                 + "listed in its `ISSUE_SYNC_USERS` variable), so this request is not processed" + (closed ? " and the issue is closed" : "")
                 + ". You can create a repository of your own from the same template and sync the images you need there.\n";
     }
@@ -73,7 +73,7 @@ public final class IssueReply {
         List<Row> rows = rows(items, report);
         long ready = rows.stream().filter(Row::pullable).count();
         StringBuilder md = new StringBuilder(ready == rows.size() ? "### ✅ 镜像已就绪 / The images are ready\n\n"
-                : ready > 0 ? "### ⚠️ 部分镜像没有就绪 / Some images are not ready\n\n" : "### ❌ 没有镜像就绪 / No image is ready\n\n");
+                : ready > 0 ? "### ⚠️ 部分镜像没有就绪 / Some images are not ready\n\n" : "### ❌ 镜像都没有就绪 / No image is ready\n\n");
         md.append("| 源镜像 / Source | 平台 / Platform | 目标 / Target | 状态 / Status |\n|---|---|---|---|\n");
         for (Row r : rows) {
             md.append("| `").append(r.label()).append("` | ").append(r.platform()).append(" | ").append(r.target().target()).append(" `")
