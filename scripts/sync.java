@@ -9,6 +9,7 @@
 //SOURCES lib/list/ImageSpec.java
 //SOURCES lib/list/Inputs.java
 //SOURCES lib/list/Plan.java
+//SOURCES lib/list/Platforms.java
 //SOURCES lib/list/Platform.java
 //SOURCES lib/list/TargetName.java
 //SOURCES lib/settings/Auth.java
@@ -37,6 +38,7 @@
 //SOURCES lib/sync/Batch.java
 //SOURCES lib/sync/Deadline.java
 //SOURCES lib/sync/Decision.java
+//SOURCES lib/sync/IndexSyncer.java
 //SOURCES lib/sync/Job.java
 //SOURCES lib/sync/Lazy.java
 //SOURCES lib/sync/PullBudget.java
@@ -86,8 +88,9 @@ public class sync implements java.util.concurrent.Callable<Integer> {
                     + "settings are present; GHCR when GHCR_TOKEN or GHCR_NAMESPACE is set, or GITHUB_TOKEN when Aliyun is not configured.")
     String to;
 
-    @Option(names = "--platform", paramLabel = "OS/ARCH[/VARIANT]", defaultValue = "linux/amd64",
-            description = "Platform for IMAGE arguments and list lines without one (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--platform", paramLabel = "OS/ARCH[/VARIANT]|all|LIST", defaultValue = "linux/amd64",
+            description = "Platform for IMAGE arguments and list lines without one (default: ${DEFAULT-VALUE}). \"all\" copies the whole "
+                    + "multi-platform image under one tag; a comma list (linux/amd64,linux/arm64) writes one tag serving exactly those.")
     String platform;
 
     @Option(names = "--name", paramLabel = "NAME[:TAG]", description = "Explicit target name; only with exactly one IMAGE.")

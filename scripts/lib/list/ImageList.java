@@ -41,7 +41,7 @@ public final class ImageList {
         }
     }
 
-    public static Parsed parse(String file, String content, Platform defaultPlatform, String sourceRegistry) {
+    public static Parsed parse(String file, String content, Platforms defaultPlatform, String sourceRegistry) {
         List<ImageSpec> images = new ArrayList<>();
         List<String> errors = new ArrayList<>();
         List<String> warnings = new ArrayList<>();
@@ -85,9 +85,9 @@ public final class ImageList {
     }
 
     /** Parses one image: a line of images.txt (line set) or a command-line argument (line null). */
-    public static ImageSpec parseLine(Integer line, String text, Platform defaultPlatform, String sourceRegistry) {
+    public static ImageSpec parseLine(Integer line, String text, Platforms defaultPlatform, String sourceRegistry) {
         String[] tokens = text.strip().split("\\s+");
-        Platform platform = null;
+        Platforms platform = null;
         String name = null;
         String reference = null;
         for (int i = 0; i < tokens.length; i++) {
@@ -107,7 +107,7 @@ public final class ImageList {
                         if (platform != null) {
                             throw new IllegalArgumentException("--platform is given twice");
                         }
-                        platform = Platform.parse(required(option, value));
+                        platform = Platforms.parse(required(option, value));
                     }
                     case "--name" -> {
                         if (name != null) {
@@ -115,7 +115,7 @@ public final class ImageList {
                         }
                         name = required(option, value);
                     }
-                    default -> throw new IllegalArgumentException("unknown option '" + option + "': only --platform=OS/ARCH[/VARIANT] and --name=NAME[:TAG] may precede the image");
+                    default -> throw new IllegalArgumentException("unknown option '" + option + "': only --platform=OS/ARCH[/VARIANT] (or all, or a comma list) and --name=NAME[:TAG] may precede the image");
                 }
             } else if (reference != null) {
                 throw new IllegalArgumentException("more than one image on the line ('" + reference + "' and '" + token + "'): write one image per line");

@@ -11,7 +11,7 @@ import java.util.function.Consumer;
 public record Inputs(List<String> images, Path file, String name, String platform, String sourceRegistry) {
     public static Plan.Result plan(Inputs in, List<Target> targets, Consumer<String> warn) {
         String registry = in.registry();
-        Platform defaultPlatform = in.defaultPlatform();
+        Platforms defaultPlatform = in.defaultPlatform();
         String name = in.name() == null || in.name().isBlank() ? null : in.name();
         String file = in.file().toString();
         if (in.images().stream().anyMatch(String::isBlank)) {
@@ -60,9 +60,9 @@ public record Inputs(List<String> images, Path file, String name, String platfor
         return host;
     }
 
-    private Platform defaultPlatform() {
+    private Platforms defaultPlatform() {
         try {
-            return platform == null || platform.isBlank() ? Platform.DEFAULT : Platform.parse(platform.strip());
+            return platform == null || platform.isBlank() ? Platforms.DEFAULT : Platforms.parse(platform.strip());
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("--platform: " + e.getMessage());
         }
