@@ -70,8 +70,19 @@ import java.util.Set;
         description = "Copies container images (Docker Hub or any registry) into your Aliyun Container Registry and/or GHCR, "
                 + "one platform per image, skipping what is already there.",
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:every image synced, skipped or deferred", "1:at least one image failed (the others were still processed)",
-                "2:bad usage, bad list, bad or missing settings, failed login, unusable engine (nothing was copied)"})
+        exitCodeList = {"0:every image synced, skipped or deferred", "1:at least one image failed or was cancelled (the others were still processed)",
+                "2:bad usage, bad list, bad or missing settings, failed login, unusable engine (nothing was copied)"},
+        footerHeading = "%nEnvironment:%n",
+        footer = {"  ALIYUN_REGISTRY, ALIYUN_NAMESPACE, ALIYUN_USERNAME, ALIYUN_PASSWORD   the Aliyun target",
+                "  GHCR_TOKEN (or GITHUB_TOKEN), GHCR_NAMESPACE, GHCR_USERNAME          the GHCR target",
+                "  SYNC_TARGETS       default of --to        DOCKERHUB_USERNAME, DOCKERHUB_TOKEN   Docker Hub login",
+                "  SOURCE_REGISTRY, INSECURE_REGISTRIES, SYNC_STATE, SYNC_ENGINE, SYNC_IMAGE_TIMEOUT, DOCKER   as the options say",
+                "",
+                "Examples:",
+                "  ./jbang scripts/sync.java --plan                          check images.txt offline",
+                "  ./jbang scripts/sync.java                                 sync images.txt to every configured target",
+                "  ./jbang scripts/sync.java --to aliyun --platform linux/arm64 mysql:8.0",
+                "  ./jbang scripts/sync.java --platform all --dry-run nginx:1.27   one tag for every platform, checked only"})
 public class sync implements java.util.concurrent.Callable<Integer> {
     static final int USAGE = 2;
     /** The quota probe is a courtesy: a registry that does not answer it soon is asked again by its images. */
@@ -148,6 +159,9 @@ public class sync implements java.util.concurrent.Callable<Integer> {
                     + "are pruned, and if still short the image fails (default: ${DEFAULT-VALUE}).")
     double minFreeGb;
 
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
     Map<String, String> env = System.getenv();
     ProcessRunner runner = new ZtExecRunner();
     Retry retry = Retry.standard();
@@ -172,8 +186,14 @@ public class sync implements java.util.concurrent.Callable<Integer> {
         System.exit(commandLine(new sync()).execute(Env.arguments(args)));
     }
 
+    /** Every error is one "sync: ..." line (two for a bad option: what, and where to read more); never the whole help. */
     static CommandLine commandLine(sync command) {
         return new CommandLine(command)
+                .setParameterExceptionHandler((e, args) -> {
+                    e.getCommandLine().getErr().println("sync: " + e.getMessage());
+                    e.getCommandLine().getErr().println("sync: see --help for the options and their values");
+                    return USAGE;
+                })
                 .setExecutionExceptionHandler((e, cmd, parsed) -> {
                     cmd.getErr().println("sync: " + (e instanceof UsageError ? "" : "internal error: ") + e.getMessage());
                     return e instanceof UsageError ? USAGE : 1;
@@ -187,6 +207,9 @@ public class sync implements java.util.concurrent.Callable<Integer> {
             console = new Console(System.out, System.err, "true".equals(env.get("GITHUB_ACTIONS")));
         }
         Settings settings = Settings.from(env, to);
+        if (!images.isEmpty() && spec.commandLine().getParseResult().hasMatchedOption("--images")) {
+            throw new UsageError("-f/--images and IMAGE arguments were both given: sync either the list file or the images named");
+        }
         Plan.Result planned;
         try {
             planned = Inputs.plan(new Inputs(images, imagesFile, name, platform, sourceRegistry), settings.targets(), console::warn);
@@ -198,8 +221,7 @@ public class sync implements java.util.concurrent.Callable<Integer> {
             console.error(planned.errors().size() + " problem(s) found; nothing was copied. Fix them and run again.");
             return USAGE;
         }
-        boolean targetsRequired = !plan || (to != null && !to.isBlank());
-        if (targetsRequired && !settings.errors().isEmpty()) {
+        if (!settings.errors().isEmpty()) {
             settings.errors().forEach(console::error);
             return USAGE;
         }
@@ -230,7 +252,7 @@ public class sync implements java.util.concurrent.Callable<Integer> {
     }
 
     private int run(List<Plan.Item> items, Settings settings, Path privateDir, Duration timeout, long started) throws Exception {
-        Outcome outcome = new Outcome(console, items, env.get("GITHUB_STEP_SUMMARY"), report, !dryRun, started);
+        Outcome outcome = new Outcome(console, env.get("GITHUB_STEP_SUMMARY"), report, !dryRun, started);
         Set<String> insecure = new LinkedHashSet<>();
         insecureRegistries.stream().map(s -> s.strip().toLowerCase(Locale.ROOT)).filter(s -> !s.isEmpty()).forEach(insecure::add);
         Path authFile = Auth.createAuthFile(privateDir, env);

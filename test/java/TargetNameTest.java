@@ -19,7 +19,7 @@ class TargetNameTest {
             "quay.io/coreos/etcd:v3.5.0                | quay-io_coreos_etcd:v3.5.0",
             "registry.k8s.io/pause:3.9                 | registry-k8s-io_pause:3.9",
             "localhost:5000/team/app:v1                | localhost-5000_team_app:v1",
-            "ghcr.io/Owner/App:V1                      | ghcr-io_owner_app:V1",
+            "GHCR.io/owner/app:V1                      | ghcr-io_owner_app:V1",
             "--name=my-python python:3.9               | my-python:3.9",
             "--name=my-python:stable python:3.9        | my-python:stable",
             "nginx:1.25@sha256:" + HEX + "             | nginx:1.25",

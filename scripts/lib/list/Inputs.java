@@ -42,10 +42,11 @@ public record Inputs(List<String> images, Path file, String name, String platfor
         }
         Plan.Result named = Plan.of(file, specs, targets);
         errors.addAll(named.errors());
+        named.warnings().forEach(warn);
         if (errors.isEmpty() && named.items().isEmpty()) {
             throw new IllegalArgumentException(file + " lists no images: add one image per line, e.g. nginx:alpine");
         }
-        return new Plan.Result(named.items(), errors);
+        return new Plan.Result(named.items(), errors, named.warnings());
     }
 
     private String registry() {
