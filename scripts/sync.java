@@ -204,7 +204,7 @@ public class sync implements java.util.concurrent.Callable<Integer> {
     public Integer call() throws Exception {
         long started = System.nanoTime();
         if (console == null) {
-            console = new Console(System.out, System.err, "true".equals(env.get("GITHUB_ACTIONS")));
+            console = Console.of(env);
         }
         Settings settings = Settings.from(env, to);
         if (!images.isEmpty() && spec.commandLine().getParseResult().hasMatchedOption("--images")) {
@@ -281,7 +281,7 @@ public class sync implements java.util.concurrent.Callable<Integer> {
                 + Math.min(jobs, items.size()) + " job(s), " + Deadline.format(timeout) + " per image" + (dryRun ? ", dry run" : "") + (force ? ", forced" : "") + ")");
         syncer.probeQuotas(items, Job.outside(timeout.compareTo(PROBE_LIMIT) < 0 ? timeout : PROBE_LIMIT, console::warn));
         outcome.logQuotas(client.rateLimits(), pullReserve);
-        Batch batch = new Batch(syncer, console, jobs, timeout, privateDir);
+        Batch batch = new Batch(syncer, console, jobs, timeout, privateDir, Batch.HEARTBEAT);
         Thread onSignal = new Thread(() -> {
             batch.cancel();
             outcome.finish(batch.results(), state, client, counting);
