@@ -6,8 +6,8 @@ import java.util.regex.Pattern;
  * A version as image tags write it: an optional leading {@code v}, {@code MAJOR[.MINOR[.PATCH]]}, an optional
  * {@code -PRERELEASE} of dot-separated identifiers and an optional {@code +BUILD}. Missing parts count as 0;
  * {@code parts} remembers how many were written and {@code text} the tag itself, so {@code 8.0} stays "8.0".
- * Tags are looser than semver 2.0 in one way: numbers may have leading zeros ({@code 22.04} is 22.4), as
- * Ubuntu's and many date-like tags have them.
+ * Tags are looser than semver 2.0: parts may be missing, a {@code v} may lead, and numbers may have leading zeros
+ * ({@code 22.04} is 22.4), as Ubuntu's and many date-like tags have them.
  *
  * <p>{@code 1.25.3-alpine} is 1.25.3 with the pre-release "alpine": that is what the text says, and it orders
  * such tags among themselves (1.25.3-alpine above 1.25.2-alpine). Four numeric parts ({@code 1.2.3.4}) are not a

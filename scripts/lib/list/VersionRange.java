@@ -25,7 +25,7 @@ import java.util.regex.Pattern;
  * {@code 1.1.0-rc.1}, and {@code ^1.25} admits no {@code 1.25.3-alpine}. Someone who asks for 1.x means releases.
  */
 public final class VersionRange {
-    static final String EXAMPLES = "write constraints separated by commas, e.g. '>=1.25,<1.27', '^1.25', '~7.2' or '1.25.x'";
+    private static final String EXAMPLES = "write constraints separated by commas, e.g. '>=1.25,<1.27', '^1.25', '~7.2' or '1.25.x'";
     private static final String PART = "(\\d{1,18}|[xX*])";
     private static final Pattern CONSTRAINT = Pattern.compile("(>=|<=|>|<|=|\\^|~)?\\s*(.*)", Pattern.DOTALL);
     private static final Pattern PARTIAL = Pattern.compile("v?" + PART + "(?:\\." + PART + "(?:\\." + PART + ")?)?"
