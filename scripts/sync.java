@@ -9,6 +9,9 @@
 //SOURCES lib/list/ImageSpec.java
 //SOURCES lib/list/Inputs.java
 //SOURCES lib/list/Plan.java
+//SOURCES lib/list/SemVer.java
+//SOURCES lib/list/TagPolicy.java
+//SOURCES lib/list/VersionRange.java
 //SOURCES lib/list/Platforms.java
 //SOURCES lib/list/Platform.java
 //SOURCES lib/list/TargetName.java
@@ -45,6 +48,7 @@
 //SOURCES lib/sync/Retry.java
 //SOURCES lib/sync/SyncError.java
 //SOURCES lib/sync/SyncState.java
+//SOURCES lib/sync/TagExpansion.java
 //SOURCES lib/sync/Syncer.java
 //SOURCES lib/report/Console.java
 //SOURCES lib/report/Report.java
@@ -122,6 +126,10 @@ public class sync implements java.util.concurrent.Callable<Integer> {
 
     @Option(names = "--jobs", paramLabel = "N", defaultValue = "4", description = "Images processed concurrently (default: ${DEFAULT-VALUE}).")
     int jobs;
+
+    @Option(names = "--max-tags", paramLabel = "N", defaultValue = "50",
+            description = "The most tags one tag-policy line (--tags, --semver, --latest) may select; more is an error for that line (default: ${DEFAULT-VALUE}).")
+    int maxTags;
 
     @Option(names = "--image-timeout", paramLabel = "DURATION", defaultValue = "${env:SYNC_IMAGE_TIMEOUT:-30m}",
             description = "The most one image may take, retries and waits included (env SYNC_IMAGE_TIMEOUT; e.g. 90s, 20m, 1h; default 30m). "
@@ -210,23 +218,25 @@ public class sync implements java.util.concurrent.Callable<Integer> {
         if (!images.isEmpty() && spec.commandLine().getParseResult().hasMatchedOption("--images")) {
             throw new UsageError("-f/--images and IMAGE arguments were both given: sync either the list file or the images named");
         }
-        Plan.Result planned;
+        Inputs.Asked asked;
         try {
-            planned = Inputs.plan(new Inputs(images, imagesFile, name, platform, sourceRegistry), settings.targets(), console::warn);
+            asked = Inputs.read(new Inputs(images, imagesFile, name, platform, sourceRegistry), console::warn);
         } catch (IllegalArgumentException e) {
             throw new UsageError(e.getMessage());
         }
-        if (!planned.errors().isEmpty()) {
-            planned.errors().forEach(console::error);
-            console.error(planned.errors().size() + " problem(s) found; nothing was copied. Fix them and run again.");
-            return USAGE;
+        Plan.Result planned = Plan.of(imagesFile.toString(), asked.named(), settings.targets());
+        List<String> problems = new ArrayList<>(asked.errors());
+        problems.addAll(planned.errors());
+        if (!problems.isEmpty()) {
+            return refuse(problems);
         }
         if (!settings.errors().isEmpty()) {
             settings.errors().forEach(console::error);
             return USAGE;
         }
         if (plan) {
-            Summary.plan(console, planned.items(), settings.targets());
+            planned.warnings().forEach(console::warn);
+            Summary.plan(console, planned.items(), asked.policies(), settings.targets());
             return 0;
         }
         if (settings.targets().isEmpty()) {
@@ -245,13 +255,20 @@ public class sync implements java.util.concurrent.Callable<Integer> {
         Duration timeout = imageTimeout();
         Path privateDir = Auth.createPrivateDir(env, console::warn);
         try {
-            return run(planned.items(), settings, privateDir, timeout, started);
+            return run(asked, settings, privateDir, timeout, started);
         } finally {
             Outcome.deleteQuietly(privateDir, console);
         }
     }
 
-    private int run(List<Plan.Item> items, Settings settings, Path privateDir, Duration timeout, long started) throws Exception {
+    /** Every mistake in the list at once, then exit 2: nothing was copied. */
+    private int refuse(List<String> problems) {
+        problems.forEach(console::error);
+        console.error(problems.size() + " problem(s) found; nothing was copied. Fix them and run again.");
+        return USAGE;
+    }
+
+    private int run(Inputs.Asked asked, Settings settings, Path privateDir, Duration timeout, long started) throws Exception {
         Outcome outcome = new Outcome(console, env.get("GITHUB_STEP_SUMMARY"), report, !dryRun, started);
         Set<String> insecure = new LinkedHashSet<>();
         insecureRegistries.stream().map(s -> s.strip().toLowerCase(Locale.ROOT)).filter(s -> !s.isEmpty()).forEach(insecure::add);
@@ -266,12 +283,24 @@ public class sync implements java.util.concurrent.Callable<Integer> {
         Engines engines = Engines.choose(engine, env, runner, counting, authFile, privateDir, insecure, minFreeGb);
         engines.warnings().forEach(console::warn);
         List<String> failures = new Logins(client, engines.skopeo(), engines.docker(), authFile, retry, console)
-                .all(settings, items.stream().anyMatch(i -> i.spec().source().registry().equals(ImageRef.DOCKER_HUB)));
+                .all(settings, asked.specs().stream().anyMatch(s -> s.source().registry().equals(ImageRef.DOCKER_HUB)));
         if (!failures.isEmpty()) {
             failures.forEach(console::error);
             throw new UsageError("login failed; nothing was copied");
         }
         outcome.phase("login");
+        TagExpansion.Result expanded = TagExpansion.expand(imagesFile.toString(), asked.policies(), client, engines.skopeo(), retry, maxTags,
+                settings.targets(), timeout, console);
+        List<ImageSpec> specs = new ArrayList<>(asked.named());
+        specs.addAll(expanded.specs());
+        Plan.Result planned = Plan.of(imagesFile.toString(), specs, settings.targets());
+        List<String> problems = new ArrayList<>(expanded.errors());
+        problems.addAll(planned.errors());
+        if (!problems.isEmpty()) {
+            return refuse(problems);
+        }
+        planned.warnings().forEach(console::warn);
+        List<Plan.Item> items = planned.items();
 
         SyncState state = SyncState.load(stateFile(), console::warn);
         Syncer syncer = new Syncer(engines.inspector(), engines.copier(), retry, settings.targets(), new Syncer.Options(force, dryRun),
@@ -284,11 +313,11 @@ public class sync implements java.util.concurrent.Callable<Integer> {
         Batch batch = new Batch(syncer, console, jobs, timeout, privateDir, Batch.HEARTBEAT);
         Thread onSignal = new Thread(() -> {
             batch.cancel();
-            outcome.finish(batch.results(), state, client, counting);
+            outcome.finish(concat(expanded.failed(), batch.results()), state, client, counting);
         }, "image-sync-cancel");
         Runtime.getRuntime().addShutdownHook(onSignal);
         try {
-            return outcome.finish(batch.run(items), state, client, counting);
+            return outcome.finish(concat(expanded.failed(), batch.run(items)), state, client, counting);
         } finally {
             try {
                 Runtime.getRuntime().removeShutdownHook(onSignal);
@@ -296,6 +325,12 @@ public class sync implements java.util.concurrent.Callable<Integer> {
                 // Shutting down already: the hook finishes the run.
             }
         }
+    }
+
+    private static List<Report.ImageResult> concat(List<Report.ImageResult> first, List<Report.ImageResult> then) {
+        List<Report.ImageResult> all = new ArrayList<>(first);
+        all.addAll(then);
+        return all;
     }
 
     private Duration imageTimeout() {

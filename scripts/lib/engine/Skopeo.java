@@ -67,6 +67,25 @@ public final class Skopeo implements Inspector, Copier {
         return Inspector.answer(runner.run(command(inspectArgs(ref, true), job, INSPECT_TIMEOUT, what)), what, false, job);
     }
 
+    /** The repository's tags, for a tag policy, when the registry client cannot list them itself. */
+    public List<String> listTags(ImageRef repository, Job job) {
+        List<String> args = new ArrayList<>(List.of("skopeo", "list-tags"));
+        auth(args);
+        if (insecure.contains(repository.registry())) {
+            args.add("--tls-verify=false");
+        }
+        args.add("docker://" + repository.name());
+        String what = "listing the tags of " + repository.name();
+        byte[] out = Inspector.answer(runner.run(command(args, job, INSPECT_TIMEOUT, what)), what, false, job);
+        try {
+            List<String> tags = new ArrayList<>();
+            Json.MAPPER.readTree(out).path("Tags").forEach(t -> tags.add(t.asText()));
+            return tags;
+        } catch (java.io.IOException e) {
+            throw new SyncError(SyncError.Kind.PERMANENT, what + ": skopeo printed something that is not JSON");
+        }
+    }
+
     public List<String> inspectArgs(ImageRef ref, boolean config) {
         List<String> args = new ArrayList<>(List.of("skopeo", "inspect", "--raw"));
         if (config) {

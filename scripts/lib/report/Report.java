@@ -31,8 +31,10 @@ public record Report(Summary summary, List<ImageResult> images, @JsonInclude(Jso
                           @JsonInclude(JsonInclude.Include.NON_DEFAULT) int deferred,
                           @JsonInclude(JsonInclude.Include.NON_DEFAULT) int cancelled) {}
 
+    /** {@code policy}: for an image a tag policy chose, the line it came from. */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record ImageResult(Integer line, String source, String platform, List<TargetResult> targets) {}
+    public record ImageResult(Integer line, String source, String platform, @JsonInclude(JsonInclude.Include.NON_NULL) String policy,
+                              List<TargetResult> targets) {}
 
     /**
      * One image at one target. {@code digest} is what the target holds after the run (null when it holds nothing

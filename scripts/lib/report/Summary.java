@@ -16,8 +16,11 @@ public final class Summary {
                 + (s.cancelled() > 0 ? ", " + s.cancelled() + " cancelled (the run was interrupted)" : "");
     }
 
-    /** --plan's table: every image and where it would go; without targets, where it would go in any namespace. */
-    public static void plan(Console console, List<Plan.Item> items, List<Target> targets) {
+    /**
+     * --plan's table: every image and where it would go (without targets, where it would go in any namespace);
+     * a tag-policy line as written, since only an online run lists the tags it selects.
+     */
+    public static void plan(Console console, List<Plan.Item> items, List<ImageSpec> policies, List<Target> targets) {
         List<List<String>> rows = new ArrayList<>();
         rows.add(List.of("LINE", "SOURCE", "PLATFORM", "TARGET"));
         for (Plan.Item item : items) {
@@ -31,8 +34,20 @@ public final class Summary {
                 rows.add(List.of(spec.line() == null ? "-" : spec.line().toString(), spec.source().display(), spec.platform().toString(), destination));
             }
         }
+        for (ImageSpec spec : policies) {
+            TargetName name = TargetName.of(spec.withTag("TAG"));
+            List<String> destinations = new ArrayList<>();
+            if (targets.isEmpty()) {
+                destinations.add("<registry>/<namespace>/" + name);
+            }
+            targets.forEach(t -> destinations.add(t.id() + " " + t.reference(name).display()));
+            for (String destination : destinations) {
+                rows.add(List.of(spec.line() == null ? "-" : spec.line().toString(), spec.policy().describe() + " " + spec.source().display(),
+                        spec.platform().toString(), "→ " + destination + " for each tag it selects (listed when the run starts)"));
+            }
+        }
         table(rows, "").forEach(console::info);
-        console.info(items.size() + " image(s)" + (targets.isEmpty()
+        console.info(items.size() + " image(s)" + (policies.isEmpty() ? "" : " and " + policies.size() + " tag-policy line(s)") + (targets.isEmpty()
                 ? "; no target configured yet (set the ALIYUN_* or GHCR_* variables to see full target names)" : ""));
     }
 

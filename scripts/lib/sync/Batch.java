@@ -88,12 +88,12 @@ public final class Batch {
                 self.interrupt();
             }
         }, imageTimeout.plus(GRACE).toMillis(), TimeUnit.MILLISECONDS);
-        ScheduledFuture<?> heartbeat = watchdog.scheduleAtFixedRate(
+        ScheduledFuture<?> beat = watchdog.scheduleAtFixedRate(
                 () -> console.stillRunning(logs.get(index), Deadline.format(Duration.ofNanos(System.nanoTime() - start))),
                 heartbeat.toMillis(), heartbeat.toMillis(), TimeUnit.MILLISECONDS);
         Report.ImageResult result = one(item, logs.get(index));
         stop.cancel(false);
-        heartbeat.cancel(false);
+        beat.cancel(false);
         fill(index, result);
     }
 

@@ -108,7 +108,8 @@ public final class Syncer {
     }
 
     public static Report.ImageResult image(ImageSpec spec, List<Report.TargetResult> results) {
-        return new Report.ImageResult(spec.line(), spec.source().display(), spec.platform().toString(), results);
+        return new Report.ImageResult(spec.line(), spec.source().display(), spec.platform().toString(),
+                spec.policy() == null ? null : spec.text(), results);
     }
 
     /** The source as the state remembers it when a HEAD shows the tag has not moved; else read in full. Null: deferred. */
