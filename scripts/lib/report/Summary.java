@@ -25,30 +25,28 @@ public final class Summary {
         rows.add(List.of("LINE", "SOURCE", "PLATFORM", "TARGET"));
         for (Plan.Item item : items) {
             ImageSpec spec = item.spec();
-            List<String> destinations = new ArrayList<>();
-            if (targets.isEmpty()) {
-                destinations.add("→ <registry>/<namespace>/" + item.name());
-            }
-            targets.forEach(t -> destinations.add("→ " + t.id() + " " + t.reference(item.name()).display()));
-            for (String destination : destinations) {
-                rows.add(List.of(spec.line() == null ? "-" : spec.line().toString(), spec.source().display(), spec.platform().toString(), destination));
+            for (String destination : destinations(item.name(), targets)) {
+                rows.add(List.of(line(spec), spec.source().display(), spec.platform().toString(), "→ " + destination));
             }
         }
         for (ImageSpec spec : policies) {
-            TargetName name = TargetName.of(spec.withTag("TAG"));
-            List<String> destinations = new ArrayList<>();
-            if (targets.isEmpty()) {
-                destinations.add("<registry>/<namespace>/" + name);
-            }
-            targets.forEach(t -> destinations.add(t.id() + " " + t.reference(name).display()));
-            for (String destination : destinations) {
-                rows.add(List.of(spec.line() == null ? "-" : spec.line().toString(), spec.policy().describe() + " " + spec.source().display(),
-                        spec.platform().toString(), "→ " + destination + " for each tag it selects (listed when the run starts)"));
+            for (String destination : destinations(TargetName.of(spec.withTag("TAG")), targets)) {
+                rows.add(List.of(line(spec), spec.policy().describe() + " " + spec.source().display(), spec.platform().toString(),
+                        "→ " + destination + " for each tag it selects (listed when the run starts)"));
             }
         }
         table(rows, "").forEach(console::info);
         console.info(items.size() + " image(s)" + (policies.isEmpty() ? "" : " and " + policies.size() + " tag-policy line(s)") + (targets.isEmpty()
                 ? "; no target configured yet (set the ALIYUN_* or GHCR_* variables to see full target names)" : ""));
+    }
+
+    /** Where a name lands at each target; without targets, in any namespace. */
+    private static List<String> destinations(TargetName name, List<Target> targets) {
+        return targets.isEmpty() ? List.of("<registry>/<namespace>/" + name) : targets.stream().map(t -> t.id() + " " + t.reference(name).display()).toList();
+    }
+
+    private static String line(ImageSpec spec) {
+        return spec.line() == null ? "-" : spec.line().toString();
     }
 
     public static void print(Console console, Report report) {
