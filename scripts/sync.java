@@ -9,6 +9,10 @@
 //SOURCES lib/list/ImageSpec.java
 //SOURCES lib/list/Inputs.java
 //SOURCES lib/list/Plan.java
+//SOURCES lib/list/SemVer.java
+//SOURCES lib/list/TagPolicy.java
+//SOURCES lib/list/VersionRange.java
+//SOURCES lib/list/Platforms.java
 //SOURCES lib/list/Platform.java
 //SOURCES lib/list/TargetName.java
 //SOURCES lib/settings/Auth.java
@@ -37,12 +41,14 @@
 //SOURCES lib/sync/Batch.java
 //SOURCES lib/sync/Deadline.java
 //SOURCES lib/sync/Decision.java
+//SOURCES lib/sync/IndexSyncer.java
 //SOURCES lib/sync/Job.java
 //SOURCES lib/sync/Lazy.java
 //SOURCES lib/sync/PullBudget.java
 //SOURCES lib/sync/Retry.java
 //SOURCES lib/sync/SyncError.java
 //SOURCES lib/sync/SyncState.java
+//SOURCES lib/sync/TagExpansion.java
 //SOURCES lib/sync/Syncer.java
 //SOURCES lib/report/Console.java
 //SOURCES lib/report/Report.java
@@ -68,8 +74,19 @@ import java.util.Set;
         description = "Copies container images (Docker Hub or any registry) into your Aliyun Container Registry and/or GHCR, "
                 + "one platform per image, skipping what is already there.",
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:every image synced, skipped or deferred", "1:at least one image failed (the others were still processed)",
-                "2:bad usage, bad list, bad or missing settings, failed login, unusable engine (nothing was copied)"})
+        exitCodeList = {"0:every image synced, skipped or deferred", "1:at least one image failed or was cancelled (the others were still processed)",
+                "2:bad usage, bad list, bad or missing settings, failed login, unusable engine (nothing was copied)"},
+        footerHeading = "%nEnvironment:%n",
+        footer = {"  ALIYUN_REGISTRY, ALIYUN_NAMESPACE, ALIYUN_USERNAME, ALIYUN_PASSWORD   the Aliyun target",
+                "  GHCR_TOKEN (or GITHUB_TOKEN), GHCR_NAMESPACE, GHCR_USERNAME          the GHCR target",
+                "  SYNC_TARGETS       default of --to        DOCKERHUB_USERNAME, DOCKERHUB_TOKEN   Docker Hub login",
+                "  SOURCE_REGISTRY, INSECURE_REGISTRIES, SYNC_STATE, SYNC_ENGINE, SYNC_IMAGE_TIMEOUT, DOCKER   as the options say",
+                "",
+                "Examples:",
+                "  ./jbang scripts/sync.java --plan                          check images.txt offline",
+                "  ./jbang scripts/sync.java                                 sync images.txt to every configured target",
+                "  ./jbang scripts/sync.java --to aliyun --platform linux/arm64 mysql:8.0",
+                "  ./jbang scripts/sync.java --platform all --dry-run nginx:1.27   one tag for every platform, checked only"})
 public class sync implements java.util.concurrent.Callable<Integer> {
     static final int USAGE = 2;
     /** The quota probe is a courtesy: a registry that does not answer it soon is asked again by its images. */
@@ -86,8 +103,9 @@ public class sync implements java.util.concurrent.Callable<Integer> {
                     + "settings are present; GHCR when GHCR_TOKEN or GHCR_NAMESPACE is set, or GITHUB_TOKEN when Aliyun is not configured.")
     String to;
 
-    @Option(names = "--platform", paramLabel = "OS/ARCH[/VARIANT]", defaultValue = "linux/amd64",
-            description = "Platform for IMAGE arguments and list lines without one (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--platform", paramLabel = "OS/ARCH[/VARIANT]|all|LIST", defaultValue = "linux/amd64",
+            description = "Platform for IMAGE arguments and list lines without one (default: ${DEFAULT-VALUE}). \"all\" copies the whole "
+                    + "multi-platform image under one tag; a comma list (linux/amd64,linux/arm64) writes one tag serving exactly those.")
     String platform;
 
     @Option(names = "--name", paramLabel = "NAME[:TAG]", description = "Explicit target name; only with exactly one IMAGE.")
@@ -108,6 +126,10 @@ public class sync implements java.util.concurrent.Callable<Integer> {
 
     @Option(names = "--jobs", paramLabel = "N", defaultValue = "4", description = "Images processed concurrently (default: ${DEFAULT-VALUE}).")
     int jobs;
+
+    @Option(names = "--max-tags", paramLabel = "N", defaultValue = "50",
+            description = "The most tags one tag-policy line (--tags, --semver, --latest) may select; more is an error for that line (default: ${DEFAULT-VALUE}).")
+    int maxTags;
 
     @Option(names = "--image-timeout", paramLabel = "DURATION", defaultValue = "${env:SYNC_IMAGE_TIMEOUT:-30m}",
             description = "The most one image may take, retries and waits included (env SYNC_IMAGE_TIMEOUT; e.g. 90s, 20m, 1h; default 30m). "
@@ -145,6 +167,9 @@ public class sync implements java.util.concurrent.Callable<Integer> {
                     + "are pruned, and if still short the image fails (default: ${DEFAULT-VALUE}).")
     double minFreeGb;
 
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
     Map<String, String> env = System.getenv();
     ProcessRunner runner = new ZtExecRunner();
     Retry retry = Retry.standard();
@@ -169,8 +194,14 @@ public class sync implements java.util.concurrent.Callable<Integer> {
         System.exit(commandLine(new sync()).execute(Env.arguments(args)));
     }
 
+    /** Every error is one "sync: ..." line (two for a bad option: what, and where to read more); never the whole help. */
     static CommandLine commandLine(sync command) {
         return new CommandLine(command)
+                .setParameterExceptionHandler((e, args) -> {
+                    e.getCommandLine().getErr().println("sync: " + e.getMessage());
+                    e.getCommandLine().getErr().println("sync: see --help for the options and their values");
+                    return USAGE;
+                })
                 .setExecutionExceptionHandler((e, cmd, parsed) -> {
                     cmd.getErr().println("sync: " + (e instanceof UsageError ? "" : "internal error: ") + e.getMessage());
                     return e instanceof UsageError ? USAGE : 1;
@@ -181,27 +212,31 @@ public class sync implements java.util.concurrent.Callable<Integer> {
     public Integer call() throws Exception {
         long started = System.nanoTime();
         if (console == null) {
-            console = new Console(System.out, System.err, "true".equals(env.get("GITHUB_ACTIONS")));
+            console = Console.of(env);
         }
         Settings settings = Settings.from(env, to);
-        Plan.Result planned;
+        if (!images.isEmpty() && spec.commandLine().getParseResult().hasMatchedOption("--images")) {
+            throw new UsageError("-f/--images and IMAGE arguments were both given: sync either the list file or the images named");
+        }
+        Inputs.Asked asked;
         try {
-            planned = Inputs.plan(new Inputs(images, imagesFile, name, platform, sourceRegistry), settings.targets(), console::warn);
+            asked = Inputs.read(new Inputs(images, imagesFile, name, platform, sourceRegistry), console::warn);
         } catch (IllegalArgumentException e) {
             throw new UsageError(e.getMessage());
         }
-        if (!planned.errors().isEmpty()) {
-            planned.errors().forEach(console::error);
-            console.error(planned.errors().size() + " problem(s) found; nothing was copied. Fix them and run again.");
-            return USAGE;
+        Plan.Result planned = Plan.of(imagesFile.toString(), asked.named(), settings.targets());
+        List<String> problems = new ArrayList<>(asked.errors());
+        problems.addAll(planned.errors());
+        if (!problems.isEmpty()) {
+            return refuse(problems);
         }
-        boolean targetsRequired = !plan || (to != null && !to.isBlank());
-        if (targetsRequired && !settings.errors().isEmpty()) {
+        if (!settings.errors().isEmpty()) {
             settings.errors().forEach(console::error);
             return USAGE;
         }
         if (plan) {
-            Summary.plan(console, planned.items(), settings.targets());
+            planned.warnings().forEach(console::warn);
+            Summary.plan(console, planned.items(), asked.policies(), settings.targets());
             return 0;
         }
         if (settings.targets().isEmpty()) {
@@ -220,14 +255,21 @@ public class sync implements java.util.concurrent.Callable<Integer> {
         Duration timeout = imageTimeout();
         Path privateDir = Auth.createPrivateDir(env, console::warn);
         try {
-            return run(planned.items(), settings, privateDir, timeout, started);
+            return run(asked, settings, privateDir, timeout, started);
         } finally {
             Outcome.deleteQuietly(privateDir, console);
         }
     }
 
-    private int run(List<Plan.Item> items, Settings settings, Path privateDir, Duration timeout, long started) throws Exception {
-        Outcome outcome = new Outcome(console, items, env.get("GITHUB_STEP_SUMMARY"), report, !dryRun, started);
+    /** Every mistake in the list at once, then exit 2: nothing was copied. */
+    private int refuse(List<String> problems) {
+        problems.forEach(console::error);
+        console.error(problems.size() + " problem(s) found; nothing was copied. Fix them and run again.");
+        return USAGE;
+    }
+
+    private int run(Inputs.Asked asked, Settings settings, Path privateDir, Duration timeout, long started) throws Exception {
+        Outcome outcome = new Outcome(console, env.get("GITHUB_STEP_SUMMARY"), report, !dryRun, started);
         Set<String> insecure = new LinkedHashSet<>();
         insecureRegistries.stream().map(s -> s.strip().toLowerCase(Locale.ROOT)).filter(s -> !s.isEmpty()).forEach(insecure::add);
         Path authFile = Auth.createAuthFile(privateDir, env);
@@ -241,12 +283,24 @@ public class sync implements java.util.concurrent.Callable<Integer> {
         Engines engines = Engines.choose(engine, env, runner, counting, authFile, privateDir, insecure, minFreeGb);
         engines.warnings().forEach(console::warn);
         List<String> failures = new Logins(client, engines.skopeo(), engines.docker(), authFile, retry, console)
-                .all(settings, items.stream().anyMatch(i -> i.spec().source().registry().equals(ImageRef.DOCKER_HUB)));
+                .all(settings, asked.specs().stream().anyMatch(s -> s.source().registry().equals(ImageRef.DOCKER_HUB)));
         if (!failures.isEmpty()) {
             failures.forEach(console::error);
             throw new UsageError("login failed; nothing was copied");
         }
         outcome.phase("login");
+        TagExpansion.Result expanded = TagExpansion.expand(imagesFile.toString(), asked.policies(), client, engines.skopeo(), retry, maxTags,
+                settings.targets(), timeout, console);
+        List<ImageSpec> specs = new ArrayList<>(asked.named());
+        specs.addAll(expanded.specs());
+        Plan.Result planned = Plan.of(imagesFile.toString(), specs, settings.targets());
+        List<String> problems = new ArrayList<>(expanded.errors());
+        problems.addAll(planned.errors());
+        if (!problems.isEmpty()) {
+            return refuse(problems);
+        }
+        planned.warnings().forEach(console::warn);
+        List<Plan.Item> items = planned.items();
 
         SyncState state = SyncState.load(stateFile(), console::warn);
         Syncer syncer = new Syncer(engines.inspector(), engines.copier(), retry, settings.targets(), new Syncer.Options(force, dryRun),
@@ -256,14 +310,14 @@ public class sync implements java.util.concurrent.Callable<Integer> {
                 + Math.min(jobs, items.size()) + " job(s), " + Deadline.format(timeout) + " per image" + (dryRun ? ", dry run" : "") + (force ? ", forced" : "") + ")");
         syncer.probeQuotas(items, Job.outside(timeout.compareTo(PROBE_LIMIT) < 0 ? timeout : PROBE_LIMIT, console::warn));
         outcome.logQuotas(client.rateLimits(), pullReserve);
-        Batch batch = new Batch(syncer, console, jobs, timeout, privateDir);
+        Batch batch = new Batch(syncer, console, jobs, timeout, privateDir, Batch.HEARTBEAT);
         Thread onSignal = new Thread(() -> {
             batch.cancel();
-            outcome.finish(batch.results(), state, client, counting);
+            outcome.finish(concat(expanded.failed(), batch.results()), state, client, counting);
         }, "image-sync-cancel");
         Runtime.getRuntime().addShutdownHook(onSignal);
         try {
-            return outcome.finish(batch.run(items), state, client, counting);
+            return outcome.finish(concat(expanded.failed(), batch.run(items)), state, client, counting);
         } finally {
             try {
                 Runtime.getRuntime().removeShutdownHook(onSignal);
@@ -271,6 +325,12 @@ public class sync implements java.util.concurrent.Callable<Integer> {
                 // Shutting down already: the hook finishes the run.
             }
         }
+    }
+
+    private static List<Report.ImageResult> concat(List<Report.ImageResult> first, List<Report.ImageResult> then) {
+        List<Report.ImageResult> all = new ArrayList<>(first);
+        all.addAll(then);
+        return all;
     }
 
     private Duration imageTimeout() {

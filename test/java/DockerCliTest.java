@@ -90,6 +90,26 @@ class DockerCliTest {
     }
 
     @Test
+    void multiPlatformLinesAreWrittenRegistryToRegistryByBuildx(@TempDir Path config) {
+        DockerCli docker = new DockerCli(runner, "docker", config, Set.of(), 5);
+        runner.answer("imagetools create", "");
+        ImageRef source = ref("nginx:1");
+        docker.copyAll(source.withDigest("sha256:top"), ImageRef.in("acr.io", "ns", "nginx", "1"), "copying", JOB);
+        byte[] index = ("{\"manifests\":[{\"digest\":\"sha256:a\",\"platform\":{\"os\":\"linux\",\"architecture\":\"amd64\"}},"
+                + "{\"digest\":\"sha256:att\",\"platform\":{\"os\":\"unknown\",\"architecture\":\"unknown\"},\"annotations\":"
+                + "{\"vnd.docker.reference.type\":\"attestation-manifest\",\"vnd.docker.reference.digest\":\"sha256:a\"}},"
+                + "{\"digest\":\"sha256:b\",\"platform\":{\"os\":\"linux\",\"architecture\":\"arm64\"}}]}").getBytes(StandardCharsets.UTF_8);
+        docker.copySubset(source, List.of("sha256:b"), index, ImageRef.in("acr.io", "ns", "nginx", "1"), "copying", JOB);
+        assertEquals(List.of(
+                List.of("docker", "buildx", "imagetools", "create", "--tag", "acr.io/ns/nginx:1", "docker.io/library/nginx@sha256:top"),
+                List.of("docker", "buildx", "imagetools", "create", "--tag", "acr.io/ns/nginx:1", "docker.io/library/nginx@sha256:a",
+                        "docker.io/library/nginx@sha256:b")), runner.args());
+        DockerCli podman = new DockerCli(runner, "podman", config, Set.of(), 5);
+        SyncError e = assertThrows(SyncError.class, () -> podman.copyAll(source.withDigest("sha256:top"), ImageRef.in("acr.io", "ns", "nginx", "1"), "copying", JOB));
+        assertTrue(e.getMessage().contains("install skopeo"), e.getMessage());
+    }
+
+    @Test
     void podmanCannotInspectWithoutSkopeoAndSaysSo(@TempDir Path config) {
         DockerCli podman = new DockerCli(runner, "podman", config, Set.of(), 5);
         SyncError e = assertThrows(SyncError.class, () -> podman.inspectRaw(ImageRef.in("a.io", "b", "c", "1"), "reading", false, JOB));

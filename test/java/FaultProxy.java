@@ -141,6 +141,14 @@ final class FaultProxy implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Forwards the request untouched. With times(n) it lets the first n matching requests through, so a later
+         * rule faults the one after them (a list's second page, say).
+         */
+        Rule pass() {
+            return delay(Duration.ZERO);
+        }
+
         /** How many requests this rule has applied to. */
         int fired() {
             synchronized (rules) {

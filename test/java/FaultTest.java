@@ -59,7 +59,7 @@ class FaultTest {
         env.put("ALIYUN_USERNAME", "u");
         env.put("ALIYUN_PASSWORD", PASSWORD);
         env.put("SOURCE_REGISTRY", sourceHost);
-        env.put("INSECURE_REGISTRIES", String.join(",", sourceHost, targetHost, source.host, target.host));
+        env.put("INSECURE_REGISTRIES", String.join(",", sourceHost, targetHost));
         env.put("SYNC_STATE", work.resolve("state.json").toString());
         return env;
     }
@@ -166,7 +166,9 @@ class FaultTest {
         try (FaultProxy proxy = FaultProxy.start(source.host)) {
             proxy.on("*", ".*").hang();
             Files.writeString(work.resolve("images.txt"), "silent:1\n" + source.host + "/library/answering:1\n");
-            Run run = sync(work, env(work, proxy.host, target.host), "--image-timeout", "6s");
+            Map<String, String> env = env(work, proxy.host, target.host);
+            env.put("INSECURE_REGISTRIES", env.get("INSECURE_REGISTRIES") + "," + source.host);
+            Run run = sync(work, env, "--image-timeout", "6s");
 
             assertEquals(1, run.result().exit(), run.result().all());
             assertEquals(List.of("aliyun:failed:null", "aliyun:copied:new"), run.statuses());

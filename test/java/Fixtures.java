@@ -37,6 +37,15 @@ final class Fixtures {
     private Fixtures() {}
 
     static Layout multiArch(Path dir, List<Image> images) {
+        return multiArch(dir, images, false);
+    }
+
+    /**
+     * {@code attestations}: after the platform images, one attestation manifest per image as BuildKit writes them
+     * (platform unknown/unknown, annotations naming the image it describes); {@code digests} maps each to
+     * "attestation:" + its image's platform.
+     */
+    static Layout multiArch(Path dir, List<Image> images, boolean attestations) {
         Map<String, String> digests = new LinkedHashMap<>();
         ArrayNode manifests = JSON.createArrayNode();
         for (Image image : images) {
@@ -51,6 +60,18 @@ final class Fixtures {
                 platform.put("variant", p[2]);
             }
             manifests.add(d);
+        }
+        if (attestations) {
+            for (Image image : images) {
+                byte[] manifest = manifest(dir, new Image("unknown/unknown", null, "attestation-of-" + image.marker()));
+                String digest = blob(dir, manifest);
+                digests.put("attestation:" + image.platform(), digest);
+                ObjectNode d = descriptor(OCI_MANIFEST, digest, manifest.length);
+                d.putObject("platform").put("architecture", "unknown").put("os", "unknown");
+                d.putObject("annotations").put("vnd.docker.reference.digest", digests.get(image.platform()))
+                        .put("vnd.docker.reference.type", "attestation-manifest");
+                manifests.add(d);
+            }
         }
         ObjectNode index = JSON.createObjectNode().put("schemaVersion", 2).put("mediaType", OCI_INDEX);
         index.set("manifests", manifests);

@@ -12,7 +12,7 @@ class ImageListTest {
     static final String HEX = TargetNameTest.HEX;
 
     static ImageList.Parsed parse(String content) {
-        return ImageList.parse("images.txt", content, Platform.DEFAULT, "docker.io");
+        return ImageList.parse("images.txt", content, Platforms.DEFAULT, "docker.io");
     }
 
     @Test
@@ -27,14 +27,24 @@ class ImageListTest {
     void optionsMayBeWrittenWithEqualsOrSpace() {
         ImageList.Parsed p = parse("--platform=linux/arm64 mysql:8.0\n--platform linux/arm/v7 --name my-nginx:stable nginx:1.25\n");
         assertEquals(List.of(), p.errors());
-        assertEquals(new Platform("linux", "arm64", null), p.images().get(0).platform());
-        assertEquals(new Platform("linux", "arm", "v7"), p.images().get(1).platform());
+        assertEquals(Platforms.of(new Platform("linux", "arm64", null)), p.images().get(0).platform());
+        assertEquals(Platforms.of(new Platform("linux", "arm", "v7")), p.images().get(1).platform());
         assertEquals("my-nginx:stable", p.images().get(1).name());
     }
 
     @Test
+    void aLineMayAskForAllPlatformsOrAListOfThem() {
+        ImageList.Parsed p = parse("--platform=all nginx:1\n--platform=linux/amd64,linux/arm/v7 redis:7\n--platform=linux/amd64,linux/amd64 x:1\n");
+        assertEquals("all", p.images().get(0).platform().toString());
+        assertTrue(p.images().get(0).platform().all());
+        assertEquals("linux/amd64,linux/arm/v7", p.images().get(1).platform().toString());
+        assertEquals(null, p.images().get(1).platform().single());
+        assertTrue(p.errors().get(0).contains("platform linux/amd64 is listed twice"), p.errors().toString());
+    }
+
+    @Test
     void aListLineWithoutPlatformTakesTheDefault() {
-        ImageList.Parsed p = ImageList.parse("f", "nginx:1\n", new Platform("linux", "arm64", null), "docker.io");
+        ImageList.Parsed p = ImageList.parse("f", "nginx:1\n", Platforms.of(new Platform("linux", "arm64", null)), "docker.io");
         assertEquals("linux/arm64", p.images().get(0).platform().toString());
     }
 

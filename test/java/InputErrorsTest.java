@@ -83,4 +83,62 @@ class InputErrorsTest {
         assertEquals(2, r.exit(), r.all());
         assertTrue(r.stderr().contains("--image-timeout: 'ten minutes' is not a duration: write e.g. 90s, 20m, 1h or 1h30m"), r.stderr());
     }
+
+    @Test
+    void aBadOptionValueIsTwoLinesNotTheHelp(@TempDir Path work) {
+        for (String[] bad : List.of(new String[]{"--jobs", "abc"}, new String[]{"--force=yes"})) {
+            Tools.Result r = plan(work, bad);
+            assertEquals(2, r.exit(), r.all());
+            List<String> lines = r.stderr().strip().lines().toList();
+            assertEquals(2, lines.size(), r.stderr());
+            assertTrue(lines.get(0).startsWith("sync: ") && (lines.get(0).contains("--jobs") || lines.get(0).contains("expected true or false")), lines.get(0));
+            assertEquals("sync: see --help for the options and their values", lines.get(1));
+        }
+    }
+
+    @Test
+    void helpNamesTheEnvironmentAndGivesExamples(@TempDir Path work) {
+        Tools.Result r = plan(work, "--help");
+        assertEquals(0, r.exit(), r.all());
+        for (String expected : List.of("ALIYUN_PASSWORD", "GHCR_TOKEN", "SYNC_TARGETS", "SYNC_IMAGE_TIMEOUT", "Examples:", "--platform all")) {
+            assertTrue(r.out().contains(expected), expected + " missing in:\n" + r.out());
+        }
+    }
+
+    @Test
+    void upperCaseNamesAndUnknownPlatformsAreRefusedWithTheFix(@TempDir Path work) throws IOException {
+        Files.writeString(work.resolve("images.txt"), "Nginx:Alpine\n--platform=linux/amd nginx:1\n--platform=linux/arm/v9 nginx:1\n");
+        Tools.Result r = plan(work);
+        assertEquals(2, r.exit(), r.all());
+        assertTrue(r.stderr().contains("images.txt:1: 'Nginx:Alpine' has upper-case letters in its name: repository names are lower case; write 'nginx:Alpine'"), r.stderr());
+        assertTrue(r.stderr().contains("images.txt:2: unknown platform 'linux/amd' (did you mean linux/amd64?)"), r.stderr());
+        assertTrue(r.stderr().contains("images.txt:3: unknown platform 'linux/arm/v9'") && r.stderr().contains("use one of linux/amd64, linux/arm64, linux/arm/v7"), r.stderr());
+    }
+
+    @Test
+    void aListFileAndImageArgumentsTogetherAreAnError(@TempDir Path work) throws IOException {
+        Files.writeString(work.resolve("list.txt"), "redis:7\n");
+        Tools.Result r = plan(work, "-f", "list.txt", "nginx:1");
+        assertEquals(2, r.exit(), r.all());
+        assertTrue(r.stderr().contains("-f/--images and IMAGE arguments were both given"), r.stderr());
+    }
+
+    @Test
+    void theSameImageUnderTheSameNameTwiceIsAWarningNotACollision(@TempDir Path work) throws IOException {
+        Files.writeString(work.resolve("images.txt"), "nginx:1.25\n--name=nginx nginx:1.25\n--name=pinned:1 nginx@sha256:" + "a".repeat(64) + "\n");
+        Tools.Result r = plan(work);
+        assertEquals(0, r.exit(), r.all());
+        assertTrue(r.stderr().contains("images.txt:2: '--name=nginx nginx:1.25' is the same image with the same target as line 1"), r.stderr());
+        List<String> rows = r.out().lines().filter(l -> l.contains("→")).toList();
+        assertEquals(2, rows.size(), r.out());
+        assertEquals(rows.get(0).indexOf('→'), rows.get(1).indexOf('→'), "the table stays aligned with a digest-pinned line:\n" + r.out());
+    }
+
+    @Test
+    void plainHttpFromARegistryNamesTheInsecureOption() {
+        SyncError e = SyncError.fromTool("reading source 127.0.0.1:5000/a:1", SyncErrorTest.failed(
+                "pinging container registry 127.0.0.1:5000: Get \\\"https://127.0.0.1:5000/v2/\\\": http: server gave HTTP response to HTTPS client"),
+                Deadline.after(java.time.Duration.ofMinutes(1)));
+        assertTrue(e.getMessage().contains("--insecure-registry"), e.getMessage());
+    }
 }

@@ -18,7 +18,7 @@ class SyncStateTest {
     static final String D2 = "sha256:" + "2".repeat(64);
 
     static ImageSpec spec(String image) {
-        return ImageList.parseLine(1, image, Platform.DEFAULT, "docker.io");
+        return ImageList.parseLine(1, image, Platforms.DEFAULT, "docker.io");
     }
 
     @Test

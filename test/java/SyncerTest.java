@@ -30,7 +30,7 @@ class SyncerTest {
     final Console console = new Console(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(out, true, StandardCharsets.UTF_8), false);
 
     Report.ImageResult sync(Path tmp, String line, boolean dryRun, Target... targets) {
-        ImageSpec spec = ImageList.parseLine(1, line, Platform.DEFAULT, "docker.io");
+        ImageSpec spec = ImageList.parseLine(1, line, Platforms.DEFAULT, "docker.io");
         Skopeo skopeo = new Skopeo(runner, null, Set.of(), true);
         Syncer syncer = new Syncer(skopeo, skopeo, new Retry(1, Duration.ZERO, Duration.ZERO, d -> { }, () -> 0.0),
                 List.of(targets), new Syncer.Options(false, dryRun), new Syncer.Cheap(null, SyncState.load(null, w -> { }), new PullBudget(null, 0)));

@@ -19,16 +19,18 @@ class TargetNameTest {
             "quay.io/coreos/etcd:v3.5.0                | quay-io_coreos_etcd:v3.5.0",
             "registry.k8s.io/pause:3.9                 | registry-k8s-io_pause:3.9",
             "localhost:5000/team/app:v1                | localhost-5000_team_app:v1",
-            "ghcr.io/Owner/App:V1                      | ghcr-io_owner_app:V1",
+            "GHCR.io/owner/app:V1                      | ghcr-io_owner_app:V1",
             "--name=my-python python:3.9               | my-python:3.9",
             "--name=my-python:stable python:3.9        | my-python:stable",
             "nginx:1.25@sha256:" + HEX + "             | nginx:1.25",
             "--platform=linux/amd64 nginx:1            | nginx:1",
             "--name=My-App --platform=linux/arm64 a:1  | my-app:1",
             "index.docker.io/bitnami/redis:7           | bitnami_redis:7",
+            "--platform=all nginx:1.25                 | nginx:1.25",
+            "--platform=linux/amd64,linux/arm64 a/b:1  | a_b:1",
     })
     void namesFollowTheTable(String line, String expected) {
-        ImageSpec spec = ImageList.parseLine(1, line, Platform.DEFAULT, "docker.io");
+        ImageSpec spec = ImageList.parseLine(1, line, Platforms.DEFAULT, "docker.io");
         assertEquals(expected, TargetName.of(spec).toString());
     }
 
@@ -39,14 +41,14 @@ class TargetNameTest {
             "docker.io/library/nginx:1    | docker.io/library/nginx:1          | nginx:1",
     })
     void namesResolvedThroughASourceRegistryAreNamedAsDockerHubNamesThem(String line, String source, String expected) {
-        ImageSpec spec = ImageList.parseLine(1, line, Platform.DEFAULT, "mirror.gcr.io");
+        ImageSpec spec = ImageList.parseLine(1, line, Platforms.DEFAULT, "mirror.gcr.io");
         assertEquals(source, spec.source().display());
         assertEquals(expected, TargetName.of(spec).toString());
     }
 
     @org.junit.jupiter.api.Test
     void theFullReferenceJoinsRegistryNamespaceAndName() {
-        ImageSpec spec = ImageList.parseLine(1, "--platform=linux/arm64 mysql:8.0", Platform.DEFAULT, "docker.io");
+        ImageSpec spec = ImageList.parseLine(1, "--platform=linux/arm64 mysql:8.0", Platforms.DEFAULT, "docker.io");
         Target target = new Target("aliyun", "registry.example", "ns", "u", new Secret("secret-1"), "ALIYUN");
         assertEquals("registry.example/ns/linux_arm64_mysql:8.0", target.reference(TargetName.of(spec)).display());
     }

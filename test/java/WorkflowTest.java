@@ -168,7 +168,7 @@ class WorkflowTest {
     @Test
     void theSharedStepsHandEveryInputToSyncThroughEnv() throws IOException {
         JsonNode workflow = load("sync.yml");
-        JsonNode sync = stepRunning(workflow, "./jbang scripts/sync.java --images");
+        JsonNode sync = stepRunning(workflow, "./jbang scripts/sync.java --platform=");
         String run = sync.path("run").asText();
         for (Map.Entry<String, String> e : OPTION.entrySet()) {
             String variable = envFor(sync, "inputs." + e.getKey());
@@ -288,7 +288,7 @@ class WorkflowTest {
         }
         assertEquals("image-sync-state-", restore.at("/with/restore-keys").asText());
         assertEquals("always()", save.path("if").asText());
-        int sync = steps.indexOf(stepRunning(load("sync.yml"), "./jbang scripts/sync.java --images"));
+        int sync = steps.indexOf(stepRunning(load("sync.yml"), "./jbang scripts/sync.java --platform="));
         assertTrue(steps.indexOf(restore) < sync && sync < steps.indexOf(save));
     }
 

@@ -1,3 +1,5 @@
+import java.util.List;
+
 /** How an image travels from source to target: skopeo copies registry to registry; docker pulls, tags and pushes. */
 public interface Copier {
     /** One image's copies. Closing it removes whatever the engine kept locally for the image, also after a failure. */
@@ -10,6 +12,19 @@ public interface Copier {
 
     /** {@code source}: the platform image, by digest. */
     Copy start(ImageRef source, Platform platform, Job job);
+
+    /**
+     * A whole multi-platform image, registry to registry: {@code source} (an index, or a single manifest, by
+     * digest) with every platform and attestation it lists, digests preserved, under {@code destination}'s tag.
+     */
+    void copyAll(ImageRef source, ImageRef destination, String what, Job job);
+
+    /**
+     * Part of an index: the platform manifests (and attestations) {@code missing} at the destination are copied
+     * by digest from {@code source}'s repository, then {@code index} (listing exactly the chosen ones) is
+     * written under {@code destination}'s tag.
+     */
+    void copySubset(ImageRef source, List<String> missing, byte[] index, ImageRef destination, String what, Job job);
 
     /** Whether the target receives the source's manifest bytes, so that another digest afterwards deserves a warning. */
     boolean preservesDigests();

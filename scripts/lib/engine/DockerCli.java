@@ -127,6 +127,29 @@ public final class DockerCli implements Copier, Inspector {
         };
     }
 
+    /** Registry to registry with buildx, without pulling; the index it writes lists the platforms by its own rules. */
+    @Override
+    public void copyAll(ImageRef source, ImageRef destination, String what, Job job) {
+        run(imagetoolsCreateArgs(destination, List.of(source)), PULL_TIMEOUT, what, job);
+    }
+
+    /** buildx writes its own index from the chosen manifests (copying them across repositories as needed). */
+    @Override
+    public void copySubset(ImageRef source, List<String> missing, byte[] index, ImageRef destination, String what, Job job) {
+        List<ImageRef> chosen = Manifests.images(Manifests.parse(index).entries()).stream().map(e -> source.withDigest(e.digest())).toList();
+        run(imagetoolsCreateArgs(destination, chosen), PULL_TIMEOUT, what, job);
+    }
+
+    public List<String> imagetoolsCreateArgs(ImageRef destination, List<ImageRef> sources) {
+        if (podman) {
+            throw new SyncError(SyncError.Kind.PERMANENT, "a multi-platform line needs docker buildx (imagetools create), which podman does not have: "
+                    + "install skopeo, or use one line per platform");
+        }
+        List<String> args = new ArrayList<>(List.of(binary, "buildx", "imagetools", "create", "--tag", destination.pullable()));
+        sources.forEach(s -> args.add(s.pullable()));
+        return args;
+    }
+
     @Override
     public boolean preservesDigests() {
         return false;

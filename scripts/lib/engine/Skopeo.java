@@ -67,6 +67,25 @@ public final class Skopeo implements Inspector, Copier {
         return Inspector.answer(runner.run(command(inspectArgs(ref, true), job, INSPECT_TIMEOUT, what)), what, false, job);
     }
 
+    /** The repository's tags, for a tag policy, when the registry client cannot list them itself. */
+    public List<String> listTags(ImageRef repository, Job job) {
+        List<String> args = new ArrayList<>(List.of("skopeo", "list-tags"));
+        auth(args);
+        if (insecure.contains(repository.registry())) {
+            args.add("--tls-verify=false");
+        }
+        args.add("docker://" + repository.name());
+        String what = "listing the tags of " + repository.name();
+        byte[] out = Inspector.answer(runner.run(command(args, job, INSPECT_TIMEOUT, what)), what, false, job);
+        try {
+            List<String> tags = new ArrayList<>();
+            Json.MAPPER.readTree(out).path("Tags").forEach(t -> tags.add(t.asText()));
+            return tags;
+        } catch (java.io.IOException e) {
+            throw new SyncError(SyncError.Kind.PERMANENT, what + ": skopeo printed something that is not JSON");
+        }
+    }
+
     public List<String> inspectArgs(ImageRef ref, boolean config) {
         List<String> args = new ArrayList<>(List.of("skopeo", "inspect", "--raw"));
         if (config) {
@@ -80,21 +99,55 @@ public final class Skopeo implements Inspector, Copier {
         return args;
     }
 
-    public List<String> copyArgs(ImageRef source, ImageRef destination) {
+    public List<String> copyArgs(ImageRef source, ImageRef destination, String... options) {
+        return copyArgs(transport(source), insecure.contains(source.registry()), destination, options);
+    }
+
+    /** {@code from}: a transport reference (docker://…, dir:…); {@code fromInsecure}: whether its TLS is relaxed. */
+    private List<String> copyArgs(String from, boolean fromInsecure, ImageRef destination, String... options) {
         List<String> args = new ArrayList<>(List.of("skopeo", "copy", "--retry-times", "0"));
+        args.addAll(List.of(options));
         if (preserveDigests) {
             args.add("--preserve-digests");
         }
         auth(args);
-        if (insecure.contains(source.registry())) {
+        if (fromInsecure) {
             args.add("--src-tls-verify=false");
         }
         if (insecure.contains(destination.registry())) {
             args.add("--dest-tls-verify=false");
         }
-        args.add(transport(source));
+        args.add(from);
         args.add(transport(destination));
         return args;
+    }
+
+    @Override
+    public void copyAll(ImageRef source, ImageRef destination, String what, Job job) {
+        copy(copyArgs(source, destination, "--all"), what, job);
+    }
+
+    /** The index is written from a dir: layout beside the image's temporary files, by skopeo, so its logins and TLS settings apply. */
+    @Override
+    public void copySubset(ImageRef source, List<String> missing, byte[] index, ImageRef destination, String what, Job job) {
+        for (String digest : missing) {
+            copy(copyArgs(source.withDigest(digest), destination.withDigest(digest)), what, job);
+        }
+        try {
+            Path dir = java.nio.file.Files.createTempDirectory(job.tmp(), "index-");
+            java.nio.file.Files.write(dir.resolve("manifest.json"), index);
+            java.nio.file.Files.writeString(dir.resolve("version"), "Directory Transport Version: 1.1\n");
+            copy(copyArgs("dir:" + dir, false, destination, "--multi-arch", "index-only"), what, job);
+        } catch (java.io.IOException e) {
+            throw new SyncError(SyncError.Kind.PERMANENT, what + ": cannot write the index to " + job.tmp() + ": " + e.getMessage());
+        }
+    }
+
+    private void copy(List<String> args, String what, Job job) {
+        ProcessRunner.Result r = runner.run(command(args, job, COPY_TIMEOUT, what));
+        if (!r.ok()) {
+            throw SyncError.fromTool(what, r, job.deadline());
+        }
     }
 
     /** Registry to registry: nothing is kept locally, so there is nothing to clean up. */
@@ -103,10 +156,7 @@ public final class Skopeo implements Inspector, Copier {
         return new Copy() {
             @Override
             public void to(ImageRef destination, String what) {
-                ProcessRunner.Result r = runner.run(command(copyArgs(source, destination), job, COPY_TIMEOUT, what));
-                if (!r.ok()) {
-                    throw SyncError.fromTool(what, r, job.deadline());
-                }
+                copy(copyArgs(source, destination), what, job);
             }
 
             @Override

@@ -8,7 +8,7 @@ import java.util.List;
 
 /**
  * The images.txt grammar: one image per line, blank lines and '#' comments ignored, CRLF and a UTF-8 BOM
- * tolerated, options ({@code --platform}, {@code --name}) before the reference. Every bad line is reported,
+ * tolerated, options ({@code --platform}, {@code --name}, a tag policy) before the reference. Every bad line is reported,
  * not just the first, so one run shows the user everything to fix.
  */
 public final class ImageList {
@@ -41,7 +41,7 @@ public final class ImageList {
         }
     }
 
-    public static Parsed parse(String file, String content, Platform defaultPlatform, String sourceRegistry) {
+    public static Parsed parse(String file, String content, Platforms defaultPlatform, String sourceRegistry) {
         List<ImageSpec> images = new ArrayList<>();
         List<String> errors = new ArrayList<>();
         List<String> warnings = new ArrayList<>();
@@ -85,11 +85,12 @@ public final class ImageList {
     }
 
     /** Parses one image: a line of images.txt (line set) or a command-line argument (line null). */
-    public static ImageSpec parseLine(Integer line, String text, Platform defaultPlatform, String sourceRegistry) {
+    public static ImageSpec parseLine(Integer line, String text, Platforms defaultPlatform, String sourceRegistry) {
         String[] tokens = text.strip().split("\\s+");
-        Platform platform = null;
+        Platforms platform = null;
         String name = null;
         String reference = null;
+        java.util.Map<String, String> policy = new java.util.HashMap<>();
         for (int i = 0; i < tokens.length; i++) {
             String token = tokens[i];
             if (token.startsWith("-")) {
@@ -107,7 +108,7 @@ public final class ImageList {
                         if (platform != null) {
                             throw new IllegalArgumentException("--platform is given twice");
                         }
-                        platform = Platform.parse(required(option, value));
+                        platform = Platforms.parse(required(option, value));
                     }
                     case "--name" -> {
                         if (name != null) {
@@ -115,7 +116,13 @@ public final class ImageList {
                         }
                         name = required(option, value);
                     }
-                    default -> throw new IllegalArgumentException("unknown option '" + option + "': only --platform=OS/ARCH[/VARIANT] and --name=NAME[:TAG] may precede the image");
+                    case "--tags", "--exclude", "--semver", "--latest" -> {
+                        if (policy.put(option, value == null ? "" : value) != null) {
+                            throw new IllegalArgumentException(option + " is given twice");
+                        }
+                    }
+                    default -> throw new IllegalArgumentException("unknown option '" + option + "': before the image come --platform=OS/ARCH[/VARIANT] "
+                            + "(or all, or a comma list), --name=NAME[:TAG], and instead of a tag --tags, --exclude, --semver, --latest");
                 }
             } else if (reference != null) {
                 throw new IllegalArgumentException("more than one image on the line ('" + reference + "' and '" + token + "'): write one image per line");
@@ -127,7 +134,15 @@ public final class ImageList {
             throw new IllegalArgumentException("no image on the line, only options");
         }
         ImageRef source = ImageRef.parse(reference, sourceRegistry);
-        return new ImageSpec(line, text.strip(), source, platform == null ? defaultPlatform : platform, name);
+        TagPolicy tags = TagPolicy.parse(policy.get("--tags"), policy.get("--exclude"), policy.get("--semver"), policy.get("--latest"));
+        if (tags != null) {
+            if (reference.substring(reference.lastIndexOf('/') + 1).matches(".*[:@].*")) {
+                throw new IllegalArgumentException("'" + reference + "' names a tag or digest, and " + tags.describe()
+                        + " chooses the tags: write the repository alone, e.g. " + tags.describe() + " " + source.shortName());
+            }
+            source = source.withTag(null);
+        }
+        return new ImageSpec(line, text.strip(), source, platform == null ? defaultPlatform : platform, name, tags);
     }
 
     private static String required(String option, String value) {

@@ -1,8 +1,24 @@
 /**
  * One image to sync: where it was written ({@code line} is null for command-line images), what to read and
  * for which platform, and the explicit target name if one was given ({@code name}, possibly with ":tag").
+ * {@code policy}: the tag policy of the line this image came from (a policy line itself has no tag until the
+ * run lists the repository's tags); null for a line that names its tag.
  */
-public record ImageSpec(Integer line, String text, ImageRef source, Platform platform, String name) {
+public record ImageSpec(Integer line, String text, ImageRef source, Platforms platform, String name, TagPolicy policy) {
+    public ImageSpec withName(String explicit) {
+        return new ImageSpec(line, text, source, platform, explicit, policy);
+    }
+
+    /** One tag a policy line expands to. */
+    public ImageSpec withTag(String tag) {
+        return new ImageSpec(line, text, source.withTag(tag), platform, name, policy);
+    }
+
+    /** A line with a policy and no tag yet: it is named, checked and synced once the run has listed the tags. */
+    public boolean unexpanded() {
+        return policy != null && source.tag() == null;
+    }
+
     /** Same image, same platform, same naming: a duplicate, not a collision. */
     public boolean sameAs(ImageSpec other) {
         return source.equals(other.source) && platform.equals(other.platform) && java.util.Objects.equals(name, other.name);

@@ -9,9 +9,20 @@ import java.util.function.Consumer;
  * single image, --source-registry for bare names. Every user mistake is an IllegalArgumentException with its fix.
  */
 public record Inputs(List<String> images, Path file, String name, String platform, String sourceRegistry) {
-    public static Plan.Result plan(Inputs in, List<Target> targets, Consumer<String> warn) {
+    /** The images asked for, with every mistake in them; lines with a tag policy stay unexpanded (see {@link ImageSpec#unexpanded}). */
+    public record Asked(List<ImageSpec> specs, List<String> errors) {
+        public List<ImageSpec> named() {
+            return specs.stream().filter(s -> !s.unexpanded()).toList();
+        }
+
+        public List<ImageSpec> policies() {
+            return specs.stream().filter(ImageSpec::unexpanded).toList();
+        }
+    }
+
+    public static Asked read(Inputs in, Consumer<String> warn) {
         String registry = in.registry();
-        Platform defaultPlatform = in.defaultPlatform();
+        Platforms defaultPlatform = in.defaultPlatform();
         String name = in.name() == null || in.name().isBlank() ? null : in.name();
         String file = in.file().toString();
         if (in.images().stream().anyMatch(String::isBlank)) {
@@ -26,7 +37,7 @@ public record Inputs(List<String> images, Path file, String name, String platfor
             for (String image : in.images()) {
                 try {
                     ImageSpec spec = ImageList.parseLine(null, image, defaultPlatform, registry);
-                    specs.add(name == null ? spec : new ImageSpec(null, spec.text(), spec.source(), spec.platform(), name));
+                    specs.add(name == null ? spec : spec.withName(name));
                 } catch (IllegalArgumentException e) {
                     errors.add("'" + image + "': " + e.getMessage());
                 }
@@ -40,12 +51,10 @@ public record Inputs(List<String> images, Path file, String name, String platfor
             errors.addAll(parsed.errors());
             specs.addAll(parsed.images());
         }
-        Plan.Result named = Plan.of(file, specs, targets);
-        errors.addAll(named.errors());
-        if (errors.isEmpty() && named.items().isEmpty()) {
+        if (errors.isEmpty() && specs.isEmpty()) {
             throw new IllegalArgumentException(file + " lists no images: add one image per line, e.g. nginx:alpine");
         }
-        return new Plan.Result(named.items(), errors);
+        return new Asked(specs, errors);
     }
 
     private String registry() {
@@ -60,9 +69,9 @@ public record Inputs(List<String> images, Path file, String name, String platfor
         return host;
     }
 
-    private Platform defaultPlatform() {
+    private Platforms defaultPlatform() {
         try {
-            return platform == null || platform.isBlank() ? Platform.DEFAULT : Platform.parse(platform.strip());
+            return platform == null || platform.isBlank() ? Platforms.DEFAULT : Platforms.parse(platform.strip());
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("--platform: " + e.getMessage());
         }

@@ -3,11 +3,14 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Names every image, and refuses names a registry would refuse and two images that would land on the same target reference. */
+/**
+ * Names every image, and refuses names a registry would refuse and two different images that would land on the
+ * same target reference; the same image twice under the same name is only a warning.
+ */
 public final class Plan {
     public record Item(ImageSpec spec, TargetName name) {}
 
-    public record Result(List<Item> items, List<String> errors) {}
+    public record Result(List<Item> items, List<String> errors, List<String> warnings) {}
 
     private Plan() {}
 
@@ -15,6 +18,7 @@ public final class Plan {
     public static Result of(String file, List<ImageSpec> specs, List<Target> targets) {
         List<Item> items = new ArrayList<>();
         List<String> errors = new ArrayList<>();
+        List<String> warnings = new ArrayList<>();
         Map<String, ImageSpec> taken = new HashMap<>();
         for (ImageSpec spec : specs) {
             TargetName name;
@@ -31,6 +35,11 @@ public final class Plan {
                 continue;
             }
             ImageSpec other = taken.putIfAbsent(name.toString(), spec);
+            if (other != null && other.source().equals(spec.source()) && other.platform().equals(spec.platform())) {
+                warnings.add(where(file, spec) + ": '" + spec.text() + "' is the same image with the same target as " + other.where()
+                        + " ('" + other.text() + "'); synced once");
+                continue;
+            }
             if (other != null) {
                 errors.add(where(file, spec) + ": '" + spec.text() + "' and " + other.where() + " ('" + other.text()
                         + "') would both be written to " + name + ": give one of them another name with --name=NAME[:TAG]");
@@ -38,7 +47,7 @@ public final class Plan {
             }
             items.add(new Item(spec, name));
         }
-        return new Result(items, errors);
+        return new Result(items, errors, warnings);
     }
 
     private static String tooLong(TargetName name, List<Target> targets) {

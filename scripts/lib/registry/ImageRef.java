@@ -65,8 +65,11 @@ public record ImageRef(String registry, String repository, String tag, String di
         if (rest.isEmpty()) {
             throw new IllegalArgumentException("invalid reference '" + text + "': the image name is missing");
         }
-        // Registries store repositories in lower case (GHCR shows "Owner/App" but serves "owner/app").
-        rest = rest.toLowerCase(Locale.ROOT);
+        if (!rest.equals(rest.toLowerCase(Locale.ROOT))) {
+            // Registries only take lower-case repositories (GHCR shows "Owner/App" but serves "owner/app"); docker refuses the rest.
+            throw new IllegalArgumentException("'" + text + "' has upper-case letters in its name: repository names are lower case; write '"
+                    + text.replace(rest, rest.toLowerCase(Locale.ROOT)) + "'");
+        }
         for (String component : rest.split("/", -1)) {
             if (!NAME_COMPONENT.matcher(component).matches()) {
                 throw new IllegalArgumentException("invalid reference '" + text + "': '" + component

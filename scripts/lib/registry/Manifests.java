@@ -1,16 +1,22 @@
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HexFormat;
 import java.util.List;
 
 /** Reading raw manifests, indexes and image configs exactly as registries store them. */
 public final class Manifests {
-    /** One entry of an index / manifest list. */
-    public record Entry(String digest, String os, String arch, String variant) {
+    /**
+     * One entry of an index / manifest list. {@code describes}: for an attestation entry (build provenance, SBOM),
+     * the digest of the platform manifest it is about; null for a platform image.
+     */
+    public record Entry(String digest, String os, String arch, String variant, String describes) {
         String platform() {
             return Platform.text(os, arch, variant);
         }
@@ -44,7 +50,7 @@ public final class Manifests {
             List<Entry> entries = new ArrayList<>();
             for (JsonNode m : manifests) {
                 JsonNode p = m.path("platform");
-                entries.add(new Entry(m.path("digest").asText(), text(p, "os"), text(p, "architecture"), text(p, "variant")));
+                entries.add(new Entry(m.path("digest").asText(), text(p, "os"), text(p, "architecture"), text(p, "variant"), describes(m)));
             }
             return new Parsed(digest, true, entries, null);
         }
@@ -53,6 +59,33 @@ public final class Manifests {
             throw new IllegalArgumentException("unsupported manifest (neither an index nor an image manifest with a config; schema 1 manifests are not supported)");
         }
         return new Parsed(digest, false, List.of(), config);
+    }
+
+    /**
+     * The index with only the entries for {@code chosen} platform manifests and the attestations about them,
+     * everything else as the source wrote it: the same source gives the same bytes, so the same digest, every run.
+     */
+    public static byte[] subset(byte[] index, Collection<String> chosen) {
+        JsonNode root = read(index, "index");
+        ArrayNode kept = Json.MAPPER.createArrayNode();
+        for (JsonNode m : root.path("manifests")) {
+            String describes = describes(m);
+            if (chosen.contains(m.path("digest").asText()) || (describes != null && chosen.contains(describes))) {
+                kept.add(m);
+            }
+        }
+        ((ObjectNode) root).set("manifests", kept);
+        try {
+            return Json.MAPPER.writeValueAsBytes(root);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Docker's convention for attestations inside an index (BuildKit writes them for provenance and SBOMs). */
+    private static String describes(JsonNode entry) {
+        JsonNode a = entry.path("annotations");
+        return "attestation-manifest".equals(text(a, "vnd.docker.reference.type")) ? text(a, "vnd.docker.reference.digest") : null;
     }
 
     public static Config config(byte[] raw) {
@@ -76,7 +109,12 @@ public final class Manifests {
 
     /** Platforms an index offers, for the error message when the requested one is missing (attestations left out). */
     public static List<String> offered(List<Entry> entries) {
-        return entries.stream().filter(e -> e.os() != null && !"unknown".equals(e.os())).map(Entry::platform).distinct().toList();
+        return images(entries).stream().map(Entry::platform).distinct().toList();
+    }
+
+    /** The platform images of an index, without attestations. */
+    public static List<Entry> images(List<Entry> entries) {
+        return entries.stream().filter(e -> e.describes() == null && e.os() != null && !"unknown".equals(e.os())).toList();
     }
 
     private static String defaultVariant(String arch) {

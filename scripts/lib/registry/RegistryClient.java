@@ -1,25 +1,43 @@
+import com.fasterxml.jackson.databind.JsonNode;
+
 import java.io.IOException;
+import java.net.URI;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
- * The cheap questions, asked without skopeo: HEAD a manifest and read its digest. A HEAD does not count
- * against Docker Hub's pull quota, and it needs no process. It does not retry: a 429, a 5xx or a dropped
- * connection is a transient {@link SyncError} (with the registry's Retry-After) for the one retry layer; what
- * it cannot answer at all (no digest header, an unknown authentication, a certificate only skopeo trusts) is
- * {@link Unsupported}, and then skopeo is asked.
+ * The cheap questions, asked without skopeo: HEAD a manifest and read its digest, list a repository's tags.
+ * Neither counts against Docker Hub's pull quota, and neither needs a process. It does not retry: a 429, a 5xx
+ * or a dropped connection is a transient {@link SyncError} (with the registry's Retry-After) for the one retry
+ * layer; what it cannot answer at all (no digest header, an unknown authentication, a certificate only skopeo
+ * trusts, a tag list that is not JSON) is {@link Unsupported}, and then skopeo is asked.
  */
 public final class RegistryClient {
     static final String ACCEPT = String.join(", ", "application/vnd.oci.image.index.v1+json",
             "application/vnd.docker.distribution.manifest.list.v2+json", "application/vnd.oci.image.manifest.v1+json",
             "application/vnd.docker.distribution.manifest.v2+json");
     static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
+    /**
+     * A registry whose tag list goes on past this many pages is not paginating sanely (at 100 a page, that is
+     * 100,000 tags); a Link back to a page already read is caught at once.
+     */
+    static final int MAX_PAGES = 1000;
+    /** A Link header's entries: {@code <target>} and its parameters. */
+    private static final Pattern LINK = Pattern.compile("<([^>]*)>((?:\\s*;\\s*[^;,]*)*)");
+    /** rel="next", the relation a list's following page has; rel may hold several relations. */
+    private static final Pattern NEXT = Pattern.compile("rel\\s*=\\s*\"?(?:[^\";,]*\\s)?next(?:[\\s\";]|$)", Pattern.CASE_INSENSITIVE);
 
     /** The answer to a HEAD: {@code found} false for 404, else the manifest digest the registry reports. */
     public record Head(boolean found, String digest) {}
@@ -68,7 +86,55 @@ public final class RegistryClient {
 
     public Head head(ImageRef ref, Job job) {
         String what = "HEAD " + ref.display();
-        Semaphore gate = inFlight.computeIfAbsent(ref.registry(), r -> new Semaphore(perRegistry));
+        String path = "/v2/" + ref.repository() + "/manifests/" + ref.reference();
+        return gated(ref.registry(), what, () -> answer(what, send(ref, "HEAD", path, ACCEPT, HttpResponse.BodyHandlers.discarding(), job.deadline(), what)));
+    }
+
+    /**
+     * Every tag of {@code repository} (its tag and digest are not used), each once, in the order the registry lists
+     * them: GET /v2/NAME/tags/list with {@code pageSize} a page, following each Link rel="next" (a path, or a URL on
+     * the same host) until there is none, with the same authorization as a HEAD. A registry that ignores the page
+     * size answers in one page. A repository the registry does not know is a {@link SyncError.Kind#NOT_FOUND}
+     * failure, "repository not found": a policy cannot select from it, and the user should check the name.
+     */
+    public List<String> tags(ImageRef repository, int pageSize, Job job) {
+        return tags(repository, pageSize, MAX_PAGES, job);
+    }
+
+    /** As above, giving up after {@code maxPages} pages. */
+    List<String> tags(ImageRef repository, int pageSize, int maxPages, Job job) {
+        if (pageSize < 1) {
+            throw new IllegalArgumentException("page size " + pageSize + ": a page holds at least one tag");
+        }
+        String list = "listing the tags of " + repository.name();
+        Set<String> tags = new LinkedHashSet<>();
+        Set<String> read = new HashSet<>();
+        String page = "/v2/" + repository.repository() + "/tags/list?n=" + pageSize;
+        for (int number = 1; page != null; number++) {
+            if (number > maxPages) {
+                throw new SyncError(SyncError.Kind.PERMANENT, list + ": the registry still had more after " + maxPages + " pages of " + pageSize
+                        + "; name the tags to copy instead of a policy");
+            }
+            if (!read.add(page)) {
+                throw new SyncError(SyncError.Kind.PERMANENT, list + ": the registry's next page (" + page + ") is one already read; its pagination is broken");
+            }
+            String what = number == 1 ? list : list + " (page " + number + ")";
+            String target = page;
+            HttpResponse<String> r = gated(repository.registry(), what,
+                    () -> send(repository, "GET", target, null, HttpResponse.BodyHandlers.ofString(), job.deadline(), what));
+            if (r.statusCode() == 404) {
+                throw new SyncError(SyncError.Kind.NOT_FOUND, what + ": repository not found; check the image name");
+            }
+            refuseUnlessOk(what, r);
+            tags.addAll(tagsIn(what, r.body()));
+            page = next(what, r);
+        }
+        return List.copyOf(tags);
+    }
+
+    /** A request under the registry's limit on requests in flight; a failure on the wire is transient, a TLS one is skopeo's to judge. */
+    private <T> T gated(String registry, String what, Exchange<T> exchange) {
+        Semaphore gate = inFlight.computeIfAbsent(registry, r -> new Semaphore(perRegistry));
         try {
             gate.acquire();
         } catch (InterruptedException e) {
@@ -76,7 +142,7 @@ public final class RegistryClient {
             throw new SyncError(SyncError.Kind.PERMANENT, what + ": interrupted");
         }
         try {
-            return answer(what, send(ref, job.deadline(), what));
+            return exchange.run();
         } catch (IOException e) {
             if (Http.isTls(e)) {
                 throw new Unsupported(what + ": " + Http.describe(e));
@@ -87,26 +153,42 @@ public final class RegistryClient {
         }
     }
 
-    private HttpResponse<Void> send(ImageRef ref, Deadline deadline, String what) throws IOException {
+    @FunctionalInterface
+    private interface Exchange<T> {
+        T run() throws IOException;
+    }
+
+    /** A request with the repository's pull authorization; a 401 is answered once with the challenge it brings. */
+    private <T> HttpResponse<T> send(ImageRef ref, String method, String path, String accept, HttpResponse.BodyHandler<T> body,
+                                     Deadline deadline, String what) throws IOException {
         String registry = ref.registry();
-        String path = "/v2/" + ref.repository() + "/manifests/" + ref.reference();
         String scope = "repository:" + ref.repository() + ":pull";
         auth.ping(registry, deadline.cap(REQUEST_TIMEOUT, what));
         String authorization = auth.current(registry, scope, deadline.cap(REQUEST_TIMEOUT, what));
-        HttpResponse<Void> r = http.send(registry, "HEAD", path, deadline.cap(REQUEST_TIMEOUT, what), "Accept", ACCEPT, "Authorization", authorization);
+        HttpResponse<T> r = http.send(registry, method, path, deadline.cap(REQUEST_TIMEOUT, what), body, "Accept", accept, "Authorization", authorization);
         if (r.statusCode() == 401) {
             String challenge = r.headers().firstValue("WWW-Authenticate").orElse("");
             authorization = auth.renew(registry, challenge, scope, deadline.cap(REQUEST_TIMEOUT, what));
-            r = http.send(registry, "HEAD", path, deadline.cap(REQUEST_TIMEOUT, what), "Accept", ACCEPT, "Authorization", authorization);
+            r = http.send(registry, method, path, deadline.cap(REQUEST_TIMEOUT, what), body, "Accept", accept, "Authorization", authorization);
         }
         return r;
     }
 
     private static Head answer(String what, HttpResponse<Void> r) {
-        int status = r.statusCode();
-        if (status == 404) {
+        if (r.statusCode() == 404) {
             return new Head(false, null);
         }
+        refuseUnlessOk(what, r);
+        String digest = r.headers().firstValue("Docker-Content-Digest").orElse(null);
+        if (digest == null || !digest.matches("sha256:[0-9a-f]{64}")) {
+            throw new Unsupported(what + " gave no usable Docker-Content-Digest");
+        }
+        return new Head(true, digest);
+    }
+
+    /** 429 and 5xx are transient, for the retry layer; any other answer but 200 is left to skopeo. */
+    private static void refuseUnlessOk(String what, HttpResponse<?> r) {
+        int status = r.statusCode();
         if (status == 429) {
             String header = r.headers().firstValue("Retry-After").orElse(null);
             throw new SyncError(SyncError.Kind.TRANSIENT, what + ": HTTP 429 Too Many Requests"
@@ -118,11 +200,51 @@ public final class RegistryClient {
         if (status != 200) {
             throw new Unsupported(what + " answered HTTP " + status);
         }
-        String digest = r.headers().firstValue("Docker-Content-Digest").orElse(null);
-        if (digest == null || !digest.matches("sha256:[0-9a-f]{64}")) {
-            throw new Unsupported(what + " gave no usable Docker-Content-Digest");
+    }
+
+    /** The tags of one page: {"name": ..., "tags": [...]}, where "tags" may be null or missing for a repository without any. */
+    private static List<String> tagsIn(String what, String body) {
+        JsonNode tags;
+        try {
+            tags = Json.MAPPER.readTree(body).path("tags");
+        } catch (IOException e) {
+            throw new Unsupported(what + ": the registry's answer is not JSON");
         }
-        return new Head(true, digest);
+        if (tags.isMissingNode() || tags.isNull()) {
+            return List.of();
+        }
+        if (!tags.isArray()) {
+            throw new Unsupported(what + ": the registry's answer has no list of tags");
+        }
+        List<String> out = new ArrayList<>();
+        tags.forEach(t -> out.add(t.asText()));
+        return out;
+    }
+
+    /**
+     * The path and query of the page after {@code r}, from its Link rel="next"; null on the last page. A Link to
+     * another host is not followed: the registry's authorization must not go there.
+     */
+    private static String next(String what, HttpResponse<?> r) {
+        for (String header : r.headers().allValues("Link")) {
+            Matcher m = LINK.matcher(header);
+            while (m.find()) {
+                if (!NEXT.matcher(m.group(2)).find()) {
+                    continue;
+                }
+                URI next;
+                try {
+                    next = r.uri().resolve(m.group(1).strip());
+                } catch (IllegalArgumentException e) {
+                    throw new Unsupported(what + ": the registry's Link to the next page is not a URL: " + m.group(1));
+                }
+                if (next.getRawAuthority() == null || !next.getRawAuthority().equalsIgnoreCase(r.uri().getRawAuthority())) {
+                    throw new Unsupported(what + ": the registry's next page is on another host: " + m.group(1));
+                }
+                return next.getRawPath() + (next.getRawQuery() == null ? "" : "?" + next.getRawQuery());
+            }
+        }
+        return null;
     }
 
     /** Retry-After is seconds or an HTTP date; missing or odd values mean a second. Not capped: the retry layer decides. */

@@ -15,15 +15,65 @@ import java.util.Locale;
  * message is still not shown.
  */
 public final class Console {
+    private static final String CLEAR_LINE = "\r\033[K";
     private final PrintStream out;
     private final PrintStream err;
     private final boolean github;
+    /** A person at a terminal: statuses in colour and one live progress line (never in Actions, a pipe or with NO_COLOR). */
+    private final boolean terminal;
     private final List<String> secrets = new ArrayList<>();
+    private String progress;
 
     public Console(PrintStream out, PrintStream err, boolean github) {
+        this(out, err, github, false);
+    }
+
+    public Console(PrintStream out, PrintStream err, boolean github, boolean terminal) {
         this.out = out;
         this.err = err;
         this.github = github;
+        this.terminal = terminal && !github;
+    }
+
+    /** The console for this process: a terminal when stdout is one, GitHub Actions' conventions when running there. */
+    public static Console of(java.util.Map<String, String> env) {
+        boolean github = "true".equals(env.get("GITHUB_ACTIONS"));
+        return new Console(System.out, System.err, github, System.console() != null && env.get("NO_COLOR") == null && !"dumb".equals(env.get("TERM")));
+    }
+
+    /** On a terminal, the one line that shows how far the run is, redrawn under whatever else is printed; elsewhere nothing. */
+    public synchronized void progress(String line) {
+        if (terminal) {
+            progress = line;
+            out.print(CLEAR_LINE + line);
+            out.flush();
+        }
+    }
+
+    /** Prints {@code lines} above the progress line, which is then drawn again. */
+    private synchronized void above(PrintStream stream, List<String> lines) {
+        if (progress != null) {
+            out.print(CLEAR_LINE);
+        }
+        lines.forEach(stream::println);
+        stream.flush();
+        if (progress != null) {
+            out.print(progress);
+            out.flush();
+        }
+    }
+
+    /** A status word in its colour on a terminal: green done, yellow waiting, red failed. */
+    String colour(Report.Status status, String text) {
+        if (!terminal) {
+            return text;
+        }
+        String code = switch (status) {
+            case COPIED, SKIPPED -> "32";
+            case WOULD_COPY, DEFERRED, CANCELLED -> "33";
+            case FAILED -> "31";
+        };
+        return "\033[" + code + "m" + text + "\033[0m";
     }
 
     /** Hides {@code secret} from every line from now on; one too short to hide safely is named as weak instead. */
@@ -48,15 +98,24 @@ public final class Console {
     }
 
     public synchronized void info(String line) {
-        out.println(redact(line));
+        above(out, List.of(redact(line)));
     }
 
     public synchronized void warn(String line) {
-        err.println(redact(github ? "::warning::" + escape(line) : "warning: " + line));
+        above(err, List.of(redact(github ? "::warning::" + escape(line) : "warning: " + line)));
     }
 
     public synchronized void error(String line) {
-        err.println(redact(github ? "::error::" + escape(line) : "error: " + line));
+        above(err, List.of(redact(github ? "::error::" + escape(line) : "error: " + line)));
+    }
+
+    /** The progress line is done with: the next output starts on a clean line. */
+    public synchronized void endProgress() {
+        if (progress != null) {
+            out.print(CLEAR_LINE);
+            out.flush();
+            progress = null;
+        }
     }
 
     /** GitHub's workflow-command escaping, so a message cannot end the annotation early or start another. */
@@ -66,6 +125,15 @@ public final class Console {
 
     public ImageLog image(int index, int total, ImageSpec spec) {
         return new ImageLog(String.format(Locale.ROOT, "[%d/%d] %s (%s)", index, total, label(spec), spec.platform()));
+    }
+
+    /** Said at once, outside the image's group: which image a job has started on, and that a long one is still going. */
+    public void started(ImageLog log) {
+        info(log.heading + " started");
+    }
+
+    public void stillRunning(ImageLog log, String elapsed) {
+        info(log.heading + " still running after " + elapsed);
     }
 
     /** How an image is named in log lines: the name as the user knows it, e.g. mysql:8.0 or quay.io/coreos/etcd:v3.5.0. */
@@ -103,7 +171,7 @@ public final class Console {
 
         public synchronized void add(Report.ImageResult image) {
             for (Report.TargetResult t : image.targets()) {
-                String outcome = t.status().label + (t.reason() == null ? "" : " (" + t.reason() + ")");
+                String outcome = colour(t.status(), t.status().label + (t.reason() == null ? "" : " (" + t.reason() + ")"));
                 lines.add(String.format(Locale.ROOT, "%s → %s %s  %s  %.1fs", heading, t.target(), t.image(), outcome, t.seconds()));
                 if (t.error() != null) {
                     lines.add("  " + t.error());
@@ -118,19 +186,18 @@ public final class Console {
         }
 
         public void flush() {
-            synchronized (Console.this) {
+            List<String> all = new ArrayList<>();
+            synchronized (this) {
                 if (github) {
-                    out.println("::group::" + redact(heading));
+                    all.add("::group::" + heading);
                 }
-                synchronized (this) {
-                    lines.forEach(line -> out.println(redact(line)));
-                    if (github) {
-                        out.println("::endgroup::");
-                        errors.forEach(e -> out.println(redact("::error::" + escape(e))));
-                    }
+                all.addAll(lines);
+                if (github) {
+                    all.add("::endgroup::");
+                    errors.forEach(e -> all.add("::error::" + escape(e)));
                 }
-                out.flush();
             }
+            above(out, all.stream().map(Console.this::redact).toList());
         }
     }
 }

@@ -14,7 +14,6 @@ import java.util.TreeMap;
  */
 public final class Outcome {
     private final Console console;
-    private final List<Plan.Item> items;
     private final String stepSummary;
     private final Path report;
     private final boolean saveState;
@@ -24,9 +23,8 @@ public final class Outcome {
     private Integer exit;
 
     /** {@code saveState} false: a dry run, which learns nothing worth remembering. */
-    public Outcome(Console console, List<Plan.Item> items, String stepSummary, Path report, boolean saveState, long started) {
+    public Outcome(Console console, String stepSummary, Path report, boolean saveState, long started) {
         this.console = console;
-        this.items = items;
         this.stepSummary = stepSummary;
         this.report = report;
         this.saveState = saveState;
@@ -68,10 +66,10 @@ public final class Outcome {
             quotas.put(registry, new Report.Quota(limits.first(registry).limit(), limits.first(registry).remaining(), limits.last(registry).remaining()));
         }
         Report result = Report.of(results).withStats(new Report.Stats(client.requests(), counting.started(), phases, quotas));
-        Summary.print(console, items, result);
+        Summary.print(console, result);
         quotas.forEach((registry, q) -> console.info("pull quota at " + registry + ": " + q.remainingAtStart() + " of " + q.limit()
                 + " left at the start, " + q.remainingAtEnd() + " at the end"));
-        console.stepSummary(stepSummary, Summary.markdown(items, result));
+        console.stepSummary(stepSummary, Summary.markdown(result));
         exit = result.summary().failed() + result.summary().cancelled() > 0 ? 1 : 0;
         if (report != null) {
             try {

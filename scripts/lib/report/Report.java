@@ -31,24 +31,33 @@ public record Report(Summary summary, List<ImageResult> images, @JsonInclude(Jso
                           @JsonInclude(JsonInclude.Include.NON_DEFAULT) int deferred,
                           @JsonInclude(JsonInclude.Include.NON_DEFAULT) int cancelled) {}
 
+    /** {@code policy}: for an image a tag policy chose, the line it came from. */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record ImageResult(Integer line, String source, String platform, List<TargetResult> targets) {}
+    public record ImageResult(Integer line, String source, String platform, @JsonInclude(JsonInclude.Include.NON_NULL) String policy,
+                              List<TargetResult> targets) {}
 
     /**
      * One image at one target. {@code digest} is what the target holds after the run (null when it holds nothing
      * or the run did not get to look); {@code warning} is set when something is worth a look but did not fail;
-     * {@code created} shows both images' build times when they differed, for information only.
+     * {@code created} shows both images' build times when they differed, for information only; {@code platforms}
+     * lists what a multi-platform tag serves.
      */
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record TargetResult(String target, String image, Status status, String reason, String digest, String error,
                                @JsonInclude(JsonInclude.Include.NON_NULL) String warning,
-                               @JsonInclude(JsonInclude.Include.NON_NULL) Created created, double seconds) {
+                               @JsonInclude(JsonInclude.Include.NON_NULL) Created created,
+                               @JsonInclude(JsonInclude.Include.NON_NULL) List<String> platforms, double seconds) {
         public TargetResult withWarning(String text) {
-            return new TargetResult(target, image, status, reason, digest, error, text, created, seconds);
+            return new TargetResult(target, image, status, reason, digest, error, text, created, platforms, seconds);
         }
 
         public TargetResult withCreated(Created times) {
-            return new TargetResult(target, image, status, reason, digest, error, warning, times, seconds);
+            return new TargetResult(target, image, status, reason, digest, error, warning, times, platforms, seconds);
+        }
+
+        /** For a multi-platform line: the platforms the tag serves. */
+        public TargetResult withPlatforms(List<String> held) {
+            return new TargetResult(target, image, status, reason, digest, error, warning, created, held, seconds);
         }
     }
 
@@ -59,7 +68,7 @@ public record Report(Summary summary, List<ImageResult> images, @JsonInclude(Jso
     public record At(String target, String image, long startNanos) {
         private TargetResult result(Status status, String reason, String digest, String error) {
             double seconds = Math.round((System.nanoTime() - startNanos) / 1e8) / 10.0;
-            return new TargetResult(target, image, status, reason, digest, error, null, null, seconds);
+            return new TargetResult(target, image, status, reason, digest, error, null, null, null, seconds);
         }
 
         public TargetResult copied(String reason, String digest) {

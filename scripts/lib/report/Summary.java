@@ -2,7 +2,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
-/** The tables people read: the plan, the end-of-run summary with its pull commands, and the same as Markdown for GitHub's step summary. */
+/**
+ * The tables people read: the plan, the end-of-run summary with its pull commands and failures, and the same as
+ * Markdown for GitHub's step summary. Rendered from the plan or the report alone, columns as wide as their text.
+ */
 public final class Summary {
     private Summary() {}
 
@@ -13,47 +16,78 @@ public final class Summary {
                 + (s.cancelled() > 0 ? ", " + s.cancelled() + " cancelled (the run was interrupted)" : "");
     }
 
-    /** --plan's table: every image and where it would go; without targets, where it would go in any namespace. */
-    public static void plan(Console console, List<Plan.Item> items, List<Target> targets) {
-        console.info(String.format(Locale.ROOT, "%-6s %-48s %-14s %s", "LINE", "SOURCE", "PLATFORM", "TARGET"));
+    /**
+     * --plan's table: every image and where it would go (without targets, where it would go in any namespace);
+     * a tag-policy line as written, since only an online run lists the tags it selects.
+     */
+    public static void plan(Console console, List<Plan.Item> items, List<ImageSpec> policies, List<Target> targets) {
+        List<List<String>> rows = new ArrayList<>();
+        rows.add(List.of("LINE", "SOURCE", "PLATFORM", "TARGET"));
         for (Plan.Item item : items) {
             ImageSpec spec = item.spec();
-            List<String> destinations = new ArrayList<>();
-            if (targets.isEmpty()) {
-                destinations.add("<registry>/<namespace>/" + item.name());
-            }
-            targets.forEach(t -> destinations.add(t.id() + " " + t.reference(item.name()).display()));
-            for (String destination : destinations) {
-                console.info(String.format(Locale.ROOT, "%-6s %-48s %-14s → %s", spec.line() == null ? "-" : spec.line(),
-                        spec.source().display(), spec.platform(), destination));
+            for (String destination : destinations(item.name(), targets)) {
+                rows.add(List.of(line(spec), spec.source().display(), spec.platform().toString(), "→ " + destination));
             }
         }
-        console.info(items.size() + " image(s)" + (targets.isEmpty()
+        for (ImageSpec spec : policies) {
+            for (String destination : destinations(TargetName.of(spec.withTag("TAG")), targets)) {
+                rows.add(List.of(line(spec), spec.policy().describe() + " " + spec.source().display(), spec.platform().toString(),
+                        "→ " + destination + " for each tag it selects (listed when the run starts)"));
+            }
+        }
+        table(rows, "").forEach(console::info);
+        console.info(items.size() + " image(s)" + (policies.isEmpty() ? "" : " and " + policies.size() + " tag-policy line(s)") + (targets.isEmpty()
                 ? "; no target configured yet (set the ALIYUN_* or GHCR_* variables to see full target names)" : ""));
     }
 
-    public static void print(Console console, List<Plan.Item> items, Report report) {
+    /** Where a name lands at each target; without targets, in any namespace. */
+    private static List<String> destinations(TargetName name, List<Target> targets) {
+        return targets.isEmpty() ? List.of("<registry>/<namespace>/" + name) : targets.stream().map(t -> t.id() + " " + t.reference(name).display()).toList();
+    }
+
+    private static String line(ImageSpec spec) {
+        return spec.line() == null ? "-" : spec.line().toString();
+    }
+
+    public static void print(Console console, Report report) {
         console.info("");
         console.info("Summary: " + counts(report.summary()));
-        console.info(String.format(Locale.ROOT, "  %-11s %-9s %-40s %-14s %s", "STATUS", "REASON", "SOURCE", "PLATFORM", "TARGET"));
-        forEach(items, report, (item, t) -> console.info(String.format(Locale.ROOT, "  %-11s %-9s %-40s %-14s %s %s",
-                t.status().label, t.reason() == null ? "-" : t.reason(), Console.label(item.spec()), item.spec().platform(), t.target(), t.image())));
+        List<List<String>> rows = new ArrayList<>();
+        rows.add(List.of("STATUS", "REASON", "SOURCE", "PLATFORM", "TARGET"));
+        List<String> failures = new ArrayList<>();
+        for (Report.ImageResult image : report.images()) {
+            for (Report.TargetResult t : image.targets()) {
+                rows.add(List.of(t.status().label, t.reason() == null ? "-" : t.reason(), label(image.source()), image.platform(), t.target() + " " + t.image()));
+                if (t.status() == Report.Status.FAILED) {
+                    failures.add("  " + label(image.source()) + " (" + image.platform() + ") → " + t.target() + ": " + t.error());
+                }
+            }
+        }
+        table(rows, "  ").forEach(console::info);
         List<String> pulls = pullCommands(report);
         if (!pulls.isEmpty()) {
             console.info("");
             console.info("Pull commands:");
             pulls.forEach(p -> console.info("  " + p));
         }
+        if (!failures.isEmpty()) {
+            console.info("");
+            console.info("Failures:");
+            failures.forEach(console::info);
+        }
     }
 
-    public static String markdown(List<Plan.Item> items, Report report) {
+    public static String markdown(Report report) {
         StringBuilder md = new StringBuilder("### Image sync: ").append(counts(report.summary())).append("\n\n")
                 .append("| Source | Platform | Target | Status | Pull command |\n|---|---|---|---|---|\n");
-        forEach(items, report, (item, t) -> md.append("| `").append(item.spec().source().display()).append("` | ")
-                .append(item.spec().platform()).append(" | `").append(t.image()).append("` | ")
-                .append(t.status().label).append(t.reason() == null ? "" : " (" + t.reason() + ")")
-                .append(t.error() == null ? "" : ": " + t.error().replace("|", "\\|"))
-                .append(" | ").append(pullable(t) ? "`docker pull " + t.image() + "`" : "").append(" |\n"));
+        for (Report.ImageResult image : report.images()) {
+            for (Report.TargetResult t : image.targets()) {
+                md.append("| `").append(image.source()).append("` | ").append(image.platform()).append(" | `").append(t.image()).append("` | ")
+                        .append(t.status().label).append(t.reason() == null ? "" : " (" + t.reason() + ")")
+                        .append(t.error() == null ? "" : ": " + t.error().replace("|", "\\|"))
+                        .append(" | ").append(pullable(t) ? "`docker pull " + t.image() + "`" : "").append(" |\n");
+            }
+        }
         if (report.stats() != null) {
             report.stats().rateLimits().forEach((registry, q) -> md.append("\nPull quota at `").append(registry).append("`: ")
                     .append(q.remainingAtStart()).append(" of ").append(q.limit()).append(" left at the start, ")
@@ -71,15 +105,29 @@ public final class Summary {
         return t.status() == Report.Status.COPIED || t.status() == Report.Status.SKIPPED;
     }
 
-    private interface Row {
-        void accept(Plan.Item item, Report.TargetResult target);
+    /** A source as people name it: Docker Hub's official images without "docker.io/library/", others without "docker.io/". */
+    static String label(String source) {
+        return source.startsWith("docker.io/library/") ? source.substring("docker.io/library/".length())
+                : source.startsWith("docker.io/") ? source.substring("docker.io/".length()) : source;
     }
 
-    private static void forEach(List<Plan.Item> items, Report report, Row row) {
-        for (int i = 0; i < items.size(); i++) {
-            for (Report.TargetResult t : report.images().get(i).targets()) {
-                row.accept(items.get(i), t);
+    /** Rows as aligned lines: every column but the last padded to its widest cell. */
+    static List<String> table(List<List<String>> rows, String indent) {
+        int columns = rows.get(0).size();
+        int[] width = new int[columns];
+        rows.forEach(r -> {
+            for (int c = 0; c < columns - 1; c++) {
+                width[c] = Math.max(width[c], r.get(c).length());
             }
+        });
+        List<String> out = new ArrayList<>();
+        for (List<String> r : rows) {
+            StringBuilder line = new StringBuilder(indent);
+            for (int c = 0; c < columns; c++) {
+                line.append(c < columns - 1 ? String.format(Locale.ROOT, "%-" + (width[c] + 2) + "s", r.get(c)) : r.get(c));
+            }
+            out.add(line.toString().stripTrailing());
         }
+        return out;
     }
 }

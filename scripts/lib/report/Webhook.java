@@ -1,15 +1,24 @@
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import java.net.ConnectException;
 import java.net.URI;
 import java.net.URLEncoder;
+import java.net.UnknownHostException;
+import java.net.http.HttpTimeoutException;
+import java.nio.channels.UnresolvedAddressException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 
 /**
  * One notification, shaped for the robot that receives it. Building the request is pure (the time is given),
@@ -18,40 +27,82 @@ import java.util.Locale;
 public final class Webhook {
     public enum Kind { FEISHU, DINGTALK, WECOM, SLACK, GENERIC }
 
-    /** What a notification says: built from the run's status and (when there is one) its report. */
-    public record Message(String status, String repository, String runUrl, int copied, int skipped, int failed,
-                          List<String> failures, boolean haveReport) {
-        public String title() {
-            String word = switch (status) {
-                case "success" -> "✅ succeeded";
-                case "cancelled" -> "⚪ cancelled";
-                default -> "❌ failed";
-            };
-            // "image-sync" in every title: DingTalk robots secured by keyword accept only messages containing it.
-            return "image-sync " + word;
-        }
+    /** The reader's language: most users read Chinese, so that is the default; WEBHOOK_LANG=en switches. */
+    public enum Lang {
+        ZH, EN;
 
-        List<String> lines() {
-            List<String> lines = new ArrayList<>();
-            if (repository != null) {
-                lines.add("Repository: " + repository);
-            }
-            lines.add(haveReport ? "Copied " + copied + ", skipped " + skipped + ", failed " + failed : "No sync report (the run stopped before syncing)");
-            if (!failures.isEmpty()) {
-                lines.add("Failed:");
-                failures.forEach(f -> lines.add("- " + f));
-            }
-            if (runUrl != null) {
-                lines.add("Run: " + runUrl);
-            }
-            return lines;
+        /** zh or en, with or without a region (zh-CN, en_US); null for anything else. */
+        public static Lang of(String value) {
+            return switch (value.strip().toLowerCase(Locale.ROOT).split("[-_]")[0]) {
+                case "zh" -> ZH;
+                case "en" -> EN;
+                default -> null;
+            };
         }
     }
 
+    /**
+     * What a notification is about: the job's status and the sync's report. {@code report} is null when there is
+     * none; {@code unreadable} then tells a file that was there but is not a sync report from no file at all.
+     */
+    public record Message(String status, String repository, String runUrl, Report report, boolean unreadable) {}
+
     public record Request(URI uri, String body) {}
 
-    static final int MAX_FAILURES = 10;
+    /** Copied images and failures listed by name; the rest are counted ("and N more"). */
+    static final int MAX_LISTED = 10;
     static final int MAX_ERROR = 200;
+    /** WeCom refuses markdown content over 4096 bytes (UTF-8). */
+    static final int WECOM_MAX_BYTES = 4096;
+    /** Slack refuses a section whose text is over 3000 characters. */
+    static final int SLACK_MAX_SECTION = 3000;
+
+    /**
+     * Every phrase a reader sees, in one language. The counts follow the report's status words, one phrase each,
+     * and say what the less obvious ones mean.
+     */
+    private record Words(String succeeded, String failed, String cancelled, String repository, String result, String colon,
+                         Map<Report.Status, String> counts, String comma, String copiedHeading, String failedHeading,
+                         String more, String noReport, String unreadable, String run) {}
+
+    private static final Words ZH = new Words("✅ image-sync 同步成功", "❌ image-sync 同步失败", "⚪ image-sync 同步已取消",
+            "仓库", "结果", "：",
+            phrases("已复制 %d", "跳过 %d（已是最新）", "将复制 %d（试运行）", "推迟 %d（拉取配额将尽，下次运行再同步）", "失败 %d",
+                    "已取消 %d（运行被中断）"),
+            "，", "已复制的镜像（拉取地址）", "失败的镜像", "……还有 %d 个",
+            "本次同步没有生成报告（同步在写出报告之前就停止了），原因请查看运行日志", "同步报告无法读取，详情请查看运行日志", "查看运行详情");
+
+    private static final Words EN = new Words("✅ image-sync succeeded", "❌ image-sync failed", "⚪ image-sync cancelled",
+            "Repository", "Result", ": ",
+            phrases("%d copied", "%d skipped (up to date)", "%d would-copy (dry run)", "%d deferred (pull reserve reached: synced on a later run)",
+                    "%d failed", "%d cancelled (the run was interrupted)"),
+            ", ", "Copied (pull addresses)", "Failed", "… and %d more",
+            "The sync produced no report (it stopped before writing one); the run log says why", "The sync report could not be read; the run log says more",
+            "View the run");
+
+    private static Map<Report.Status, String> phrases(String copied, String skipped, String wouldCopy, String deferred, String failed, String cancelled) {
+        Map<Report.Status, String> m = new LinkedHashMap<>();
+        m.put(Report.Status.COPIED, copied);
+        m.put(Report.Status.SKIPPED, skipped);
+        m.put(Report.Status.WOULD_COPY, wouldCopy);
+        m.put(Report.Status.DEFERRED, deferred);
+        m.put(Report.Status.FAILED, failed);
+        m.put(Report.Status.CANCELLED, cancelled);
+        return m;
+    }
+
+    /** A labelled line: the repository, the counts. */
+    private record Fact(String label, String value) {}
+
+    /** A headed list: the copied images' pull addresses, the failures. */
+    private record Listing(String heading, List<String> items) {}
+
+    /**
+     * What every platform shows; the platforms differ only in markup. {@code summary} is the report's, null
+     * without one (for the generic JSON).
+     */
+    private record Content(String status, String title, String colon, List<Fact> facts, List<Listing> listings, String runUrl,
+                           String runText, String repository, Report.Summary summary) {}
 
     private Webhook() {}
 
@@ -72,33 +123,106 @@ public final class Webhook {
         return Kind.GENERIC;
     }
 
-    /** The failed image×target pairs of a report, one short line each. */
-    public static List<String> failures(Report report) {
-        List<String> out = new ArrayList<>();
-        for (Report.ImageResult image : report.images() == null ? List.<Report.ImageResult>of() : report.images()) {
-            for (Report.TargetResult t : image.targets()) {
-                if (t.status() == Report.Status.FAILED) {
-                    String error = t.error() == null ? "" : t.error();
-                    if (error.length() > MAX_ERROR) {
-                        error = error.substring(0, MAX_ERROR) + "…";
-                    }
-                    out.add(image.source() + " (" + image.platform() + ") → " + t.target() + ": " + error);
-                }
+    /**
+     * The request for {@code kind}. {@code secret} may be null (unsigned); {@code nowMillis} is the signing time.
+     * Lists are cut from {@link #MAX_LISTED} names down until the platform's size limit is met, so a big run
+     * still arrives (with more of it counted than named) instead of being refused.
+     */
+    public static Request build(Kind kind, String url, Message m, Lang lang, String secret, long nowMillis) {
+        for (int listed = MAX_LISTED; ; listed--) {
+            Request request = render(kind, url, content(m, lang, listed), secret, nowMillis);
+            if (listed == 0 || fits(kind, request)) {
+                return request;
             }
         }
-        if (out.size() > MAX_FAILURES) {
-            int more = out.size() - MAX_FAILURES;
-            out = new ArrayList<>(out.subList(0, MAX_FAILURES));
-            out.add("… and " + more + " more");
+    }
+
+    private static boolean fits(Kind kind, Request request) {
+        JsonNode body = readTree(request.body());
+        return switch (kind) {
+            case WECOM -> body.at("/markdown/content").asText().getBytes(StandardCharsets.UTF_8).length <= WECOM_MAX_BYTES;
+            case SLACK -> java.util.stream.StreamSupport.stream(body.path("blocks").spliterator(), false)
+                    .noneMatch(b -> b.at("/text/text").asText().length() > SLACK_MAX_SECTION);
+            default -> true;
+        };
+    }
+
+    private static JsonNode readTree(String json) {
+        try {
+            return Json.MAPPER.readTree(json);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
         }
+    }
+
+    private static Content content(Message m, Lang lang, int listed) {
+        Words w = lang == Lang.EN ? EN : ZH;
+        String title = switch (m.status()) {
+            case "success" -> w.succeeded();
+            case "cancelled" -> w.cancelled();
+            default -> w.failed();
+        };
+        List<Fact> facts = new ArrayList<>();
+        if (m.repository() != null) {
+            facts.add(new Fact(w.repository(), m.repository()));
+        }
+        List<Listing> listings = new ArrayList<>();
+        Report report = m.report();
+        if (report == null) {
+            facts.add(new Fact(w.result(), m.unreadable() ? w.unreadable() : w.noReport()));
+        } else {
+            facts.add(new Fact(w.result(), counts(report.summary(), w)));
+            List<String> copied = new ArrayList<>();
+            List<String> failed = new ArrayList<>();
+            for (Report.ImageResult image : report.images() == null ? List.<Report.ImageResult>of() : report.images()) {
+                for (Report.TargetResult t : image.targets()) {
+                    if (t.status() == Report.Status.COPIED) {
+                        copied.add(t.image());
+                    } else if (t.status() == Report.Status.FAILED) {
+                        failed.add(image.source() + " (" + image.platform() + ") → " + t.target() + ": " + reason(t.error()));
+                    }
+                }
+            }
+            if (!copied.isEmpty()) {
+                listings.add(new Listing(w.copiedHeading(), cut(copied, listed, w)));
+            }
+            if (!failed.isEmpty()) {
+                listings.add(new Listing(w.failedHeading(), cut(failed, listed, w)));
+            }
+        }
+        return new Content(m.status(), title, w.colon(), facts, listings, m.runUrl(), w.run(), m.repository(),
+                report == null ? null : report.summary());
+    }
+
+    /** copied, skipped and failed always; would-copy, deferred and cancelled when the run had any. */
+    private static String counts(Report.Summary s, Words w) {
+        Map<Report.Status, Integer> n = Map.of(Report.Status.COPIED, s.copied(), Report.Status.SKIPPED, s.skipped(),
+                Report.Status.WOULD_COPY, s.wouldCopy(), Report.Status.DEFERRED, s.deferred(), Report.Status.FAILED, s.failed(),
+                Report.Status.CANCELLED, s.cancelled());
+        List<Report.Status> always = List.of(Report.Status.COPIED, Report.Status.SKIPPED, Report.Status.FAILED);
+        return w.counts().entrySet().stream()
+                .filter(e -> always.contains(e.getKey()) || n.get(e.getKey()) > 0)
+                .map(e -> String.format(Locale.ROOT, e.getValue(), n.get(e.getKey())))
+                .collect(Collectors.joining(w.comma()));
+    }
+
+    /** One line, at most {@link #MAX_ERROR} characters: a registry's answer can be a page of HTML. */
+    private static String reason(String error) {
+        String e = error == null ? "" : error.replaceAll("\\s+", " ").strip();
+        return e.length() > MAX_ERROR ? e.substring(0, MAX_ERROR) + "…" : e;
+    }
+
+    private static List<String> cut(List<String> items, int listed, Words w) {
+        if (items.size() <= listed) {
+            return items;
+        }
+        List<String> out = new ArrayList<>(items.subList(0, listed));
+        out.add(String.format(Locale.ROOT, w.more(), items.size() - listed));
         return out;
     }
 
-    /** {@code secret} may be null (unsigned); {@code nowMillis} is the signing time. */
-    public static Request build(Kind kind, String url, Message m, String secret, long nowMillis) {
+    private static Request render(Kind kind, String url, Content c, String secret, long nowMillis) {
         ObjectNode body = Json.MAPPER.createObjectNode();
-        String text = m.title() + "\n" + String.join("\n", m.lines());
-        String markdown = "### " + m.title() + "\n\n" + String.join("\n\n", m.lines());
         URI uri = URI.create(url);
         switch (kind) {
             case FEISHU -> {
@@ -107,12 +231,11 @@ public final class Webhook {
                     body.put("timestamp", Long.toString(seconds));
                     body.put("sign", feishuSign(seconds, secret));
                 }
-                body.put("msg_type", "text");
-                body.putObject("content").put("text", text);
+                feishu(body, c);
             }
             case DINGTALK -> {
                 body.put("msgtype", "markdown");
-                body.putObject("markdown").put("title", m.title()).put("text", markdown);
+                body.putObject("markdown").put("title", c.title()).put("text", dingtalk(c));
                 if (secret != null) {
                     String sep = uri.getRawQuery() == null ? "?" : "&";
                     uri = URI.create(url + sep + "timestamp=" + nowMillis + "&sign=" + URLEncoder.encode(dingtalkSign(nowMillis, secret), StandardCharsets.UTF_8));
@@ -120,18 +243,132 @@ public final class Webhook {
             }
             case WECOM -> {
                 body.put("msgtype", "markdown");
-                body.putObject("markdown").put("content", markdown);
+                body.putObject("markdown").put("content", wecom(c));
             }
-            case SLACK -> body.put("text", text);
-            case GENERIC -> {
-                body.put("status", m.status()).put("title", m.title()).put("repository", m.repository()).put("run_url", m.runUrl());
-                if (m.haveReport()) {
-                    body.putObject("summary").put("copied", m.copied()).put("skipped", m.skipped()).put("failed", m.failed());
-                }
-                m.failures().forEach(body.putArray("failures")::add);
-            }
+            case SLACK -> slack(body, c);
+            case GENERIC -> generic(body, c);
         }
         return new Request(uri, body.toString());
+    }
+
+    /** Feishu/Lark: an interactive card whose header colour is the outcome, the text in lark_md blocks. */
+    private static void feishu(ObjectNode body, Content c) {
+        body.put("msg_type", "interactive");
+        ObjectNode card = body.putObject("card");
+        ObjectNode header = card.putObject("header");
+        header.put("template", switch (c.status()) {
+            case "success" -> "green";
+            case "cancelled" -> "grey";
+            default -> "red";
+        });
+        header.putObject("title").put("tag", "plain_text").put("content", c.title());
+        ArrayNode elements = card.putArray("elements");
+        larkMd(elements, facts(c, "**", "\n"));
+        for (Listing l : c.listings()) {
+            larkMd(elements, listing(l, "**", Function.identity(), "• "));
+        }
+        if (c.runUrl() != null) {
+            elements.addObject().put("tag", "hr");
+            larkMd(elements, "[" + c.runText() + "](" + c.runUrl() + ")");
+        }
+    }
+
+    private static void larkMd(ArrayNode elements, String content) {
+        elements.addObject().put("tag", "div").putObject("text").put("tag", "lark_md").put("content", content);
+    }
+
+    /** DingTalk: Markdown with a blank line between paragraphs (a single newline does not break a line there). */
+    private static String dingtalk(Content c) {
+        List<String> parts = new ArrayList<>();
+        parts.add("### " + c.title());
+        parts.add(facts(c, "**", "\n\n"));
+        for (Listing l : c.listings()) {
+            parts.add("**" + l.heading() + "**");
+            parts.add(l.items().stream().map(i -> "- " + i).collect(Collectors.joining("\n")));
+        }
+        if (c.runUrl() != null) {
+            parts.add("[" + c.runText() + "](" + c.runUrl() + ")");
+        }
+        return String.join("\n\n", parts);
+    }
+
+    /**
+     * WeCom: its Markdown has no lists, so items are quote lines, as in WeCom's own examples; sections are
+     * apart so a quote does not swallow the next heading.
+     */
+    private static String wecom(Content c) {
+        List<String> parts = new ArrayList<>();
+        parts.add("### " + c.title() + "\n" + facts(c, "**", "\n"));
+        for (Listing l : c.listings()) {
+            parts.add(listing(l, "**", Function.identity(), "> "));
+        }
+        if (c.runUrl() != null) {
+            parts.add("[" + c.runText() + "](" + c.runUrl() + ")");
+        }
+        return String.join("\n\n", parts);
+    }
+
+    /**
+     * Slack: a header, the facts as fields, one section per list and the run link as context. The top-level text
+     * is what notifications and clients without blocks show.
+     */
+    private static void slack(ObjectNode body, Content c) {
+        body.put("text", slackEscape(c.title() + "\n" + plainFacts(c)));
+        ArrayNode blocks = body.putArray("blocks");
+        blocks.addObject().put("type", "header").putObject("text").put("type", "plain_text").put("text", c.title()).put("emoji", true);
+        ArrayNode fields = blocks.addObject().put("type", "section").putArray("fields");
+        for (Fact f : c.facts()) {
+            fields.addObject().put("type", "mrkdwn").put("text", "*" + f.label() + "*\n" + slackEscape(f.value()));
+        }
+        for (Listing l : c.listings()) {
+            blocks.addObject().put("type", "section").putObject("text").put("type", "mrkdwn")
+                    .put("text", listing(l, "*", Webhook::slackEscape, "• "));
+        }
+        if (c.runUrl() != null) {
+            blocks.addObject().put("type", "context").putArray("elements").addObject().put("type", "mrkdwn")
+                    .put("text", "<" + c.runUrl() + "|" + c.runText() + ">");
+        }
+    }
+
+    /** Slack reads &, < and > as markup (links, mentions): in text they must be escaped. */
+    private static String slackEscape(String text) {
+        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+    }
+
+    /**
+     * Any JSON endpoint: the outcome as data (the summary as the report has it, absent without a report), and the
+     * message as plain text for an endpoint that only shows text.
+     */
+    private static void generic(ObjectNode body, Content c) {
+        body.put("status", c.status()).put("title", c.title()).put("text", plain(c)).put("repository", c.repository()).put("run_url", c.runUrl());
+        if (c.summary() != null) {
+            body.set("summary", Json.MAPPER.valueToTree(c.summary()));
+        }
+    }
+
+    private static String plain(Content c) {
+        List<String> parts = new ArrayList<>();
+        parts.add(c.title());
+        parts.add(plainFacts(c));
+        for (Listing l : c.listings()) {
+            parts.add(listing(l, "", Function.identity(), "- "));
+        }
+        if (c.runUrl() != null) {
+            parts.add(c.runText() + c.colon() + c.runUrl());
+        }
+        return String.join("\n", parts);
+    }
+
+    private static String plainFacts(Content c) {
+        return facts(c, "", "\n");
+    }
+
+    private static String facts(Content c, String bold, String between) {
+        return c.facts().stream().map(f -> bold + f.label() + bold + c.colon() + f.value()).collect(Collectors.joining(between));
+    }
+
+    private static String listing(Listing l, String bold, Function<String, String> escape, String bullet) {
+        return bold + l.heading() + bold + "\n" + l.items().stream().map(i -> bullet + escape.apply(i)).collect(Collectors.joining("\n"));
     }
 
     /** DingTalk: Base64(HMAC-SHA256(key = secret, data = timestamp + "\n" + secret)), timestamp in milliseconds. */
@@ -171,6 +408,34 @@ public final class Webhook {
             // Not JSON (Slack answers "ok"): the status code has spoken.
         }
         return null;
+    }
+
+    /**
+     * Why the webhook could not be reached, in words. The JDK's HTTP client leaves these messages null (a refused
+     * connection is a ConnectException whose cause is a ClosedChannelException, neither with a message), so the
+     * kind of failure is read from the exception types.
+     */
+    public static String unreachable(Throwable e, URI uri) {
+        String where = uri.getHost() + (uri.getPort() == -1 ? "" : ":" + uri.getPort());
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof UnresolvedAddressException || t instanceof UnknownHostException) {
+                return "the host " + uri.getHost() + " could not be found (is WEBHOOK_URL right?)";
+            }
+        }
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof HttpTimeoutException) {
+                return "no answer from " + where + " in time (" + t.getMessage() + ")";
+            }
+        }
+        String message = null;
+        for (Throwable t = e; t != null && message == null; t = t.getCause()) {
+            message = t.getMessage();
+        }
+        if (e instanceof ConnectException) {
+            return message == null ? "connection refused by " + where + " (nothing answers there; is WEBHOOK_URL right?)"
+                    : "could not connect to " + where + ": " + message;
+        }
+        return e.getClass().getSimpleName() + (message == null ? "" : ": " + message);
     }
 
     private static String shorten(String body) {

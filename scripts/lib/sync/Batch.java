@@ -26,12 +26,15 @@ import java.util.function.Function;
 public final class Batch {
     /** How long past its deadline an image may take to stop by itself before it is abandoned. */
     static final Duration GRACE = Duration.ofSeconds(30);
+    /** How often a long image says it is still at work: a multi-GB copy is minutes of silence otherwise. */
+    public static final Duration HEARTBEAT = Duration.ofSeconds(30);
 
     private final Syncer syncer;
     private final Console console;
     private final int jobs;
     private final Duration imageTimeout;
     private final Path tmpRoot;
+    private final Duration heartbeat;
     private final ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(daemons("image-watchdog"));
     private volatile ExecutorService pool;
     private volatile boolean cancelled;
@@ -39,13 +42,16 @@ public final class Batch {
     private AtomicReferenceArray<Report.ImageResult> slots = new AtomicReferenceArray<>(0);
     private final List<Console.ImageLog> logs = new ArrayList<>();
     private CountDownLatch done = new CountDownLatch(0);
+    private final java.util.Map<Report.Status, Integer> counts = new java.util.EnumMap<>(Report.Status.class);
+    private long started = System.nanoTime();
 
-    public Batch(Syncer syncer, Console console, int jobs, Duration imageTimeout, Path tmpRoot) {
+    public Batch(Syncer syncer, Console console, int jobs, Duration imageTimeout, Path tmpRoot, Duration heartbeat) {
         this.syncer = syncer;
         this.console = console;
         this.jobs = jobs;
         this.imageTimeout = imageTimeout;
         this.tmpRoot = tmpRoot;
+        this.heartbeat = heartbeat;
     }
 
     /** Syncs every item; the results are in the items' order, one per item, whatever happened. */
@@ -53,6 +59,7 @@ public final class Batch {
         this.items = items;
         slots = new AtomicReferenceArray<>(items.size());
         done = new CountDownLatch(items.size());
+        started = System.nanoTime();
         for (int i = 0; i < items.size(); i++) {
             logs.add(console.image(i + 1, items.size(), items.get(i).spec()));
         }
@@ -64,6 +71,7 @@ public final class Batch {
         done.await();
         pool.shutdown();
         watchdog.shutdownNow();
+        console.endProgress();
         return results();
     }
 
@@ -73,13 +81,19 @@ public final class Batch {
         }
         Plan.Item item = items.get(index);
         Thread self = Thread.currentThread();
+        long start = System.nanoTime();
+        console.started(logs.get(index));
         ScheduledFuture<?> stop = watchdog.schedule(() -> {
             if (fill(index, failed(item, Deadline.format(imageTimeout) + " (--image-timeout) passed and the image did not stop by itself: abandoned"))) {
                 self.interrupt();
             }
         }, imageTimeout.plus(GRACE).toMillis(), TimeUnit.MILLISECONDS);
+        ScheduledFuture<?> beat = watchdog.scheduleAtFixedRate(
+                () -> console.stillRunning(logs.get(index), Deadline.format(Duration.ofNanos(System.nanoTime() - start))),
+                heartbeat.toMillis(), heartbeat.toMillis(), TimeUnit.MILLISECONDS);
         Report.ImageResult result = one(item, logs.get(index));
         stop.cancel(false);
+        beat.cancel(false);
         fill(index, result);
     }
 
@@ -114,6 +128,11 @@ public final class Batch {
         }
         logs.get(index).add(result);
         logs.get(index).flush();
+        synchronized (counts) {
+            result.targets().forEach(t -> counts.merge(t.status(), 1, Integer::sum));
+            int finished = slots.length() - (int) done.getCount() + 1;
+            console.progress(progress(finished));
+        }
         done.countDown();
         return true;
     }
@@ -147,6 +166,15 @@ public final class Batch {
         long now = System.nanoTime();
         return Syncer.image(item.spec(), syncer.targets().stream()
                 .map(t -> outcome.apply(new Report.At(t.id(), t.reference(item.name()).display(), now))).toList());
+    }
+
+    /** "12/40 images · 3 copied, 8 skipped, 1 failed · 1m05s, about 2m20s left" */
+    private String progress(int finished) {
+        Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
+        Duration left = elapsed.multipliedBy(slots.length() - finished).dividedBy(Math.max(finished, 1));
+        return finished + "/" + slots.length() + " images · " + counts.getOrDefault(Report.Status.COPIED, 0) + " copied, "
+                + counts.getOrDefault(Report.Status.SKIPPED, 0) + " skipped, " + counts.getOrDefault(Report.Status.FAILED, 0) + " failed · "
+                + Deadline.format(elapsed) + (finished < slots.length() ? ", about " + Deadline.format(left) + " left" : "");
     }
 
     static String describe(Throwable e) {

@@ -1,3 +1,4 @@
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -23,6 +24,24 @@ public record Decision(boolean copy, Reason reason) {
      * for a source it needs the platform manifest, which a plain copy never does.
      */
     public record Seen(String digest, Supplier<String> configDigest) {}
+
+    /**
+     * The same for a multi-platform line, whose tag holds an index: the index the source has (or, for a subset,
+     * the one this run would write) is there; or, for a subset, an index listing exactly the chosen platform
+     * manifests is (written by another tool, its digest differs); else copy.
+     */
+    public static Decision decideIndex(String wanted, String held, BooleanSupplier listsExactlyTheChosen, boolean force) {
+        if (force) {
+            return new Decision(true, Reason.FORCED);
+        }
+        if (held == null) {
+            return new Decision(true, Reason.NEW);
+        }
+        if (wanted.equals(held) || listsExactlyTheChosen.getAsBoolean()) {
+            return new Decision(false, Reason.DIGEST);
+        }
+        return new Decision(true, Reason.CHANGED);
+    }
 
     public static Decision decide(Seen source, Seen target, boolean force) {
         if (force) {

@@ -59,6 +59,10 @@ public final class SyncError extends RuntimeException {
         String whole = fatalMessage(result.stderr());
         String detail = shorten(whole);
         Kind kind = classify(whole);
+        if (whole.contains("server gave HTTP response to HTTPS client")) {
+            return new SyncError(Kind.PERMANENT, what + ": " + detail + "; this registry speaks plain HTTP: name it with --insecure-registry HOST "
+                    + "(or INSECURE_REGISTRIES) if that is what you want");
+        }
         return switch (kind) {
             case DENIED -> new SyncError(Kind.DENIED, what + ": access denied (" + detail + "); check the credentials and that the repository exists and is visible to them");
             case NOT_FOUND -> new SyncError(Kind.NOT_FOUND, what + ": not found (" + detail + "); check the image name and tag");

@@ -36,6 +36,7 @@ public final class Syncer {
     private final Options options;
     private final Cheap cheap;
     private final Map<String, RegistryClient.Head> probed = new ConcurrentHashMap<>();
+    private final IndexSyncer indexes;
 
     public Syncer(Inspector inspector, Copier copier, Retry retry, List<Target> targets, Options options, Cheap cheap) {
         this.inspector = inspector;
@@ -44,6 +45,7 @@ public final class Syncer {
         this.targets = targets;
         this.options = options;
         this.cheap = cheap;
+        this.indexes = new IndexSyncer(this, inspector, copier, options, cheap);
     }
 
     public List<Target> targets() {
@@ -64,7 +66,7 @@ public final class Syncer {
             try {
                 RegistryClient.Head head = head(spec.source(), job);
                 if (head != null) {
-                    probed.put(SyncState.key(spec), head);
+                    probed.put(spec.source().display(), head);
                 }
             } catch (SyncError e) {
                 // The image itself asks again, and says what is wrong.
@@ -73,6 +75,9 @@ public final class Syncer {
     }
 
     public Report.ImageResult sync(Plan.Item item, Job job) {
+        if (item.spec().platform().multi()) {
+            return indexes.sync(item, job);
+        }
         ImageSpec spec = item.spec();
         long start = System.nanoTime();
         List<Report.TargetResult> results = new ArrayList<>();
@@ -98,20 +103,18 @@ public final class Syncer {
         return image(spec, results);
     }
 
-    private static Report.At at(Target target, Plan.Item item, long start) {
+    static Report.At at(Target target, Plan.Item item, long start) {
         return new Report.At(target.id(), target.reference(item.name()).display(), start);
     }
 
     public static Report.ImageResult image(ImageSpec spec, List<Report.TargetResult> results) {
-        return new Report.ImageResult(spec.line(), spec.source().display(), spec.platform().toString(), results);
+        return new Report.ImageResult(spec.line(), spec.source().display(), spec.platform().toString(),
+                spec.policy() == null ? null : spec.text(), results);
     }
 
     /** The source as the state remembers it when a HEAD shows the tag has not moved; else read in full. Null: deferred. */
     private Source findSource(ImageSpec spec, Job job) {
-        RegistryClient.Head top = probed.remove(SyncState.key(spec));
-        if (top == null) {
-            top = head(spec.source(), job);
-        }
+        RegistryClient.Head top = head(spec.source(), job);
         SyncState.Entry known = cheap.state().get(spec);
         if (top != null && top.found() && known != null && known.top().equals(top.digest())) {
             return new Source(known.top(), known.digest(), null, false);
@@ -121,17 +124,18 @@ public final class Syncer {
 
     Source readSource(ImageSpec spec, Job job) {
         ImageRef ref = spec.source();
+        Platform platform = spec.platform().single();
         String what = "reading source " + ref.display();
         Manifests.Parsed top = Manifests.parse(attempt(() -> inspector.inspectRaw(ref, what, false, job), job));
         if (!top.index()) {
             Manifests.Config c = config(ref.withDigest(top.digest()), "reading the config of source " + ref.display(), job);
-            if (!spec.platform().accepts(c.os(), c.arch(), c.variant())) {
+            if (!platform.accepts(c.os(), c.arch(), c.variant())) {
                 throw new SyncError(SyncError.Kind.PERMANENT, "source " + ref.display() + " is a single-platform image for " + c.platform()
                         + ", not " + spec.platform() + ": use --platform to match it");
             }
             return new Source(top.digest(), top.digest(), Lazy.of(top::configDigest), true);
         }
-        Manifests.Entry entry = Manifests.select(top.entries(), spec.platform());
+        Manifests.Entry entry = Manifests.select(top.entries(), platform);
         if (entry == null) {
             throw new SyncError(SyncError.Kind.PERMANENT, "source " + ref.display() + " has no " + spec.platform() + " image; it offers "
                     + String.join(", ", Manifests.offered(top.entries())) + ": choose one of those with --platform");
@@ -149,7 +153,7 @@ public final class Syncer {
         try {
             Manifests.Parsed image = platformManifest(spec.source(), remembered.digest(), job);
             Manifests.Config c = config(at, "reading the config of source " + at.display(), job);
-            if (spec.platform().accepts(c.os(), c.arch(), c.variant())) {
+            if (spec.platform().single().accepts(c.os(), c.arch(), c.variant())) {
                 return new Source(remembered.top(), remembered.digest(), Lazy.of(image::configDigest), true);
             }
             problem = "it is a " + c.platform() + " image, not " + spec.platform();
@@ -181,8 +185,15 @@ public final class Syncer {
         return Manifests.config(attempt(() -> inspector.inspectConfig(ref, what, job), job));
     }
 
-    /** A HEAD through the registry client, retried like everything else; null when it cannot answer (then skopeo does). */
-    private RegistryClient.Head head(ImageRef ref, Job job) {
+    /**
+     * A HEAD through the registry client, retried like everything else; null when it cannot answer (then skopeo
+     * does). A source's first HEAD may have been asked already by {@link #probeQuotas}.
+     */
+    RegistryClient.Head head(ImageRef ref, Job job) {
+        RegistryClient.Head probe = probed.remove(ref.display());
+        if (probe != null) {
+            return probe;
+        }
         if (cheap.client() == null) {
             return null;
         }
@@ -235,7 +246,7 @@ public final class Syncer {
         }
         String held = null;
         try {
-            Decision.Seen there = options.force() ? null : target(ref, item.spec().platform(), run.job);
+            Decision.Seen there = options.force() ? null : target(ref, item.spec().platform().single(), run.job);
             held = there == null ? null : there.digest();
             if (there != null && there.digest().equals(run.source.digest())) {
                 return at.skipped(Decision.Reason.DIGEST.label, held);
@@ -281,7 +292,7 @@ public final class Syncer {
     }
 
     /** The digest the target reports after a copy: a HEAD when the client can ask, else skopeo. */
-    private String writtenDigest(ImageRef ref, Job job) {
+    String writtenDigest(ImageRef ref, Job job) {
         RegistryClient.Head head = head(ref, job);
         if (head != null && head.found()) {
             return head.digest();
@@ -289,7 +300,7 @@ public final class Syncer {
         return Manifests.digest(attempt(() -> inspector.inspectRaw(ref, "reading back " + ref.display(), false, job), job));
     }
 
-    private <T> T attempt(Supplier<T> action, Job job) {
+    <T> T attempt(Supplier<T> action, Job job) {
         return retry.run(action, job);
     }
 
@@ -316,7 +327,7 @@ public final class Syncer {
 
         void copyTo(ImageRef destination, String what) {
             if (copy == null) {
-                copy = copier.start(spec.source().withDigest(source.digest()), spec.platform(), job);
+                copy = copier.start(spec.source().withDigest(source.digest()), spec.platform().single(), job);
             }
             attempt(() -> {
                 copy.to(destination, what);

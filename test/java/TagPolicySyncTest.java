@@ -1,0 +1,120 @@
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Tag-policy lines end to end: listed at a real registry, expanded at the start of the run, named and synced like any line. */
+@Tag("registry")
+class TagPolicySyncTest {
+    static final List<String> TAGS = List.of("1.24.0", "1.25.0", "1.25.1", "1.25.2-alpine", "1.26.0", "v1.27.0", "latest", "1.28.0-rc.1");
+    static Path root;
+    static Registry source;
+    static Registry target;
+    static Fixtures.Layout image;
+
+    @BeforeAll
+    static void start() throws IOException {
+        Tools.require("skopeo", "skopeo");
+        root = Files.createTempDirectory("policy-it-");
+        source = Registry.start(root.resolve("source"), null, null);
+        target = Registry.start(root.resolve("target"), null, null);
+        image = Fixtures.multiArch(Files.createDirectories(root.resolve("layout")), SyncIntegrationTest.threeArch("2024-01-01T00:00:00Z", "policy"));
+        for (String tag : TAGS) {
+            Tools.Result r = Tools.run(List.of("skopeo", "copy", "--all", "--preserve-digests", "--dest-tls-verify=false",
+                    "oci:" + image.dir() + ":fixture", "docker://" + source.host + "/library/pol:" + tag), null, null, null);
+            assertEquals(0, r.exit(), r.stderr());
+        }
+    }
+
+    @AfterAll
+    static void stop() {
+        source.close();
+        target.close();
+    }
+
+    static Tools.Result sync(Path work, String list, String... args) throws IOException {
+        Files.writeString(work.resolve("images.txt"), list);
+        List<String> all = new ArrayList<>(List.of("--to", "aliyun", "--report", "r.json"));
+        all.addAll(List.of(args));
+        Files.deleteIfExists(work.resolve("r.json"));
+        Map<String, String> env = FaultTest.env(work, source.host, target.host);
+        return SyncIntegrationTest.checked(Cli.sync(work, env, null, SyncIntegrationTest.FAST_RETRY, all.toArray(String[]::new)));
+    }
+
+    static List<String> sources(JsonNode report) {
+        List<String> out = new ArrayList<>();
+        report.get("images").forEach(i -> out.add(i.get("source").asText().replace(source.host + "/library/", "")));
+        return out;
+    }
+
+    @Test
+    void aSemverRangeIsExpandedAtTheStartAndADryRunShowsWhatItChose(@TempDir Path work) throws IOException {
+        Tools.Result r = sync(work, "--semver=>=1.25,<1.27 pol   # releases of 1.25 and 1.26\n", "--dry-run");
+        assertEquals(0, r.exit(), r.all());
+        JsonNode report = SyncIntegrationTest.report(work.resolve("r.json"));
+        assertEquals(List.of("pol:1.26.0", "pol:1.25.1", "pol:1.25.0"), sources(report), "highest first; the 1.25.2-alpine pre-release is not in the range");
+        assertEquals("--semver=>=1.25,<1.27 pol", report.at("/images/0/policy").asText());
+        assertEquals(List.of("aliyun:would-copy:new", "aliyun:would-copy:new", "aliyun:would-copy:new"), SyncIntegrationTest.statuses(report));
+        assertTrue(r.out().contains(":1: --semver=>=1.25,<1.27 pol → 1.26.0, 1.25.1, 1.25.0"), r.out());
+        assertNull(Registry.digestAt(target.host + "/ns/pol:1.26.0", null));
+    }
+
+    @Test
+    void latestCopiesTheNewestAndARerunSkipsThem(@TempDir Path work) throws IOException {
+        String list = "--tags=^[0-9.]+$ --latest=2 pol\n";
+        Tools.Result r = sync(work, list);
+        assertEquals(0, r.exit(), r.all());
+        assertEquals(List.of("pol:1.26.0", "pol:1.25.1"), sources(SyncIntegrationTest.report(work.resolve("r.json"))));
+        assertEquals(image.digests().get("linux/amd64"), Registry.digestAt(target.host + "/ns/pol:1.26.0", null));
+        Tools.Result again = sync(work, list);
+        assertEquals(List.of("aliyun:skipped:digest", "aliyun:skipped:digest"), SyncIntegrationTest.statuses(SyncIntegrationTest.report(work.resolve("r.json"))), again.all());
+    }
+
+    @Test
+    void aPolicyOverMaxTagsIsAnErrorForItsLineAndOneThatMatchesNothingAWarning(@TempDir Path work) throws IOException {
+        long puts = target.manifestRequests("PUT");
+        Tools.Result tooMany = sync(work, "nothing-to-see:1\n--tags=.* pol\n", "--max-tags", "3");
+        assertEquals(2, tooMany.exit(), tooMany.all());
+        assertTrue(tooMany.stderr().contains("images.txt:2: --tags=.* pol matches 8 tags, more than --max-tags 3"), tooMany.stderr());
+        assertEquals(puts, target.manifestRequests("PUT"), "nothing was copied");
+
+        Tools.Result none = sync(work, "--tags=^2\\..* pol\n");
+        assertEquals(0, none.exit(), none.all());
+        assertTrue(none.stderr().contains("--tags=^2\\..* pol matches none of its 8 tags"), none.stderr());
+    }
+
+    @Test
+    void collisionsAreCheckedAfterExpansion(@TempDir Path work) throws IOException {
+        Tools.Result r = sync(work, "--latest=1 --name=web pol\n--name=web:1.28.0-rc.1 other:1\n");
+        assertEquals(2, r.exit(), r.all());
+        assertTrue(r.stderr().contains("would both be written to web:1.28.0-rc.1"), r.stderr());
+        Tools.Result duplicate = sync(work, "--latest=1 pol\npol:1.28.0-rc.1\n", "--dry-run");
+        assertEquals(0, duplicate.exit(), duplicate.all());
+        assertTrue(duplicate.stderr().contains("is the same image with the same target as"), duplicate.stderr());
+    }
+
+    @Test
+    void thePlanShowsAPolicyLineAsWrittenWithoutAskingAnyRegistry(@TempDir Path work) throws IOException {
+        Files.writeString(work.resolve("images.txt"), "nginx:1\n--semver=^1.25 --platform=linux/arm64 pol\n");
+        Tools.Result r = SyncIntegrationTest.checked(Cli.sync(work, Map.of("HOME", work.toString()), new FakeRunner(), null, "--plan"));
+        assertEquals(0, r.exit(), r.all());
+        assertTrue(r.out().contains("--semver=^1.25 docker.io/library/pol") && r.out().contains("→ <registry>/<namespace>/linux_arm64_pol:TAG for each tag it selects"), r.out());
+        assertTrue(r.out().contains("1 image(s) and 1 tag-policy line(s)"), r.out());
+        Tools.Result tagged = SyncIntegrationTest.checked(Cli.sync(work, Map.of("HOME", work.toString()), new FakeRunner(), null, "--plan", "--", "--latest=3 pol:1"));
+        assertEquals(2, tagged.exit(), tagged.all());
+        assertTrue(tagged.stderr().contains("names a tag or digest, and --latest=3 chooses the tags"), tagged.stderr());
+    }
+}
