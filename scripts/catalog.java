@@ -5,6 +5,10 @@
 //SOURCES lib/list/ImageList.java
 //SOURCES lib/list/ImageSpec.java
 //SOURCES lib/list/Platform.java
+//SOURCES lib/list/Platforms.java
+//SOURCES lib/list/SemVer.java
+//SOURCES lib/list/TagPolicy.java
+//SOURCES lib/list/VersionRange.java
 //SOURCES lib/registry/ImageRef.java
 //SOURCES lib/report/Catalog.java
 //SOURCES lib/report/Report.java
@@ -70,7 +74,7 @@ public class catalog implements Callable<Integer> {
             throw new UsageError(report + " has no images: give the file sync.java --report wrote");
         }
         String previous = Files.isRegularFile(file) ? Files.readString(file, StandardCharsets.UTF_8) : "";
-        String updated = Catalog.update(previous, read, labels(), LocalDate.ofInstant(time == null ? Instant.now() : time, ZONE));
+        String updated = Catalog.update(previous, read, listed(), LocalDate.ofInstant(time == null ? Instant.now() : time, ZONE));
         if (updated.equals(previous)) {
             System.out.println("catalog: " + file + " unchanged");
         } else {
@@ -81,11 +85,11 @@ public class catalog implements Callable<Integer> {
     }
 
     /** Each line's image as the list writes it; none when the list cannot be read (then the report's names are used). */
-    private Map<Integer, String> labels() {
-        Map<Integer, String> labels = new HashMap<>();
+    private Map<Integer, ImageRef> listed() {
+        Map<Integer, ImageRef> labels = new HashMap<>();
         try {
-            ImageList.parse(images.toString(), ImageList.read(images), Platform.DEFAULT, ImageRef.DOCKER_HUB).images()
-                    .forEach(spec -> labels.put(spec.line(), Catalog.label(spec.source())));
+            ImageList.parse(images.toString(), ImageList.read(images), Platforms.DEFAULT, ImageRef.DOCKER_HUB).images()
+                    .forEach(spec -> labels.put(spec.line(), spec.source()));
         } catch (IllegalArgumentException e) {
             System.out.println("catalog: " + e.getMessage() + "; naming the images as the report does");
         }

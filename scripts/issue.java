@@ -21,6 +21,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -46,7 +47,7 @@ public class issue implements Callable<Integer> {
     /** The list parser's "file:line: message", for the names this command gives the issue's text. */
     private static final Pattern WHERE = Pattern.compile("(issue|title):(\\d+): (.*)", Pattern.DOTALL);
     /** Options this command sets for the sync itself. */
-    private static final List<String> RESERVED = List.of("-f", "--images", "--report", "--platform", "--to", "--name", "--plan");
+    private static final List<String> RESERVED = List.of("-f", "--images", "--report", "--platform", "--to", "--name", "--plan", "--max-tags");
 
     @Option(names = {"-f", "--images"}, paramLabel = "FILE", defaultValue = "images.txt",
             description = "The image list ISSUE_SYNC_REMEMBER=true appends to (default: ${DEFAULT-VALUE}).")
@@ -123,7 +124,7 @@ public class issue implements Callable<Integer> {
         IssueRequest request = IssueRequest.of(event.body(), event.title());
         String to = request.targets() != null ? request.targets() : Env.value(env, "SYNC_TARGETS");
         List<Target> targets = Settings.from(env, to).targets();
-        Platform platform = request.platform() == null || !request.problems().isEmpty() ? Platform.DEFAULT : Platform.parse(request.platform());
+        Platforms platform = request.platform() == null || !request.problems().isEmpty() ? Platforms.DEFAULT : Platforms.parse(request.platform());
         List<IssueReply.Problem> problems = new ArrayList<>();
         request.problems().forEach(p -> problems.add(new IssueReply.Problem(null, null, p)));
 
@@ -135,13 +136,16 @@ public class issue implements Callable<Integer> {
             text = request.title();
             parsed = ImageList.parse(label, text, platform, ImageRef.DOCKER_HUB);
         }
-        Plan.Result planned = Plan.of(label, parsed.images(), targets);
+        // As sync.java does: lines that name their tag are checked now, tag-policy lines once their tags are listed.
+        List<ImageSpec> named = named(parsed.images());
+        int policies = parsed.images().size() - named.size();
+        Plan.Result planned = Plan.of(label, named, targets);
         List<String> lines = List.of(text.split("\n", -1));
         for (String error : concat(parsed.errors(), planned.errors())) {
             console.error(error);
             problems.add(problem(error, lines));
         }
-        if (problems.isEmpty() && planned.items().isEmpty()) {
+        if (problems.isEmpty() && parsed.images().isEmpty()) {
             console.error("issue #" + event.number() + " names no image");
             problems.add(new IssueReply.Problem(null, null, "没有找到镜像：在 issue 里每行写一个镜像，例如 nginx:alpine / "
                     + "no image found: write one image per line in the issue, e.g. nginx:alpine"));
@@ -151,9 +155,12 @@ public class issue implements Callable<Integer> {
             answer.post(IssueReply.badRequest(problems), false);
             return sync.USAGE;
         }
-        if (planned.items().size() > max) {
-            console.error("issue #" + event.number() + " lists " + planned.items().size() + " images; at most " + max + " (ISSUE_SYNC_MAX)");
-            answer.post(IssueReply.tooMany(planned.items().size(), max), false);
+        // A tag-policy line may select several tags: each gets an equal share of what the limit leaves.
+        int share = policies == 0 ? 0 : (max - planned.items().size()) / policies;
+        if (planned.items().size() + policies > max) {
+            int count = planned.items().size() + policies;
+            console.error("issue #" + event.number() + " lists " + count + " images; at most " + max + " (ISSUE_SYNC_MAX)");
+            answer.post(IssueReply.tooMany(count, max), false);
             return sync.USAGE;
         }
 
@@ -163,16 +170,20 @@ public class issue implements Callable<Integer> {
             Files.writeString(list, text, StandardCharsets.UTF_8);
             Path reportFile = report != null ? report : work.resolve("report.json");
             Files.deleteIfExists(reportFile);
-            int exit = runSync(list, reportFile, request.platform(), to, console, errors);
+            int exit = runSync(list, reportFile, request.platform(), to, share, console, errors);
             if (exit == sync.USAGE || !Files.isRegularFile(reportFile)) {
-                answer.post(IssueReply.notStarted(errorLines(errors), runUrl()), false);
+                // The sync names the list by its temporary path; the asker knows it as the issue.
+                List<String> said = errorLines(errors).stream().map(e -> e.replace(list + ":", "issue:")).toList();
+                answer.post(IssueReply.notStarted(said, runUrl()), false);
                 return exit == 0 ? 1 : exit;
             }
             Report result = Report.read(reportFile);
-            boolean ready = result.images().stream().flatMap(i -> i.targets().stream()).allMatch(IssueReply::there);
+            Map<Integer, ImageSpec> byLine = new HashMap<>();
+            parsed.images().forEach(spec -> byLine.put(spec.line(), spec));
+            boolean ready = !result.images().isEmpty() && result.images().stream().flatMap(i -> i.targets().stream()).allMatch(IssueReply::there);
             IssueReply.Remembered remembered = "true".equalsIgnoreCase(Env.value(env, "ISSUE_SYNC_REMEMBER"))
-                    ? remember(planned.items(), result, targets, event.number(), console) : null;
-            answer.post(IssueReply.result(planned.items(), result, remembered, runUrl()), ready);
+                    ? remember(parsed.images(), result, targets, event.number(), console) : null;
+            answer.post(IssueReply.result(byLine, result, remembered, runUrl()), ready);
             return exit;
         } finally {
             Outcome.deleteQuietly(work, console);
@@ -183,8 +194,11 @@ public class issue implements Callable<Integer> {
      * The sync, as sync.java runs it, in this JVM: same options, same console (so the same secrets are hidden). The
      * targets are given explicitly, so the sync writes exactly where the names were checked for.
      */
-    private int runSync(Path list, Path reportFile, String platform, String to, Console console, ByteArrayOutputStream errors) {
+    private int runSync(Path list, Path reportFile, String platform, String to, int maxTags, Console console, ByteArrayOutputStream errors) {
         List<String> args = new ArrayList<>(List.of("--images=" + list, "--report=" + reportFile));
+        if (maxTags > 0) {
+            args.add("--max-tags=" + maxTags);
+        }
         if (platform != null) {
             args.add("--platform=" + platform);
         }
@@ -202,11 +216,12 @@ public class issue implements Callable<Integer> {
     }
 
     /**
-     * ISSUE_SYNC_REMEMBER: the request's lines whose images are there, appended to the image list so the daily run keeps
-     * them fresh. A line already listed is not repeated; one that would collide with a listed line is left out (the
-     * batch would stop on it), and a list that has problems of its own is not touched.
+     * ISSUE_SYNC_REMEMBER: the request's lines whose images are all there, appended to the image list so the daily run
+     * keeps them fresh (a tag-policy line as it is, so the batch keeps choosing its tags). A line already listed is not
+     * repeated; one that would collide with a listed line is left out (the batch would stop on it), and a list that
+     * has problems of its own is not touched.
      */
-    private IssueReply.Remembered remember(List<Plan.Item> items, Report result, List<Target> targets, int number, Console console) throws IOException {
+    private IssueReply.Remembered remember(List<ImageSpec> asked, Report result, List<Target> targets, int number, Console console) throws IOException {
         List<String> added = new ArrayList<>();
         List<String> present = new ArrayList<>();
         List<String> refused = new ArrayList<>();
@@ -218,17 +233,17 @@ public class issue implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             unreadable = e.getMessage();
         }
-        ImageList.Parsed listed = ImageList.parse(file, content, Platform.DEFAULT, ImageRef.DOCKER_HUB);
-        boolean listBroken = unreadable != null || !listed.errors().isEmpty() || !Plan.of(file, listed.images(), targets).errors().isEmpty();
+        ImageList.Parsed listed = ImageList.parse(file, content, Platforms.DEFAULT, ImageRef.DOCKER_HUB);
+        boolean listBroken = unreadable != null || !listed.errors().isEmpty() || !Plan.of(file, named(listed.images()), targets).errors().isEmpty();
         List<ImageSpec> specs = new ArrayList<>(listed.images());
         int next = (int) content.lines().count() + 2;
-        for (int i = 0; i < items.size(); i++) {
-            ImageSpec spec = items.get(i).spec();
-            if (!result.images().get(i).targets().stream().allMatch(IssueReply::there)) {
+        for (ImageSpec spec : asked) {
+            List<Report.ImageResult> synced = result.images().stream().filter(i -> spec.line().equals(i.line())).toList();
+            if (synced.isEmpty() || !synced.stream().flatMap(i -> i.targets().stream()).allMatch(IssueReply::there)) {
                 continue;
             }
             // The issue form's platform applies to lines without one; in the list, every line must say its own.
-            boolean ownPlatform = ImageList.parseLine(null, spec.text(), Platform.DEFAULT, ImageRef.DOCKER_HUB).platform().equals(spec.platform());
+            boolean ownPlatform = ImageList.parseLine(null, spec.text(), Platforms.DEFAULT, ImageRef.DOCKER_HUB).platform().equals(spec.platform());
             String line = ownPlatform ? spec.text() : "--platform=" + spec.platform() + " " + spec.text();
             if (listed.images().stream().anyMatch(spec::sameAs)) {
                 present.add(line);
@@ -237,8 +252,8 @@ public class issue implements Callable<Integer> {
                         : file + " has problems of its own; fix them first (./jbang scripts/sync.java --plan)"));
             } else {
                 List<ImageSpec> with = new ArrayList<>(specs);
-                with.add(ImageList.parseLine(next + added.size(), line, Platform.DEFAULT, ImageRef.DOCKER_HUB));
-                List<String> collisions = Plan.of(file, with, targets).errors();
+                with.add(ImageList.parseLine(next + added.size(), line, Platforms.DEFAULT, ImageRef.DOCKER_HUB));
+                List<String> collisions = Plan.of(file, named(with), targets).errors();
                 if (collisions.isEmpty()) {
                     specs.add(with.get(with.size() - 1));
                     added.add(line);
@@ -258,6 +273,11 @@ public class issue implements Callable<Integer> {
             console.info(file + ": added " + added.size() + " line(s) from issue #" + number);
         }
         return new IssueReply.Remembered(added, present, refused);
+    }
+
+    /** The lines that name their tag: the ones that can be checked for collisions before the run lists any tags. */
+    private static List<ImageSpec> named(List<ImageSpec> specs) {
+        return specs.stream().filter(spec -> !spec.unexpanded()).toList();
     }
 
     /** One of the list parser's messages about the issue's text, with the line it is about. */

@@ -17,7 +17,7 @@ class CatalogTest {
 
     static Report.TargetResult at(String target, String image, Report.Status status, String digest) {
         return new Report.TargetResult(target, image, status, status == Report.Status.COPIED ? "new" : null, digest,
-                status == Report.Status.FAILED ? "boom" : null, null, null, 0.1);
+                status == Report.Status.FAILED ? "boom" : null, null, null, null, 0.1);
     }
 
     static Report report(Report.ImageResult... images) {
@@ -25,7 +25,7 @@ class CatalogTest {
     }
 
     static Report.ImageResult image(String source, String platform, Report.TargetResult... targets) {
-        return new Report.ImageResult(1, source, platform, List.of(targets));
+        return new Report.ImageResult(1, source, platform, null, List.of(targets));
     }
 
     static final String NGINX_A = "reg.example/ns/nginx:alpine";
@@ -79,7 +79,7 @@ class CatalogTest {
     @Test
     void imagesAreNamedAsTheListWritesThem() {
         Report mirrored = report(image("mirror.example/library/nginx:alpine", "linux/amd64", at("aliyun", NGINX_A, Report.Status.SKIPPED, "sha256:1")));
-        assertTrue(Catalog.update("", mirrored, Map.of(1, "nginx:alpine"), DAY1).contains("| `nginx:alpine` | linux/amd64 |"));
+        assertTrue(Catalog.update("", mirrored, Map.of(1, ImageRef.parse("nginx:alpine", ImageRef.DOCKER_HUB)), DAY1).contains("| `nginx:alpine` | linux/amd64 |"));
         assertTrue(Catalog.update("", mirrored, Map.of(), DAY1).contains("| `mirror.example/library/nginx:alpine` | linux/amd64 |"));
     }
 

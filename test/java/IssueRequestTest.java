@@ -39,7 +39,7 @@ class IssueRequestTest {
         assertEquals("linux/arm/v7", r.platform());
         assertEquals("ghcr", r.targets());
         assertEquals(List.of(), r.problems());
-        ImageList.Parsed parsed = ImageList.parse("issue", r.body(), Platform.parse(r.platform()), ImageRef.DOCKER_HUB);
+        ImageList.Parsed parsed = ImageList.parse("issue", r.body(), Platforms.parse(r.platform()), ImageRef.DOCKER_HUB);
         assertEquals(List.of(4, 5), parsed.images().stream().map(ImageSpec::line).toList());
         assertEquals("linux/arm/v7", parsed.images().get(0).platform().toString());
     }
@@ -58,7 +58,7 @@ class IssueRequestTest {
         assertEquals(List.of("nginx:alpine", "redis:7", "quay.io/coreos/etcd:v3.5.0", "请帮忙同步"), imageLines(r));
         assertNull(r.platform());
         assertNull(r.targets());
-        ImageList.Parsed parsed = ImageList.parse("issue", r.body(), Platform.DEFAULT, ImageRef.DOCKER_HUB);
+        ImageList.Parsed parsed = ImageList.parse("issue", r.body(), Platforms.DEFAULT, ImageRef.DOCKER_HUB);
         assertEquals(3, parsed.images().size());
         assertEquals(1, parsed.errors().size());
         assertTrue(parsed.errors().get(0).startsWith("issue:8: invalid reference '请帮忙同步'"), parsed.errors().toString());
@@ -71,14 +71,16 @@ class IssueRequestTest {
         assertEquals("linux/arm64", r.platform());
     }
 
-    /** The form offers "all" for when the sync can copy every platform; until then it is refused, saying what to do. */
+    /** "all" is the whole index; an unknown target, or a platform typed by hand that does not exist, says what to write. */
     @Test
-    void theAllPlatformAndAnUnknownTargetAreProblemsThatSayWhatToDo() {
-        IssueRequest r = IssueRequest.of(form("nginx:alpine", "all", "everywhere"), "");
+    void allPlatformsAreAChoiceAndAnUnknownTargetOrPlatformSaysWhatToDo() {
+        IssueRequest all = IssueRequest.of(form("nginx:alpine", "all", "both"), "");
+        assertEquals(List.of(), all.problems());
+        assertEquals("all", all.platform());
+        IssueRequest r = IssueRequest.of(form("nginx:alpine", "linux/amd", "everywhere"), "");
         assertEquals(2, r.problems().size(), r.problems().toString());
-        assertTrue(r.problems().get(0).contains("'all'") && r.problems().get(0).contains("--platform=linux/arm64 nginx:alpine"), r.problems().get(0));
+        assertTrue(r.problems().get(0).startsWith("平台 / platform: unknown platform 'linux/amd' (did you mean linux/amd64?)"), r.problems().get(0));
         assertTrue(r.problems().get(1).contains("'everywhere'") && r.problems().get(1).contains("default, auto, aliyun, ghcr, both"), r.problems().get(1));
-        assertTrue(IssueRequest.of(form("nginx:alpine", "linux/ARM64", "both"), "").problems().get(0).contains("invalid platform"));
     }
 
     @Test

@@ -210,6 +210,53 @@ class IssueSyncTest {
         }
     }
 
+    /** The form's "all": the whole index as one tag, pulled on any node without naming a platform. */
+    @Test
+    void theFormsAllPlatformCopiesEveryPlatformAsOneTag(@TempDir Path work) throws IOException {
+        try (FakeGitHub github = new FakeGitHub(TOKEN)) {
+            ObjectNode event = event("issues-opened.json");
+            ((ObjectNode) event.path("issue")).put("body", IssueRequestTest.form("```text\r\nbusybox:1.36\r\n```", "all", "aliyun"));
+            Result r = run(work, event, github, Map.of("ALIYUN_NAMESPACE", "every"));
+            assertEquals(0, r.exit(), r.all());
+            String ns = aliyun.host + "/every/";
+            assertEquals(busybox.top(), Registry.digestAt(ns + "busybox:1.36", authFile), "the index, as it is");
+            String comment = github.comments().get(0);
+            assertTrue(comment.contains("| `busybox:1.36` | all | aliyun `" + ns + "busybox:1.36` |"), comment);
+            assertTrue(comment.contains("ctr -n k8s.io images pull " + ns + "busybox:1.36\n"), comment);
+        }
+    }
+
+    /**
+     * A tag-policy line chooses its tags when the run lists them. ISSUE_SYNC_MAX bounds what it may choose (what the
+     * named lines leave, shared by the policy lines); remembering keeps the line as written, so the batch goes on choosing.
+     */
+    @Test
+    void aTagPolicyLineSyncsTheTagsItChoosesWithinTheLimitAndIsRememberedAsWritten(@TempDir Path work) throws IOException {
+        for (String tag : List.of("policy:1.0", "policy:1.1")) {
+            push("library/" + tag, List.of(image("linux/amd64", tag)));
+        }
+        Files.writeString(work.resolve("images.txt"), "redis:7\n");
+        try (FakeGitHub github = new FakeGitHub(TOKEN)) {
+            ObjectNode event = event("issues-opened.json");
+            body(event, "redis:7\n--tags=1\\..* policy");
+
+            assertEquals(2, run(work, event, github, Map.of("ISSUE_SYNC_MAX", "1")).exit());
+            assertTrue(github.comments().get(0).contains("This issue lists 2"), github.comments().get(0));
+
+            Result narrow = run(work, event, github, Map.of("ISSUE_SYNC_MAX", "2"));
+            assertEquals(2, narrow.exit(), narrow.all());
+            assertTrue(github.comments().get(1).contains("issue:2: --tags=1\\..* policy matches 2 tags, more than --max-tags 1"), github.comments().get(1));
+
+            Result r = run(work, event, github, Map.of("ISSUE_SYNC_MAX", "3", "ISSUE_SYNC_REMEMBER", "true"));
+            assertEquals(0, r.exit(), r.all());
+            String comment = github.comments().get(2);
+            for (String tag : List.of("1.0", "1.1")) {
+                assertTrue(comment.contains("| `policy:" + tag + "` | linux/amd64 | aliyun `" + aliyun.host + "/ns/policy:" + tag + "` |"), comment);
+            }
+            assertEquals("redis:7\n\n# issue #7\n--tags=1\\..* policy\n", Files.readString(work.resolve("images.txt")));
+        }
+    }
+
     /** After the body was fixed: a collaborator's /sync, on an issue labelled sync-failed by the first try. */
     @Test
     void aSyncCommentByACollaboratorRetriesAndSwapsTheLabel(@TempDir Path work) throws IOException {

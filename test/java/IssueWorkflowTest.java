@@ -60,7 +60,7 @@ class IssueWorkflowTest {
             assertEquals("${{ vars." + variable + " }}", step.at("/env/" + variable).asText());
         }
         assertEquals("${{ secrets.GITHUB_TOKEN }}", step.at("/env/GITHUB_TOKEN").asText());
-        JsonNode batchSync = WorkflowTest.stepRunning(WorkflowTest.load("sync.yml"), "./jbang scripts/sync.java --images");
+        JsonNode batchSync = WorkflowTest.stepRunning(WorkflowTest.load("sync.yml"), "./jbang scripts/sync.java --platform=");
         assertEquals("!inputs.issue", batchSync.path("if").asText());
         assertEquals(strings(batchSync.path("env")).entrySet().stream().filter(e -> e.getValue().contains("secrets.")).toList(),
                 strings(step.path("env")).entrySet().stream().filter(e -> e.getValue().contains("secrets.")).toList(),

@@ -1,6 +1,7 @@
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * The comments the issue flow answers with, in Chinese and English: Markdown rendered from results, deciding nothing.
@@ -59,19 +60,29 @@ public final class IssueReply {
                 + "owner raises the repository variable `ISSUE_SYNC_MAX`).\n";
     }
 
-    /** The sync refused to start (settings, login, engine): only the repository's owner can fix that. */
+    /** The sync refused to start: the repository's settings or login (its owner's to fix), or a line only the run could judge. */
     public static String notStarted(List<String> errors, String runUrl) {
         StringBuilder md = new StringBuilder("### ❌ 同步没有开始 / The sync did not start\n\n"
-                + "仓库的同步配置有问题，需要仓库所有者处理（见下面的信息和运行日志）。/ The repository's sync settings need its "
-                + "owner's attention (see below and the run log).\n\n");
+                + "原因见下。如果是请求本身的问题（比如标签规则选中的标签太多），修改 issue 后评论 `/sync`；如果是仓库配置的问题"
+                + "（Secrets、登录），需要仓库所有者处理，详见运行日志。/ Why, below. If it is about the request (say, a tag policy that "
+                + "selects too many tags), edit the issue and comment `/sync`; if it is about the repository's settings (secrets, "
+                + "login), its owner has to fix them: see the run log.\n\n");
         md.append(fenced(String.join("\n", errors.isEmpty() ? List.of("(no message; see the run log)") : errors)));
         return md.append(footer(runUrl, false)).toString();
     }
 
-    /** The outcome: a table of every image×target, pull commands for what is there, failures with hints. */
-    public static String result(List<Plan.Item> items, Report report, Remembered remembered, String runUrl) {
-        List<Row> rows = rows(items, report);
+    /**
+     * The outcome: a table of every image×target, pull commands for what is there, failures with hints. {@code asked}:
+     * the request's lines by number, which name each image as the asker wrote it (the report's sources may carry a
+     * mirror's host, and a tag-policy line's images carry the tags it chose).
+     */
+    public static String result(Map<Integer, ImageSpec> asked, Report report, Remembered remembered, String runUrl) {
+        List<Row> rows = rows(asked, report);
         long ready = rows.stream().filter(Row::pullable).count();
+        if (rows.isEmpty()) {
+            return "### ❌ 没有同步任何镜像 / Nothing was synced\n\n标签规则没有选中任何标签（见运行日志）。/ The tag policy selected no tag "
+                    + "(see the run log).\n" + footer(runUrl, true);
+        }
         StringBuilder md = new StringBuilder(ready == rows.size() ? "### ✅ 镜像已就绪 / The images are ready\n\n"
                 : ready > 0 ? "### ⚠️ 部分镜像没有就绪 / Some images are not ready\n\n" : "### ❌ 镜像都没有就绪 / No image is ready\n\n");
         md.append("| 源镜像 / Source | 平台 / Platform | 目标 / Target | 状态 / Status |\n|---|---|---|---|\n");
@@ -113,16 +124,18 @@ public final class IssueReply {
         return t.status() == Report.Status.COPIED || t.status() == Report.Status.SKIPPED;
     }
 
-    private static List<Row> rows(List<Plan.Item> items, Report report) {
+    private static List<Row> rows(Map<Integer, ImageSpec> asked, Report report) {
         List<Row> rows = new ArrayList<>();
-        for (int i = 0; i < items.size(); i++) {
-            ImageSpec spec = items.get(i).spec();
-            ImageRef source = spec.source();
-            // A reference pinned by digest alone is tagged with its target name's tag, as the copy was.
-            String tag = ":" + (source.tag() != null ? source.tag() : items.get(i).name().tag());
-            String original = (source.dockerHubNamed() ? ImageRef.DOCKER_HUB + "/" + source.repository() : source.name()) + tag;
-            for (Report.TargetResult t : report.images().get(i).targets()) {
-                rows.add(new Row(Console.label(spec), spec.platform().toString(), source.shortName() + tag, original, t));
+        for (Report.ImageResult image : report.images()) {
+            ImageRef copied = ImageRef.parse(image.source(), ImageRef.DOCKER_HUB);
+            ImageSpec spec = image.line() == null ? null : asked.get(image.line());
+            // Read with Docker Hub as the source registry, the line's image is named as the asker wrote it.
+            ImageRef named = spec != null ? spec.source() : copied;
+            String digest = copied.digest() == null ? "" : "@" + copied.digest().substring(0, 19);
+            for (Report.TargetResult t : image.targets()) {
+                // A reference pinned by digest alone is tagged with the target's tag, as the copy was.
+                String tag = ":" + (copied.tag() != null ? copied.tag() : t.image().substring(t.image().lastIndexOf(':') + 1));
+                rows.add(new Row(named.shortName() + tag + digest, image.platform(), named.shortName() + tag, named.name() + tag, t));
             }
         }
         return rows;
@@ -131,13 +144,15 @@ public final class IssueReply {
     private static String pullCommands(Row r) {
         String image = r.target().image();
         String platform = r.platform();
+        // One platform's image carries that platform; a multi-platform tag serves whichever the node has.
+        String ctrPlatform = platform.equals(Platforms.ALL) || platform.contains(",") ? "" : "--platform " + platform + " ";
         return "\n**`" + r.label() + "`** · " + platform + " · " + r.target().target() + "\n\n"
                 + "```sh\n"
                 + "# Docker\n"
                 + "docker pull " + image + "\n"
                 + "docker tag " + image + " " + r.shortName() + "\n"
                 + "# containerd（Kubernetes 节点 / nodes）\n"
-                + "ctr -n k8s.io images pull --platform " + platform + " " + image + "\n"
+                + "ctr -n k8s.io images pull " + ctrPlatform + image + "\n"
                 + "ctr -n k8s.io images tag " + image + " " + r.original() + "\n"
                 + "# 或者 / or: crictl\n"
                 + "crictl pull " + image + "\n"

@@ -6,7 +6,8 @@ import java.util.regex.Pattern;
 /**
  * What an issue asks for, as text for the list parser: the images (images.txt syntax) from the body, either the issue
  * form's image field or, in a free-form body, every line, inside or outside code fences; the title after an optional
- * "[sync]" is the fallback when the body lists none. The form's platform and target fields become --platform and --to.
+ * "[sync]" is the fallback when the body lists none. The form's platform and target fields become --platform (one
+ * platform, or all of them) and --to.
  * Nothing here interprets the text beyond finding the lines: every one goes through {@link ImageList}.
  *
  * {@code body} keeps the body's line numbers (lines that are not image lines are left empty), so the parser's
@@ -47,17 +48,10 @@ public record IssueRequest(String body, String title, String platform, String ta
             text.append(imageLine ? line : "").append('\n');
         }
         if (platform != null) {
-            if (platform.equals("all")) {
-                // The one line to change when the sync learns to copy every platform of an image (--platform=all).
-                problems.add("平台选了 all：还不支持一次复制镜像的全部平台，请选一个平台，或者每个平台写一行 / platform 'all': copying "
-                        + "every platform of an image is not supported yet; choose one platform, or write one line per platform, "
-                        + "e.g. --platform=linux/arm64 nginx:alpine");
-            } else {
-                try {
-                    Platform.parse(platform);
-                } catch (IllegalArgumentException e) {
-                    problems.add("平台 / platform: " + e.getMessage());
-                }
+            try {
+                Platforms.parse(platform);
+            } catch (IllegalArgumentException e) {
+                problems.add("平台 / platform: " + e.getMessage());
             }
         }
         if (targets != null && !TARGETS.contains(targets.toLowerCase(Locale.ROOT))) {

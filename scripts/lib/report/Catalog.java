@@ -40,10 +40,11 @@ public final class Catalog {
 
     /**
      * The catalog after a run that produced {@code report}, on {@code today}; {@code previous} may be empty.
-     * {@code labels}: how the list names the image on each line (see {@link #label}); a line it lacks is named from
-     * the report's full reference.
+     * {@code listed}: the image each line of the list names, read with Docker Hub as the source registry; it names the
+     * image as the list writes it (the report's full reference would show a mirror's host for a bare name synced
+     * through SOURCE_REGISTRY). A line it lacks is named from the report.
      */
-    public static String update(String previous, Report report, Map<Integer, String> labels, LocalDate today) {
+    public static String update(String previous, Report report, Map<Integer, ImageRef> listed, LocalDate today) {
         Table old = parse(previous);
         Map<String, Row> byKey = new HashMap<>();
         old.rows().forEach(r -> {
@@ -75,8 +76,11 @@ public final class Catalog {
                 }
             }
             String changed = copied ? today.toString() : before != null ? before.changed() : NONE;
-            String name = image.line() != null && labels.containsKey(image.line()) ? labels.get(image.line())
-                    : label(ImageRef.parse(image.source(), ImageRef.DOCKER_HUB));
+            ImageRef source = ImageRef.parse(image.source(), ImageRef.DOCKER_HUB);
+            ImageRef line = image.line() == null ? null : listed.get(image.line());
+            // The tag is the report's: a tag-policy line names no tag, its images the ones it chose.
+            String name = (line != null ? line.shortName() : source.shortName()) + (source.tag() == null ? "" : ":" + source.tag())
+                    + (source.digest() == null ? "" : "@" + source.digest().substring(0, 19));
             rows.add(new Row(name, image.platform(), addresses, changed));
         }
         return render(ordered(targets), rows);
@@ -154,14 +158,5 @@ public final class Catalog {
         ORDER.stream().filter(targets::contains).forEach(out::add);
         targets.stream().filter(t -> !ORDER.contains(t)).sorted().forEach(out::add);
         return out;
-    }
-
-    /**
-     * An image as people write it: nginx:alpine, quay.io/coreos/etcd:v3.5.0 (Console.label's form, for a catalog
-     * that is written without the sync's classes). From the list's line it is exact; from the report's full reference
-     * a bare name synced through a mirror (SOURCE_REGISTRY) would show the mirror's host.
-     */
-    public static String label(ImageRef ref) {
-        return ref.shortName() + (ref.tag() == null ? "" : ":" + ref.tag()) + (ref.digest() == null ? "" : "@" + ref.digest().substring(0, 19));
     }
 }
