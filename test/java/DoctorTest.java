@@ -245,17 +245,23 @@ class DoctorTest {
         Map<String, String> env = env(work);
         env.put("ALIYUN_REGISTRY", "registry.invalid");
         env.put("SOURCE_REGISTRY", "127.0.0.1:1");
+        // A registry with a self-signed certificate that was not named in INSECURE_REGISTRIES.
+        env.putAll(Map.of("GHCR_REGISTRY", ghcr.host, "GHCR_NAMESPACE", "bob", "GHCR_USERNAME", "bob", "GHCR_TOKEN", CLASSIC_TOKEN));
+        env.put("INSECURE_REGISTRIES", "");
         ProcessRunner nothingInstalled = command -> {
             throw new ProcessRunner.NotFound(command.args().get(0));
         };
-        Tools.Result r = doctor(work, env, nothingInstalled, "--to", "aliyun");
+        Tools.Result r = doctor(work, env, nothingInstalled, "--to", "both");
 
         assertEquals(2, r.exit(), r.all());
         has(r, "✗ engine: docker is not installed: install Docker, set DOCKER to a compatible CLI such as podman, or install skopeo");
         has(r, "✗ aliyun: cannot reach registry.invalid (no such host) — fix: check ALIYUN_REGISTRY and this machine's network "
                 + "(set HTTPS_PROXY if you need a proxy)");
         has(r, "✗ source 127.0.0.1:1: cannot reach it (connection refused) — fix: check SOURCE_REGISTRY and this machine's network");
-        has(r, "doctor: 3 problem(s) to fix (marked ✗); nothing was copied");
+        has(r, "✗ ghcr: cannot reach " + ghcr.host + " (TLS failed: its certificate is not trusted, or it does not speak HTTPS) — fix: if "
+                + ghcr.host + " is your own registry with a self-signed certificate or plain HTTP, add it to INSECURE_REGISTRIES "
+                + "(--insecure-registry); otherwise check the network");
+        has(r, "doctor: 4 problem(s) to fix (marked ✗); nothing was copied");
     }
 
     @Test

@@ -30,7 +30,7 @@ public final class RegistryProbe {
         }
 
         /** Whether the registry speaks the registry API at all: open, or asking for a login the way registries do. */
-        public boolean registry() {
+        public boolean answersAsRegistry() {
             return open() || (status == 401 && challenge != null);
         }
 

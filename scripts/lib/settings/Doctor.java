@@ -175,11 +175,11 @@ public final class Doctor {
         try {
             ping = probe.ping(t.registry());
         } catch (IOException e) {
-            add(Mark.FAIL, who + ": cannot reach " + t.registry() + " (" + Http.describe(e) + ")", unreachableFix(t.registry(), e,
+            add(Mark.FAIL, who + ": cannot reach " + t.registry() + " (" + why(e) + ")", unreachableFix(t.registry(), e,
                     "check " + t.variables() + "_REGISTRY and this machine's network (set HTTPS_PROXY if you need a proxy)"));
             return;
         }
-        if (!ping.registry()) {
+        if (!ping.answersAsRegistry()) {
             add(Mark.FAIL, who + ": " + t.registry() + " answered HTTP " + ping.status() + " to /v2/, which a container registry does not",
                     "check " + t.variables() + "_REGISTRY: the registry's host only, e.g. registry.cn-hangzhou.aliyuncs.com");
             return;
@@ -364,6 +364,11 @@ public final class Doctor {
         add(Mark.WARN, left, "copying all " + images + " image(s) may take up to " + needed + " and " + pullReserve
                 + " are kept in reserve (--pull-reserve): the rest wait for a later run as the quota refills"
                 + (hub && login == null ? "; logging in (DOCKERHUB_USERNAME, DOCKERHUB_TOKEN) raises the quota" : ""));
+    }
+
+    /** What went wrong, in words; the JDK's TLS messages ("PKIX path building failed: sun.security…") are not for users. */
+    private static String why(IOException e) {
+        return Http.isTls(e) ? "TLS failed: its certificate is not trusted, or it does not speak HTTPS" : Http.describe(e);
     }
 
     /** A certificate problem has one fix whatever the host; anything else gets {@code otherwise}. */
