@@ -1,5 +1,6 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 //JAVA 17+
+//JAVAC_OPTIONS -encoding UTF-8
 //DEPS info.picocli:picocli:4.7.7
 //DEPS org.zeroturnaround:zt-exec:1.12
 //DEPS org.slf4j:slf4j-nop:1.7.36
@@ -16,6 +17,7 @@
 //SOURCES lib/list/Platform.java
 //SOURCES lib/list/TargetName.java
 //SOURCES lib/settings/Auth.java
+//SOURCES lib/settings/Doctor.java
 //SOURCES lib/settings/Env.java
 //SOURCES lib/settings/Json.java
 //SOURCES lib/settings/Login.java
@@ -30,6 +32,7 @@
 //SOURCES lib/registry/RateLimits.java
 //SOURCES lib/registry/RegistryAuth.java
 //SOURCES lib/registry/RegistryClient.java
+//SOURCES lib/registry/RegistryProbe.java
 //SOURCES lib/engine/Copier.java
 //SOURCES lib/engine/CountingRunner.java
 //SOURCES lib/engine/DockerCli.java
@@ -84,6 +87,7 @@ import java.util.Set;
                 "",
                 "Examples:",
                 "  ./jbang scripts/sync.java --plan                          check images.txt offline",
+                "  ./jbang scripts/sync.java --doctor                        check engine, logins, push permission and quotas online",
                 "  ./jbang scripts/sync.java                                 sync images.txt to every configured target",
                 "  ./jbang scripts/sync.java --to aliyun --platform linux/arm64 mysql:8.0",
                 "  ./jbang scripts/sync.java --platform all --dry-run nginx:1.27   one tag for every platform, checked only"})
@@ -117,6 +121,10 @@ public class sync implements java.util.concurrent.Callable<Integer> {
 
     @Option(names = "--plan", description = "Offline: parse, name, check for collisions and print the source → target table.")
     boolean plan;
+
+    @Option(names = "--doctor", description = "Online, copies and creates nothing: a checklist of the engine, each target (reachable, "
+            + "login, push permission), the sources' pull quota and the list, with the fix for every problem. Exit 0 or 2.")
+    boolean doctor;
 
     @Option(names = "--dry-run", description = "Do every check but copy nothing.")
     boolean dryRun;
@@ -227,6 +235,14 @@ public class sync implements java.util.concurrent.Callable<Integer> {
         Plan.Result planned = Plan.of(imagesFile.toString(), asked.named(), settings.targets());
         List<String> problems = new ArrayList<>(asked.errors());
         problems.addAll(planned.errors());
+        if (doctor) {
+            if (plan) {
+                throw new UsageError("--doctor and --plan were both given: --doctor already checks the list as --plan does");
+            }
+            hideSecrets(settings);
+            return new Doctor(console, env, runner, insecure(), engine, minFreeGb, pullReserve)
+                    .run(settings, asked, planned, images.isEmpty() ? imagesFile.toString() : "IMAGE arguments");
+        }
         if (!problems.isEmpty()) {
             return refuse(problems);
         }
@@ -250,8 +266,7 @@ public class sync implements java.util.concurrent.Callable<Integer> {
         if (unwritable != null) {
             throw new UsageError("--report " + report + ": " + unwritable);
         }
-        settings.targets().forEach(t -> console.hide(t.secret(), t.secretVariable()));
-        console.hide(settings.dockerHubToken(), "DOCKERHUB_TOKEN");
+        hideSecrets(settings);
         Duration timeout = imageTimeout();
         Path privateDir = Auth.createPrivateDir(env, console::warn);
         try {
@@ -270,8 +285,7 @@ public class sync implements java.util.concurrent.Callable<Integer> {
 
     private int run(Inputs.Asked asked, Settings settings, Path privateDir, Duration timeout, long started) throws Exception {
         Outcome outcome = new Outcome(console, env.get("GITHUB_STEP_SUMMARY"), report, !dryRun, started);
-        Set<String> insecure = new LinkedHashSet<>();
-        insecureRegistries.stream().map(s -> s.strip().toLowerCase(Locale.ROOT)).filter(s -> !s.isEmpty()).forEach(insecure::add);
+        Set<String> insecure = insecure();
         Path authFile = Auth.createAuthFile(privateDir, env);
         Map<String, Login> logins = new HashMap<>(Auth.logins(authFile));
         settings.targets().forEach(t -> logins.put(t.registry(), new Login(t.username(), t.secret())));
@@ -331,6 +345,17 @@ public class sync implements java.util.concurrent.Callable<Integer> {
         List<Report.ImageResult> all = new ArrayList<>(first);
         all.addAll(then);
         return all;
+    }
+
+    private void hideSecrets(Settings settings) {
+        settings.targets().forEach(t -> console.hide(t.secret(), t.secretVariable()));
+        console.hide(settings.dockerHubToken(), "DOCKERHUB_TOKEN");
+    }
+
+    private Set<String> insecure() {
+        Set<String> insecure = new LinkedHashSet<>();
+        insecureRegistries.stream().map(s -> s.strip().toLowerCase(Locale.ROOT)).filter(s -> !s.isEmpty()).forEach(insecure::add);
+        return insecure;
     }
 
     private Duration imageTimeout() {

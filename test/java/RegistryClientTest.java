@@ -146,7 +146,8 @@ class RegistryClientTest {
         assertTrue(c.accepts(open.host, new Login("anyone", new Secret("x")), JOB.deadline()), "an open registry accepts any login, as skopeo login does");
         try (RegistryFront front = new RegistryFront(open.host)) {
             front.bearer = true;
-            front.tokenBasic = "Basic " + Base64.getEncoder().encodeToString("dave:dave-pw".getBytes(StandardCharsets.UTF_8));
+            front.users.put("dave", "dave-pw");
+            front.anonymous = false;
             RegistryClient b = client(Map.of(), Set.of(front.host), new ArrayList<>());
             assertTrue(b.accepts(front.host, new Login("dave", new Secret("dave-pw")), JOB.deadline()));
             assertFalse(b.accepts(front.host, new Login("dave", new Secret("nope")), JOB.deadline()));
@@ -166,7 +167,8 @@ class RegistryClientTest {
     void bearerTokensComeFromTheRealmWithTheLogin() throws IOException {
         try (RegistryFront front = new RegistryFront(open.host)) {
             front.bearer = true;
-            front.tokenBasic = "Basic " + Base64.getEncoder().encodeToString("dave:dave-pw".getBytes(StandardCharsets.UTF_8));
+            front.users.put("dave", "dave-pw");
+            front.anonymous = false;
             RegistryClient c = client(Map.of(front.host, new Login("dave", new Secret("dave-pw"))), Set.of(front.host), new ArrayList<>());
             assertEquals(image.top(), head(c, front.host, "library/app", "1").digest());
             assertEquals(image.top(), head(c, front.host, "library/app", "1").digest());
@@ -177,7 +179,7 @@ class RegistryClientTest {
 
             RegistryClient anonymous = client(Map.of(), Set.of(front.host), new ArrayList<>());
             assertThrows(RegistryClient.Unsupported.class, () -> head(anonymous, front.host, "library/app", "1"), "the token service refuses anonymous");
-            front.tokenBasic = null;
+            front.anonymous = true;
             assertEquals(image.top(), head(anonymous, front.host, "library/app", "1").digest(), "anonymous tokens, as Docker Hub gives them");
         }
     }

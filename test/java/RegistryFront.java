@@ -8,8 +8,20 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiFunction;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -23,24 +35,38 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A front for a real registry, for what Debian's registry cannot do: Docker Hub's rate-limit headers, 429 with
- * Retry-After, and a Bearer token flow (a token endpoint at /token, checked by the front). Requests it lets
+ * Retry-After, and a Bearer token flow as the distribution token protocol has it: a token endpoint at /token
+ * that grants each login the actions {@link #grants} allows of those asked for in {@code scope}, in a JWT's
+ * access claim as Docker Hub's tokens carry it (or, with {@link #opaqueTokens}, in an opaque token as GHCR's),
+ * and a registry that takes only tokens it issued, for the repositories and actions they grant. Requests it lets
  * through are forwarded to the real registry unchanged. It speaks HTTPS with a throwaway self-signed
  * certificate for 127.0.0.1, as a registry named with --insecure-registry would.
  */
 final class RegistryFront implements AutoCloseable {
-    static final String TOKEN = "test-token-42";
     static final Set<String> FORWARDED_HEADERS = Set.of("docker-content-digest", "content-type", "docker-distribution-api-version");
+    private static final Pattern SCOPE = Pattern.compile("repository:([^:]+):([a-z,*]+)");
+    private static final Pattern REPOSITORY_PATH = Pattern.compile("/v2/(.+)/(manifests|blobs|tags)/.*");
 
     final String host;
     final AtomicInteger tokenRequests = new AtomicInteger();
     final AtomicInteger manifestGets = new AtomicInteger();
-    volatile String tokenBasic;
+    /** Logins the token service knows, user → password; a wrong one is refused with 401. */
+    final Map<String, String> users = new ConcurrentHashMap<>();
+    /** Whether a request without a login gets a token (as on Docker Hub), granted as user "". */
+    volatile boolean anonymous = true;
+    /** What a user may do with a repository; a token grants the actions asked for that this allows. */
+    volatile BiFunction<String, String, Set<String>> grants = (user, repository) -> Set.of("pull", "push");
+    /** GHCR's kind of token: base64 of "v1:NAME:time", which says nothing about what it grants. */
+    volatile boolean opaqueTokens;
     volatile boolean bearer;
     volatile Integer remaining;
     volatile int throttled;
     private final HttpsServer server;
     private final HttpClient client = HttpClient.newHttpClient();
     private final String backend;
+    /** Every token issued, with what it grants: repository → actions. */
+    private final Map<String, Map<String, Set<String>>> issued = new ConcurrentHashMap<>();
+    private final byte[] signingKey = UUID.randomUUID().toString().getBytes(StandardCharsets.UTF_8);
 
     RegistryFront(String backend) throws IOException {
         this.backend = backend;
@@ -56,18 +82,20 @@ final class RegistryFront implements AutoCloseable {
             String path = ex.getRequestURI().getPath();
             if (path.equals("/token")) {
                 tokenRequests.incrementAndGet();
-                String auth = ex.getRequestHeaders().getFirst("Authorization");
-                if (tokenBasic != null && !tokenBasic.equals(auth)) {
+                String user = user(ex.getRequestHeaders().getFirst("Authorization"));
+                if (user == null) {
                     ex.sendResponseHeaders(401, -1);
                     return;
                 }
-                byte[] body = ("{\"token\":\"" + TOKEN + "\"}").getBytes();
+                byte[] body = ("{\"token\":\"" + issue(user, ex.getRequestURI().getRawQuery()) + "\"}").getBytes(StandardCharsets.UTF_8);
                 ex.sendResponseHeaders(200, body.length);
                 ex.getResponseBody().write(body);
                 return;
             }
-            if (bearer && !("Bearer " + TOKEN).equals(ex.getRequestHeaders().getFirst("Authorization"))) {
-                ex.getResponseHeaders().add("WWW-Authenticate", "Bearer realm=\"https://" + host + "/token\",service=\"front\",scope=\"repository:x:pull\"");
+            String needed = needed(ex.getRequestMethod(), path);
+            if (bearer && !allowed(ex.getRequestHeaders().getFirst("Authorization"), needed)) {
+                ex.getResponseHeaders().add("WWW-Authenticate", "Bearer realm=\"https://" + host + "/token\",service=\"front\""
+                        + (needed == null ? "" : ",scope=\"repository:" + needed + "\""));
                 ex.sendResponseHeaders(401, -1);
                 return;
             }
@@ -88,6 +116,75 @@ final class RegistryFront implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** The user a token request is for ("" anonymous), or null when its login is wrong or anonymous requests are refused. */
+    private String user(String authorization) {
+        if (authorization == null) {
+            return anonymous ? "" : null;
+        }
+        String[] pair = new String(Base64.getDecoder().decode(authorization.substring("Basic ".length())), StandardCharsets.UTF_8).split(":", 2);
+        return pair.length == 2 && pair[1].equals(users.get(pair[0])) ? pair[0] : null;
+    }
+
+    /** A token granting, for each scope asked for, the actions asked for that {@link #grants} allows {@code user}. */
+    private String issue(String user, String query) {
+        Map<String, Set<String>> granted = new TreeMap<>();
+        for (String param : query == null ? new String[0] : query.split("&")) {
+            Matcher m = SCOPE.matcher(URLDecoder.decode(param.replaceFirst("^scope=", ""), StandardCharsets.UTF_8));
+            if (param.startsWith("scope=") && m.matches()) {
+                Set<String> actions = new TreeSet<>(List.of(m.group(2).split(",")));
+                actions.retainAll(grants.apply(user, m.group(1)));
+                granted.put(m.group(1), actions);
+            }
+        }
+        String token = opaqueTokens
+                ? Base64.getEncoder().encodeToString(("v1:" + String.join(",", granted.keySet()) + ":" + System.nanoTime()).getBytes(StandardCharsets.UTF_8))
+                : jwt(user, granted);
+        issued.put(token, granted);
+        return token;
+    }
+
+    /** A JWT shaped as the distribution spec's (and Docker Hub's): the grants in its access claim, signed with HS256. */
+    private String jwt(String user, Map<String, Set<String>> granted) {
+        Map<String, Object> claims = new LinkedHashMap<>();
+        claims.put("iss", "front");
+        claims.put("sub", user);
+        claims.put("aud", "front");
+        claims.put("exp", System.currentTimeMillis() / 1000 + 300);
+        claims.put("jti", UUID.randomUUID().toString());
+        claims.put("access", granted.entrySet().stream()
+                .map(e -> Map.of("type", "repository", "name", e.getKey(), "actions", List.copyOf(e.getValue()))).toList());
+        try {
+            Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
+            String signed = b64.encodeToString("{\"alg\":\"HS256\",\"typ\":\"JWT\"}".getBytes(StandardCharsets.UTF_8)) + "."
+                    + b64.encodeToString(Fixtures.JSON.writeValueAsBytes(claims));
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(signingKey, "HmacSHA256"));
+            return signed + "." + b64.encodeToString(mac.doFinal(signed.getBytes(StandardCharsets.UTF_8)));
+        } catch (IOException | java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** "NAME:pull" for reading a repository, "NAME:push" for writing it; null for requests about no repository (/v2/). */
+    private static String needed(String method, String path) {
+        Matcher m = REPOSITORY_PATH.matcher(path);
+        if (!m.matches()) {
+            return null;
+        }
+        return m.group(1) + ":" + (method.equals("GET") || method.equals("HEAD") ? "pull" : "push");
+    }
+
+    /** Whether {@code authorization} is a token this front issued that grants {@code needed} (any issued token when null). */
+    private boolean allowed(String authorization, String needed) {
+        Map<String, Set<String>> granted = authorization == null || !authorization.startsWith("Bearer ") ? null
+                : issued.get(authorization.substring("Bearer ".length()));
+        if (granted == null || needed == null) {
+            return granted != null;
+        }
+        int colon = needed.lastIndexOf(':');
+        return granted.getOrDefault(needed.substring(0, colon), Set.of()).contains(needed.substring(colon + 1));
     }
 
     private void forward(HttpExchange ex) throws IOException, InterruptedException {

@@ -111,6 +111,9 @@ final class Http {
         if (e instanceof HttpTimeoutException) {
             return "timed out";
         }
+        if (e instanceof ConnectException && unresolved(e)) {
+            return "no such host";
+        }
         if (e instanceof ConnectException) {
             return "connection refused" + (message.isEmpty() ? "" : " (" + message + ")");
         }
@@ -118,6 +121,16 @@ final class Http {
             return "connection closed early (EOF)";
         }
         return message.isEmpty() ? e.getClass().getSimpleName() : message;
+    }
+
+    /** The JDK reports a host name that does not resolve as a ConnectException, with the cause deep inside. */
+    private static boolean unresolved(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.nio.channels.UnresolvedAddressException || t instanceof java.net.UnknownHostException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     static boolean isTls(IOException e) {

@@ -96,6 +96,26 @@ final class RegistryAuth {
     }
 
     private String token(String registry, String challenge, String scope, Login login, Duration timeout) {
+        try {
+            HttpResponse<String> r = tokenResponse(registry, challenge, scope, login, timeout);
+            if (r.statusCode() != 200) {
+                throw new RegistryClient.Unsupported("the token service of " + registry + " answered HTTP " + r.statusCode());
+            }
+            String token = tokenIn(r.body());
+            if (token == null) {
+                throw new RegistryClient.Unsupported("the token service of " + registry + " returned no token");
+            }
+            return "Bearer " + token;
+        } catch (IOException e) {
+            throw new RegistryClient.Unsupported("cannot get a token for " + registry + ": " + Http.describe(e));
+        }
+    }
+
+    /**
+     * The token service's own answer to a Bearer challenge, for {@code scope} (null: a login check) with {@code login}
+     * (null: anonymous). The doctor reads it whole: a refused login is its answer, not an error.
+     */
+    HttpResponse<String> tokenResponse(String registry, String challenge, String scope, Login login, Duration timeout) throws IOException {
         Map<String, String> params = new HashMap<>();
         Matcher m = PARAM.matcher(challenge);
         while (m.find()) {
@@ -113,19 +133,13 @@ final class RegistryAuth {
         if (scope != null) {
             url.append("scope=").append(URLEncoder.encode(scope, StandardCharsets.UTF_8));
         }
-        try {
-            HttpResponse<String> r = http.get(registry, URI.create(url.toString()), login == null ? null : login.basicHeader(), timeout);
-            if (r.statusCode() != 200) {
-                throw new RegistryClient.Unsupported("the token service of " + registry + " answered HTTP " + r.statusCode());
-            }
-            var json = Json.MAPPER.readTree(r.body());
-            String token = json.hasNonNull("token") ? json.get("token").asText() : json.path("access_token").asText(null);
-            if (token == null || token.isEmpty()) {
-                throw new RegistryClient.Unsupported("the token service of " + registry + " returned no token");
-            }
-            return "Bearer " + token;
-        } catch (IOException e) {
-            throw new RegistryClient.Unsupported("cannot get a token for " + registry + ": " + Http.describe(e));
-        }
+        return http.get(registry, URI.create(url.toString()), login == null ? null : login.basicHeader(), timeout);
+    }
+
+    /** The token in a token service's JSON ("token", or OAuth's "access_token"); null when there is none. */
+    static String tokenIn(String body) throws IOException {
+        var json = Json.MAPPER.readTree(body);
+        String token = json.hasNonNull("token") ? json.get("token").asText() : json.path("access_token").asText(null);
+        return token == null || token.isEmpty() ? null : token;
     }
 }
