@@ -1,5 +1,6 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 //JAVA 17+
+//JAVAC_OPTIONS -encoding UTF-8
 //SOURCES sync.java
 //SOURCES lib/issue/GitHubApi.java
 //SOURCES lib/issue/IssueEvent.java
