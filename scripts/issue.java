@@ -173,8 +173,9 @@ public class issue implements Callable<Integer> {
             Files.deleteIfExists(reportFile);
             int exit = runSync(list, reportFile, request.platform(), to, share, console, errors);
             if (exit == sync.USAGE || !Files.isRegularFile(reportFile)) {
-                // The sync names the list by its temporary path; the asker knows it as the issue.
-                List<String> said = errorLines(errors).stream().map(e -> e.replace(list + ":", "issue:")).toList();
+                // The sync names the list by its temporary path; the asker knows it as the issue (or its title).
+                String where = label;
+                List<String> said = errorLines(errors).stream().map(e -> e.replace(list + ":", where + ":")).toList();
                 answer.post(IssueReply.notStarted(said, runUrl()), false);
                 return exit == 0 ? 1 : exit;
             }
