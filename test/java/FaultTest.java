@@ -408,6 +408,8 @@ class FaultTest {
             assertTrue(proxy.count("PUT", "/v2/ns/hanging-term/manifests/.*") > 0, "the second image never reached its manifest PUT: " + Files.readString(work.resolve("err.log")));
             p.destroy();
             assertTrue(p.waitFor(30, TimeUnit.SECONDS), "the run did not end on SIGTERM");
+            assertTrue(ProcessHandle.allProcesses().noneMatch(h -> h.info().commandLine().orElse("").contains("ns/hanging-term")),
+                    "the hanging copy's skopeo outlived the run");
 
             String out = Files.readString(work.resolve("out.log")) + Files.readString(work.resolve("err.log"));
             assertFalse(out.contains(PASSWORD) || out.contains("\tat "), out);

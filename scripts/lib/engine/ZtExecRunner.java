@@ -12,7 +12,9 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * The real runner, on zt-exec. Children get this process's environment without its secrets (they reach skopeo
- * and docker only through stdin and the private auth file), and are killed at their timeout or when the JVM exits.
+ * and docker only through stdin and the private auth file), and are killed at their timeout or when the thread
+ * waiting for them is interrupted, as a cancelled run's are. Not by a JVM exit hook of zt-exec's own: on SIGTERM
+ * it would kill a running copy before the run could record the image as cancelled, and report it failed.
  */
 public final class ZtExecRunner implements ProcessRunner {
     /** zt-exec removes a variable given as null. */
@@ -34,8 +36,7 @@ public final class ZtExecRunner implements ProcessRunner {
                 .redirectOutput(out)
                 .redirectError(err)
                 .redirectInput(new ByteArrayInputStream(command.stdin() == null ? new byte[0] : command.stdin()))
-                .timeout(command.timeout().toMillis(), TimeUnit.MILLISECONDS)
-                .destroyOnExit();
+                .timeout(command.timeout().toMillis(), TimeUnit.MILLISECONDS);
         try {
             int exit = executor.execute().getExitValue();
             return new Result(exit, out.toByteArray(), err.toString(StandardCharsets.UTF_8));

@@ -137,7 +137,10 @@ public final class Batch {
         return true;
     }
 
-    /** From a shutdown hook: every image not finished yet is cancelled, running ones are interrupted. */
+    /**
+     * From a shutdown hook: every image not finished yet is recorded as cancelled first, then the running ones
+     * are interrupted, which stops their processes; the hook waits a little for that, so none outlives the run.
+     */
     public void cancel() {
         cancelled = true;
         for (int i = 0; i < slots.length(); i++) {
@@ -145,6 +148,11 @@ public final class Batch {
         }
         if (pool != null) {
             pool.shutdownNow();
+            try {
+                pool.awaitTermination(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
