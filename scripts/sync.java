@@ -9,6 +9,7 @@
 //SOURCES lib/list/ImageSpec.java
 //SOURCES lib/list/Inputs.java
 //SOURCES lib/list/Plan.java
+//SOURCES lib/list/Shard.java
 //SOURCES lib/list/Platform.java
 //SOURCES lib/list/TargetName.java
 //SOURCES lib/settings/Auth.java
@@ -99,6 +100,12 @@ public class sync implements java.util.concurrent.Callable<Integer> {
 
     @Option(names = "--plan", description = "Offline: parse, name, check for collisions and print the source → target table.")
     boolean plan;
+
+    @Option(names = "--shard", paramLabel = "I/N", defaultValue = "${env:SYNC_SHARD}",
+            description = "Sync only part I of N of the plan (env SYNC_SHARD), e.g. 2/4: each image belongs to one part by a hash "
+                    + "of its source, platform and target name, so N jobs with 1/N … N/N together sync the whole list once. "
+                    + "With --plan: show that part.")
+    String shard;
 
     @Option(names = "--dry-run", description = "Do every check but copy nothing.")
     boolean dryRun;
@@ -200,8 +207,13 @@ public class sync implements java.util.concurrent.Callable<Integer> {
             settings.errors().forEach(console::error);
             return USAGE;
         }
+        Shard part = shard();
+        List<Plan.Item> items = part == null ? planned.items() : part.select(planned.items());
         if (plan) {
-            Summary.plan(console, planned.items(), settings.targets());
+            Summary.plan(console, items, settings.targets());
+            if (part != null) {
+                console.info("shard " + part + ": " + items.size() + " of the list's " + planned.items().size() + " image(s)");
+            }
             return 0;
         }
         if (settings.targets().isEmpty()) {
@@ -220,14 +232,14 @@ public class sync implements java.util.concurrent.Callable<Integer> {
         Duration timeout = imageTimeout();
         Path privateDir = Auth.createPrivateDir(env, console::warn);
         try {
-            return run(planned.items(), settings, privateDir, timeout, started);
+            return run(items, part, settings, privateDir, timeout, started);
         } finally {
             Outcome.deleteQuietly(privateDir, console);
         }
     }
 
-    private int run(List<Plan.Item> items, Settings settings, Path privateDir, Duration timeout, long started) throws Exception {
-        Outcome outcome = new Outcome(console, items, env.get("GITHUB_STEP_SUMMARY"), report, !dryRun, started);
+    private int run(List<Plan.Item> items, Shard part, Settings settings, Path privateDir, Duration timeout, long started) throws Exception {
+        Outcome outcome = new Outcome(console, items, part, env.get("GITHUB_STEP_SUMMARY"), report, !dryRun, started);
         Set<String> insecure = new LinkedHashSet<>();
         insecureRegistries.stream().map(s -> s.strip().toLowerCase(Locale.ROOT)).filter(s -> !s.isEmpty()).forEach(insecure::add);
         Path authFile = Auth.createAuthFile(privateDir, env);
@@ -270,6 +282,14 @@ public class sync implements java.util.concurrent.Callable<Integer> {
             } catch (IllegalStateException e) {
                 // Shutting down already: the hook finishes the run.
             }
+        }
+    }
+
+    private Shard shard() {
+        try {
+            return shard == null || shard.isBlank() ? null : Shard.parse(shard);
+        } catch (IllegalArgumentException e) {
+            throw new UsageError("--shard / SYNC_SHARD: " + e.getMessage());
         }
     }
 
