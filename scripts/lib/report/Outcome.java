@@ -15,6 +15,7 @@ import java.util.TreeMap;
 public final class Outcome {
     private final Console console;
     private final List<Plan.Item> items;
+    private final Shard shard;
     private final String stepSummary;
     private final Path report;
     private final boolean saveState;
@@ -23,10 +24,11 @@ public final class Outcome {
     private long phaseStart;
     private Integer exit;
 
-    /** {@code saveState} false: a dry run, which learns nothing worth remembering. */
-    public Outcome(Console console, List<Plan.Item> items, String stepSummary, Path report, boolean saveState, long started) {
+    /** {@code shard}: the part of the plan this run syncs (null: all of it); {@code saveState} false: a dry run, which learns nothing worth remembering. */
+    public Outcome(Console console, List<Plan.Item> items, Shard shard, String stepSummary, Path report, boolean saveState, long started) {
         this.console = console;
         this.items = items;
+        this.shard = shard;
         this.stepSummary = stepSummary;
         this.report = report;
         this.saveState = saveState;
@@ -67,11 +69,12 @@ public final class Outcome {
         for (String registry : limits.registries()) {
             quotas.put(registry, new Report.Quota(limits.first(registry).limit(), limits.first(registry).remaining(), limits.last(registry).remaining()));
         }
-        Report result = Report.of(results).withStats(new Report.Stats(client.requests(), counting.started(), phases, quotas));
+        List<Report.ImageResult> images = shard == null ? results : results.stream().map(r -> r.inShard(shard.index())).toList();
+        Report result = Report.of(images).withStats(new Report.Stats(client.requests(), counting.started(), phases, quotas));
         Summary.print(console, items, result);
         quotas.forEach((registry, q) -> console.info("pull quota at " + registry + ": " + q.remainingAtStart() + " of " + q.limit()
                 + " left at the start, " + q.remainingAtEnd() + " at the end"));
-        console.stepSummary(stepSummary, Summary.markdown(items, result));
+        console.stepSummary(stepSummary, Summary.markdown(result));
         exit = result.summary().failed() + result.summary().cancelled() > 0 ? 1 : 0;
         if (report != null) {
             try {

@@ -46,15 +46,16 @@ public final class Summary {
         }
     }
 
-    public static String markdown(List<Plan.Item> items, Report report) {
+    /** GitHub's step summary, from the report alone: what sync.java writes at the end of a run, and report.java for any report. */
+    public static String markdown(Report report) {
         StringBuilder md = new StringBuilder("### Image sync: ").append(counts(report.summary())).append("\n\n")
                 .append("| Source | Platform | Target | Status | Pull command |\n|---|---|---|---|---|\n");
-        forEach(items, report, (item, t) -> md.append("| `").append(item.spec().source().display()).append("` | ")
-                .append(item.spec().platform()).append(" | `").append(t.image()).append("` | ")
+        report.images().forEach(image -> image.targets().forEach(t -> md.append("| `").append(image.source()).append("` | ")
+                .append(image.platform()).append(" | `").append(t.image()).append("` | ")
                 .append(t.status().label).append(t.reason() == null ? "" : " (" + t.reason() + ")")
                 .append(t.error() == null ? "" : ": " + t.error().replace("|", "\\|"))
-                .append(" | ").append(pullable(t) ? "`docker pull " + t.image() + "`" : "").append(" |\n"));
-        if (report.stats() != null) {
+                .append(" | ").append(pullable(t) ? "`docker pull " + t.image() + "`" : "").append(" |\n")));
+        if (report.stats() != null && report.stats().rateLimits() != null) {
             report.stats().rateLimits().forEach((registry, q) -> md.append("\nPull quota at `").append(registry).append("`: ")
                     .append(q.remainingAtStart()).append(" of ").append(q.limit()).append(" left at the start, ")
                     .append(q.remainingAtEnd()).append(" at the end.\n"));
