@@ -156,6 +156,25 @@ class ShardTest {
         assertEquals(3, java.util.Set.copyOf(items.stream().map(Shard::identity).toList()).size());
     }
 
+    /** SYNC_SHARDS: auto is one shard per 150 images, at most 20; a number as given; never more shards than images. */
+    @Test
+    void howManyShardsAListGets() {
+        assertEquals(1, Shard.count(null, 7));
+        assertEquals(1, Shard.count("auto", 150));
+        assertEquals(2, Shard.count("auto", 151));
+        assertEquals(7, Shard.count(" AUTO ", 1000));
+        assertEquals(20, Shard.count("", 3000));
+        assertEquals(20, Shard.count("auto", 100_000));
+        assertEquals(1, Shard.count("auto", 0));
+        assertEquals(4, Shard.count("4", 1000));
+        assertEquals(3, Shard.count("50", 3));
+        assertEquals(256, Shard.count("256", 1000));
+        for (String bad : List.of("0", "257", "-1", "four", "2.5", "9999999999")) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Shard.count(bad, 1000), bad);
+            assertEquals("SYNC_SHARDS='" + bad + "': write auto (one shard per 150 images, at most 20) or a number from 1 to 256", e.getMessage());
+        }
+    }
+
     @Test
     void parsing() {
         assertEquals(new Shard(2, 4), Shard.parse("2/4"));

@@ -19,6 +19,10 @@ import java.util.regex.Pattern;
 public record Shard(int index, int count) {
     /** GitHub runs at most 256 jobs of one matrix. */
     public static final int MAX = 256;
+    /** SYNC_SHARDS=auto: one shard per this many images... */
+    public static final int AUTO_SIZE = 150;
+    /** ...and at most this many: GitHub's free plan runs 20 jobs at once. */
+    public static final int AUTO_MAX = 20;
     private static final Pattern FORM = Pattern.compile("\\s*(\\d{1,9})\\s*/\\s*(\\d{1,9})\\s*");
 
     public Shard {
@@ -34,6 +38,24 @@ public record Shard(int index, int count) {
             throw new IllegalArgumentException("'" + text + "' is not a shard: write I/N, e.g. 2/4 for the second of four parts");
         }
         return new Shard(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)));
+    }
+
+    /**
+     * How many shards a plan of {@code images} gets: SYNC_SHARDS "auto" (or unset) means one per {@value #AUTO_SIZE}
+     * images and at most {@value #AUTO_MAX}; a number is taken as it is, but never more than there are images.
+     */
+    public static int count(String setting, int images) {
+        String s = setting == null ? "" : setting.strip();
+        int wanted;
+        if (s.isEmpty() || s.equalsIgnoreCase("auto")) {
+            wanted = Math.min(AUTO_MAX, (images + AUTO_SIZE - 1) / AUTO_SIZE);
+        } else if (s.matches("\\d{1,9}") && Integer.parseInt(s) >= 1 && Integer.parseInt(s) <= MAX) {
+            wanted = Integer.parseInt(s);
+        } else {
+            throw new IllegalArgumentException("SYNC_SHARDS='" + setting + "': write auto (one shard per " + AUTO_SIZE + " images, at most "
+                    + AUTO_MAX + ") or a number from 1 to " + MAX);
+        }
+        return Math.max(1, Math.min(wanted, images));
     }
 
     /** This shard's items, in plan order. */
