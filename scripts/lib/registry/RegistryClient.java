@@ -143,6 +143,11 @@ public final class RegistryClient {
         return wait.isNegative() ? Duration.ZERO : wait;
     }
 
+    /** --registry-requests: how many requests this client keeps in flight at most, per registry. */
+    public int perRegistry() {
+        return perRegistry;
+    }
+
     public RateLimits rateLimits() {
         return rateLimits;
     }

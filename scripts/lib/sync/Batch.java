@@ -56,6 +56,8 @@ public final class Batch {
         for (int i = 0; i < items.size(); i++) {
             logs.add(console.image(i + 1, items.size(), items.get(i).spec()));
         }
+        // The cheap checks of all images at once, before the images take turns in --jobs.
+        syncer.prefetch(items, Job.outside(imageTimeout, console::warn));
         pool = Executors.newFixedThreadPool(Math.max(1, Math.min(jobs, items.size())), daemons("image"));
         for (int i = 0; i < items.size(); i++) {
             int index = i;

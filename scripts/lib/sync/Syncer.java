@@ -1,4 +1,5 @@
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -36,6 +37,8 @@ public final class Syncer {
     private final Options options;
     private final Cheap cheap;
     private final Map<String, RegistryClient.Head> probed = new ConcurrentHashMap<>();
+    /** Target tags asked ahead by {@link #prefetch}, by reference; each answer is used once. */
+    private final Map<String, RegistryClient.Head> prefetched = new ConcurrentHashMap<>();
 
     public Syncer(Inspector inspector, Copier copier, Retry retry, List<Target> targets, Options options, Cheap cheap) {
         this.inspector = inspector;
@@ -69,6 +72,87 @@ public final class Syncer {
             } catch (SyncError e) {
                 // The image itself asks again, and says what is wrong.
             }
+        }
+    }
+
+    /**
+     * Asks every cheap question of the batch up front: a HEAD of each source and of each target tag, as many at once
+     * as the registry client allows per registry (--registry-requests), every registry at the same time. Images
+     * would otherwise ask them a few at a time (--jobs), one registry after the other; for a run where nothing
+     * changed these HEADs are all the network it needs. Each answer is used once, by {@link #sync}. Anything that
+     * goes wrong is left for the image to ask again (with retries); a registry that failed once is not asked
+     * further here, so a dead one costs at most one request timeout per request in flight.
+     */
+    public void prefetch(List<Plan.Item> items, Job job) {
+        RegistryClient client = cheap.client();
+        if (client == null || items.isEmpty()) {
+            return;
+        }
+        // A source read for several platforms is asked once, for all of them.
+        Map<ImageRef, List<ImageSpec>> sources = new java.util.HashMap<>();
+        Map<String, List<Ask>> asks = new java.util.LinkedHashMap<>();
+        for (Plan.Item item : items) {
+            ImageRef source = item.spec().source();
+            if (!probed.containsKey(SyncState.key(item.spec()))) {
+                List<ImageSpec> readers = sources.computeIfAbsent(source, r -> new ArrayList<>());
+                if (readers.isEmpty()) {
+                    asks.computeIfAbsent(source.registry(), r -> new ArrayList<>()).add(new Ask(source, readers));
+                }
+                readers.add(item.spec());
+            }
+            if (!options.force()) {
+                targets.forEach(t -> asks.computeIfAbsent(t.registry(), r -> new ArrayList<>()).add(new Ask(t.reference(item.name()), null)));
+            }
+        }
+        int total = asks.values().stream().mapToInt(List::size).sum();
+        if (total == 0) {
+            return;
+        }
+        java.util.Set<String> failed = ConcurrentHashMap.newKeySet();
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(
+                Math.min(total, client.perRegistry() * asks.size()), r -> {
+                    Thread t = new Thread(r, "prefetch");
+                    t.setDaemon(true);
+                    return t;
+                });
+        // Registries take turns in the queue, so each keeps its requests in flight from the start to its end.
+        List<Iterator<Ask>> queues = asks.values().stream().map(List::iterator).toList();
+        for (boolean more = true; more; ) {
+            more = false;
+            for (Iterator<Ask> q : queues) {
+                if (q.hasNext()) {
+                    more = true;
+                    Ask a = q.next();
+                    pool.submit(() -> ask(client, a.ref(), a.sources(), job, failed));
+                }
+            }
+        }
+        pool.shutdown();
+        try {
+            pool.awaitTermination(job.deadline().remaining().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        pool.shutdownNow();
+    }
+
+    /** One HEAD to send ahead: {@code sources} are the images that read {@code ref} as their source; null for a target tag. */
+    private record Ask(ImageRef ref, List<ImageSpec> sources) {}
+
+    /** {@code sources}: the images that read {@code ref} as their source; null when it is a target tag. */
+    private void ask(RegistryClient client, ImageRef ref, List<ImageSpec> sources, Job job, java.util.Set<String> failed) {
+        if (failed.contains(ref.registry()) || job.deadline().expired()) {
+            return;
+        }
+        try {
+            RegistryClient.Head head = client.head(ref, job);
+            if (sources != null) {
+                sources.forEach(spec -> probed.putIfAbsent(SyncState.key(spec), head));
+            } else {
+                prefetched.put(ref.display(), head);
+            }
+        } catch (RuntimeException e) {
+            failed.add(ref.registry());
         }
     }
 
@@ -195,7 +279,10 @@ public final class Syncer {
 
     /** The tag at a target as far as its digest; its config digest only if the ladder asks. Null when the tag does not exist. */
     private Decision.Seen target(ImageRef ref, Platform platform, Job job) {
-        RegistryClient.Head head = head(ref, job);
+        RegistryClient.Head head = prefetched.remove(ref.display());
+        if (head == null) {
+            head = head(ref, job);
+        }
         if (head == null) {
             return readTarget(ref, platform, job);
         }
