@@ -46,21 +46,28 @@ final class Http {
         return registry.equals(ImageRef.DOCKER_HUB) ? "registry-1.docker.io" : registry;
     }
 
-    /** A bodiless request to a registry's API ({@code path} from /v2/ on); {@code headers} as name, value pairs. */
+    /** A request to a registry's API ({@code path} from /v2/ on) whose answer has no body worth reading; {@code headers} as name, value pairs. */
     HttpResponse<Void> send(String registry, String method, String path, Duration timeout, String... headers) throws IOException {
+        return send(registry, method, path, timeout, HttpResponse.BodyHandlers.discarding(), headers);
+    }
+
+    /** The same, with the answer's body read by {@code body}. */
+    <T> HttpResponse<T> send(String registry, String method, String path, Duration timeout, HttpResponse.BodyHandler<T> body,
+                             String... headers) throws IOException {
         String first = scheme.getOrDefault(registry, "https");
         try {
-            return exchange(registry, method, URI.create(first + "://" + apiHost(registry) + path), timeout, headers);
+            return exchange(registry, method, URI.create(first + "://" + apiHost(registry) + path), timeout, body, headers);
         } catch (IOException e) {
             if (!first.equals("https") || !insecure.contains(registry)) {
                 throw e;
             }
             scheme.put(registry, "http");
-            return exchange(registry, method, URI.create("http://" + apiHost(registry) + path), timeout, headers);
+            return exchange(registry, method, URI.create("http://" + apiHost(registry) + path), timeout, body, headers);
         }
     }
 
-    private HttpResponse<Void> exchange(String registry, String method, URI uri, Duration timeout, String... headers) throws IOException {
+    private <T> HttpResponse<T> exchange(String registry, String method, URI uri, Duration timeout, HttpResponse.BodyHandler<T> body,
+                                         String... headers) throws IOException {
         // Probing HTTPS on an --insecure-registry host that only speaks HTTP can stall instead of failing: keep it short.
         boolean probing = insecure.contains(registry) && uri.getScheme().equals("https") && !scheme.containsKey(registry);
         Duration limit = probing && timeout.compareTo(Duration.ofSeconds(3)) > 0 ? Duration.ofSeconds(3) : timeout;
@@ -70,7 +77,7 @@ final class Http {
                 b.header(headers[i], headers[i + 1]);
             }
         }
-        HttpResponse<Void> r = call(registry, registry, b.build(), HttpResponse.BodyHandlers.discarding());
+        HttpResponse<T> r = call(registry, registry, b.build(), body);
         if (probing) {
             scheme.put(registry, "https");
         }

@@ -67,7 +67,25 @@ public final class RegistryClient {
     }
 
     public Head head(ImageRef ref, Job job) {
-        String what = "HEAD " + ref.display();
+        return answer("HEAD " + ref.display(), request(ref, job, "HEAD " + ref.display(), "HEAD", HttpResponse.BodyHandlers.discarding()));
+    }
+
+    /**
+     * The manifest {@code ref} names, byte for byte as the registry stores it: what skopeo inspect --raw reads, without
+     * a process. A GET, so Docker Hub counts it as a pull, as it counts skopeo's. Null when the registry has no such
+     * manifest (skopeo then says so in its own words); errors as for {@link #head}.
+     */
+    public byte[] manifest(ImageRef ref, Job job) {
+        String what = "GET " + ref.display();
+        HttpResponse<byte[]> r = request(ref, job, what, "GET", HttpResponse.BodyHandlers.ofByteArray());
+        if (r.statusCode() == 404) {
+            return null;
+        }
+        failOn(what, r);
+        return r.body();
+    }
+
+    private <T> HttpResponse<T> request(ImageRef ref, Job job, String what, String method, HttpResponse.BodyHandler<T> body) {
         Semaphore gate = inFlight.computeIfAbsent(ref.registry(), r -> new Semaphore(perRegistry));
         try {
             gate.acquire();
@@ -76,7 +94,7 @@ public final class RegistryClient {
             throw new SyncError(SyncError.Kind.PERMANENT, what + ": interrupted");
         }
         try {
-            return answer(what, send(ref, job.deadline(), what));
+            return send(ref, job.deadline(), what, method, body);
         } catch (IOException e) {
             if (Http.isTls(e)) {
                 throw new Unsupported(what + ": " + Http.describe(e));
@@ -87,26 +105,36 @@ public final class RegistryClient {
         }
     }
 
-    private HttpResponse<Void> send(ImageRef ref, Deadline deadline, String what) throws IOException {
+    private <T> HttpResponse<T> send(ImageRef ref, Deadline deadline, String what, String method, HttpResponse.BodyHandler<T> body) throws IOException {
         String registry = ref.registry();
         String path = "/v2/" + ref.repository() + "/manifests/" + ref.reference();
         String scope = "repository:" + ref.repository() + ":pull";
         auth.ping(registry, deadline.cap(REQUEST_TIMEOUT, what));
         String authorization = auth.current(registry, scope, deadline.cap(REQUEST_TIMEOUT, what));
-        HttpResponse<Void> r = http.send(registry, "HEAD", path, deadline.cap(REQUEST_TIMEOUT, what), "Accept", ACCEPT, "Authorization", authorization);
+        HttpResponse<T> r = http.send(registry, method, path, deadline.cap(REQUEST_TIMEOUT, what), body, "Accept", ACCEPT, "Authorization", authorization);
         if (r.statusCode() == 401) {
             String challenge = r.headers().firstValue("WWW-Authenticate").orElse("");
             authorization = auth.renew(registry, challenge, scope, deadline.cap(REQUEST_TIMEOUT, what));
-            r = http.send(registry, "HEAD", path, deadline.cap(REQUEST_TIMEOUT, what), "Accept", ACCEPT, "Authorization", authorization);
+            r = http.send(registry, method, path, deadline.cap(REQUEST_TIMEOUT, what), body, "Accept", ACCEPT, "Authorization", authorization);
         }
         return r;
     }
 
     private static Head answer(String what, HttpResponse<Void> r) {
-        int status = r.statusCode();
-        if (status == 404) {
+        if (r.statusCode() == 404) {
             return new Head(false, null);
         }
+        failOn(what, r);
+        String digest = r.headers().firstValue("Docker-Content-Digest").orElse(null);
+        if (digest == null || !digest.matches("sha256:[0-9a-f]{64}")) {
+            throw new Unsupported(what + " gave no usable Docker-Content-Digest");
+        }
+        return new Head(true, digest);
+    }
+
+    /** Anything but a 200 (or a 404, which the caller answers): transient for 429 and 5xx, else a question for skopeo. */
+    private static void failOn(String what, HttpResponse<?> r) {
+        int status = r.statusCode();
         if (status == 429) {
             String header = r.headers().firstValue("Retry-After").orElse(null);
             throw new SyncError(SyncError.Kind.TRANSIENT, what + ": HTTP 429 Too Many Requests"
@@ -118,11 +146,6 @@ public final class RegistryClient {
         if (status != 200) {
             throw new Unsupported(what + " answered HTTP " + status);
         }
-        String digest = r.headers().firstValue("Docker-Content-Digest").orElse(null);
-        if (digest == null || !digest.matches("sha256:[0-9a-f]{64}")) {
-            throw new Unsupported(what + " gave no usable Docker-Content-Digest");
-        }
-        return new Head(true, digest);
     }
 
     /** Retry-After is seconds or an HTTP date; missing or odd values mean a second. Not capped: the retry layer decides. */

@@ -206,7 +206,7 @@ public final class Syncer {
     Source readSource(ImageSpec spec, Job job) {
         ImageRef ref = spec.source();
         String what = "reading source " + ref.display();
-        Manifests.Parsed top = Manifests.parse(attempt(() -> inspector.inspectRaw(ref, what, false, job), job));
+        Manifests.Parsed top = Manifests.parse(sourceManifest(ref, what, job));
         if (!top.index()) {
             Manifests.Config c = config(ref.withDigest(top.digest()), "reading the config of source " + ref.display(), job);
             if (!spec.platform().accepts(c.os(), c.arch(), c.variant())) {
@@ -254,11 +254,29 @@ public final class Syncer {
     /** A platform manifest by digest, checked against it: what a registry serves under a digest must hash to it. */
     private Manifests.Parsed platformManifest(ImageRef repository, String digest, Job job) {
         ImageRef at = repository.withDigest(digest);
-        Manifests.Parsed image = Manifests.parse(attempt(() -> inspector.inspectRaw(at, "reading " + at.display(), false, job), job));
+        Manifests.Parsed image = Manifests.parse(sourceManifest(at, "reading " + at.display(), job));
         if (image.index() || !image.digest().equals(digest)) {
             throw new SyncError(SyncError.Kind.PERMANENT, at.display() + " is not the platform manifest with that digest");
         }
         return image;
+    }
+
+    /**
+     * A source manifest, read by the registry client when it can (a request instead of a skopeo process, the same
+     * pull for Docker Hub's quota), else by skopeo, which also says in its own words what is missing.
+     */
+    private byte[] sourceManifest(ImageRef ref, String what, Job job) {
+        if (cheap.client() != null) {
+            try {
+                byte[] raw = attempt(() -> cheap.client().manifest(ref, job), job);
+                if (raw != null) {
+                    return raw;
+                }
+            } catch (RegistryClient.Unsupported e) {
+                // skopeo answers what the client cannot.
+            }
+        }
+        return attempt(() -> inspector.inspectRaw(ref, what, false, job), job);
     }
 
     private Manifests.Config config(ImageRef ref, String what, Job job) {
