@@ -124,7 +124,8 @@ class FaultTest {
         Fixtures.Layout patient = push(work, "patient:1");
         push(work, "throttled:1");
         try (FaultProxy proxy = FaultProxy.start(source.host)) {
-            proxy.on("HEAD", "/v2/library/patient/manifests/.*").times(1).status(429, Map.of("Retry-After", "2"));
+            // Twice: the first answers the checks asked ahead of the images (which never wait), the second the image's own.
+            proxy.on("HEAD", "/v2/library/patient/manifests/.*").times(2).status(429, Map.of("Retry-After", "2"));
             proxy.on("HEAD", "/v2/library/throttled/manifests/.*").status(429, Map.of("Retry-After", "100000"));
             Files.writeString(work.resolve("images.txt"), "patient:1\nthrottled:1\n");
             Run run = sync(work, env(work, proxy.host, target.host));

@@ -52,6 +52,7 @@ public final class RegistryClient {
         try {
             Duration timeout = deadline.cap(REQUEST_TIMEOUT, "logging in to " + registry);
             HttpResponse<Void> open = http.send(registry, "GET", "/v2/", timeout);
+            auth.pinged(registry, open);
             if (open.statusCode() == 200) {
                 return true;
             }

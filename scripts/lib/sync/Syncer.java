@@ -39,6 +39,8 @@ public final class Syncer {
     private final Map<String, RegistryClient.Head> probed = new ConcurrentHashMap<>();
     /** Target tags asked ahead by {@link #prefetch}, by reference; each answer is used once. */
     private final Map<String, RegistryClient.Head> prefetched = new ConcurrentHashMap<>();
+    /** Registries that failed a request asked ahead: left to the images and their retries from then on. */
+    private final java.util.Set<String> failedAhead = ConcurrentHashMap.newKeySet();
 
     public Syncer(Inspector inspector, Copier copier, Retry retry, List<Target> targets, Options options, Cheap cheap) {
         this.inspector = inspector;
@@ -54,25 +56,11 @@ public final class Syncer {
     }
 
     /**
-     * HEADs one source per registry before the run starts, so the quota a registry announces is known (and logged)
-     * from the start; each answer is used once, by {@link #sync}.
+     * Asks the cheap questions before the run starts (see {@link #prefetch}), so the quota a registry announces is
+     * known (and logged) from the start; each answer is used once, by {@link #sync}.
      */
     public void probeQuotas(List<Plan.Item> items, Job job) {
-        java.util.Set<String> seen = new java.util.HashSet<>();
-        for (Plan.Item item : items) {
-            ImageSpec spec = item.spec();
-            if (!seen.add(spec.source().registry())) {
-                continue;
-            }
-            try {
-                RegistryClient.Head head = head(spec.source(), job);
-                if (head != null) {
-                    probed.put(SyncState.key(spec), head);
-                }
-            } catch (SyncError e) {
-                // The image itself asks again, and says what is wrong.
-            }
-        }
+        prefetch(items, job);
     }
 
     /**
@@ -80,8 +68,8 @@ public final class Syncer {
      * as the registry client allows per registry (--registry-requests), every registry at the same time. Images
      * would otherwise ask them a few at a time (--jobs), one registry after the other; for a run where nothing
      * changed these HEADs are all the network it needs. Each answer is used once, by {@link #sync}. Anything that
-     * goes wrong is left for the image to ask again (with retries); a registry that failed once is not asked
-     * further here, so a dead one costs at most one request timeout per request in flight.
+     * goes wrong is left for the image to ask again (with retries); a registry that failed once is not asked ahead
+     * again, so a dead one costs at most one request timeout per request in flight.
      */
     public void prefetch(List<Plan.Item> items, Job job) {
         RegistryClient client = cheap.client();
@@ -101,14 +89,18 @@ public final class Syncer {
                 readers.add(item.spec());
             }
             if (!options.force()) {
-                targets.forEach(t -> asks.computeIfAbsent(t.registry(), r -> new ArrayList<>()).add(new Ask(t.reference(item.name()), null)));
+                for (Target t : targets) {
+                    ImageRef ref = t.reference(item.name());
+                    if (!prefetched.containsKey(ref.display())) {
+                        asks.computeIfAbsent(t.registry(), r -> new ArrayList<>()).add(new Ask(ref, null));
+                    }
+                }
             }
         }
         int total = asks.values().stream().mapToInt(List::size).sum();
         if (total == 0) {
             return;
         }
-        java.util.Set<String> failed = ConcurrentHashMap.newKeySet();
         java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(
                 Math.min(total, client.perRegistry() * asks.size()), r -> {
                     Thread t = new Thread(r, "prefetch");
@@ -123,7 +115,7 @@ public final class Syncer {
                 if (q.hasNext()) {
                     more = true;
                     Ask a = q.next();
-                    pool.submit(() -> ask(client, a.ref(), a.sources(), job, failed));
+                    pool.submit(() -> ask(client, a.ref(), a.sources(), job));
                 }
             }
         }
@@ -140,8 +132,8 @@ public final class Syncer {
     private record Ask(ImageRef ref, List<ImageSpec> sources) {}
 
     /** {@code sources}: the images that read {@code ref} as their source; null when it is a target tag. */
-    private void ask(RegistryClient client, ImageRef ref, List<ImageSpec> sources, Job job, java.util.Set<String> failed) {
-        if (failed.contains(ref.registry()) || job.deadline().expired()) {
+    private void ask(RegistryClient client, ImageRef ref, List<ImageSpec> sources, Job job) {
+        if (failedAhead.contains(ref.registry()) || job.deadline().expired()) {
             return;
         }
         try {
@@ -152,7 +144,7 @@ public final class Syncer {
                 prefetched.put(ref.display(), head);
             }
         } catch (RuntimeException e) {
-            failed.add(ref.registry());
+            failedAhead.add(ref.registry());
         }
     }
 
