@@ -11,6 +11,7 @@
 //SOURCES lib/list/Inputs.java
 //SOURCES lib/list/Plan.java
 //SOURCES lib/list/SemVer.java
+//SOURCES lib/list/Shard.java
 //SOURCES lib/list/TagPolicy.java
 //SOURCES lib/list/VersionRange.java
 //SOURCES lib/list/Platforms.java
@@ -93,8 +94,6 @@ import java.util.Set;
                 "  ./jbang scripts/sync.java --platform all --dry-run nginx:1.27   one tag for every platform, checked only"})
 public class sync implements java.util.concurrent.Callable<Integer> {
     static final int USAGE = 2;
-    /** The quota probe is a courtesy: a registry that does not answer it soon is asked again by its images. */
-    static final Duration PROBE_LIMIT = Duration.ofSeconds(15);
 
     @Parameters(paramLabel = "IMAGE", arity = "0..*", description = "Images to sync (images.txt syntax); when none, --images is read.")
     List<String> images = new ArrayList<>();
@@ -134,6 +133,12 @@ public class sync implements java.util.concurrent.Callable<Integer> {
 
     @Option(names = "--jobs", paramLabel = "N", defaultValue = "4", description = "Images processed concurrently (default: ${DEFAULT-VALUE}).")
     int jobs;
+
+    @Option(names = "--shard", paramLabel = "I/N", defaultValue = "${env:SYNC_SHARD}",
+            description = "Sync only part I of N of the plan (env SYNC_SHARD), e.g. 2/4: each image belongs to one part by a hash "
+                    + "of its source, platform and target name, so N jobs with 1/N … N/N together sync the whole list once. "
+                    + "With --plan: show that part.")
+    String shard;
 
     @Option(names = "--max-tags", paramLabel = "N", defaultValue = "50",
             description = "The most tags one tag-policy line (--tags, --semver, --latest) may select; more is an error for that line (default: ${DEFAULT-VALUE}).")
@@ -250,9 +255,15 @@ public class sync implements java.util.concurrent.Callable<Integer> {
             settings.errors().forEach(console::error);
             return USAGE;
         }
+        Shard part = shard();
         if (plan) {
             planned.warnings().forEach(console::warn);
-            Summary.plan(console, planned.items(), asked.policies(), settings.targets());
+            List<Plan.Item> items = part == null ? planned.items() : part.select(planned.items());
+            Summary.plan(console, items, asked.policies(), settings.targets());
+            if (part != null) {
+                console.info("shard " + part + ": " + items.size() + " of the list's " + planned.items().size() + " image(s)"
+                        + (asked.policies().isEmpty() ? "" : "; the images tag policies choose are shared out when the run lists them"));
+            }
             return 0;
         }
         if (settings.targets().isEmpty()) {
@@ -270,7 +281,7 @@ public class sync implements java.util.concurrent.Callable<Integer> {
         Duration timeout = imageTimeout();
         Path privateDir = Auth.createPrivateDir(env, console::warn);
         try {
-            return run(asked, settings, privateDir, timeout, started);
+            return run(asked, part, settings, privateDir, timeout, started);
         } finally {
             Outcome.deleteQuietly(privateDir, console);
         }
@@ -283,8 +294,8 @@ public class sync implements java.util.concurrent.Callable<Integer> {
         return USAGE;
     }
 
-    private int run(Inputs.Asked asked, Settings settings, Path privateDir, Duration timeout, long started) throws Exception {
-        Outcome outcome = new Outcome(console, env.get("GITHUB_STEP_SUMMARY"), report, !dryRun, started);
+    private int run(Inputs.Asked asked, Shard part, Settings settings, Path privateDir, Duration timeout, long started) throws Exception {
+        Outcome outcome = new Outcome(console, part, env.get("GITHUB_STEP_SUMMARY"), report, !dryRun, started);
         Set<String> insecure = insecure();
         Path authFile = Auth.createAuthFile(privateDir, env);
         Map<String, Login> logins = new HashMap<>(Auth.logins(authFile));
@@ -314,7 +325,7 @@ public class sync implements java.util.concurrent.Callable<Integer> {
             return refuse(problems);
         }
         planned.warnings().forEach(console::warn);
-        List<Plan.Item> items = planned.items();
+        List<Plan.Item> items = part == null ? planned.items() : part.select(planned.items());
 
         SyncState state = SyncState.load(stateFile(), console::warn);
         Syncer syncer = new Syncer(engines.inspector(), engines.copier(), retry, settings.targets(), new Syncer.Options(force, dryRun),
@@ -322,7 +333,7 @@ public class sync implements java.util.concurrent.Callable<Integer> {
         console.info("image-sync: " + items.size() + " image(s) → " + String.join(", ", settings.targets().stream()
                 .map(t -> t.id() + " " + t.registry() + "/" + t.namespace()).toList()) + " (" + engines.description() + ", "
                 + Math.min(jobs, items.size()) + " job(s), " + Deadline.format(timeout) + " per image" + (dryRun ? ", dry run" : "") + (force ? ", forced" : "") + ")");
-        syncer.probeQuotas(items, Job.outside(timeout.compareTo(PROBE_LIMIT) < 0 ? timeout : PROBE_LIMIT, console::warn));
+        syncer.prefetch(items, Job.outside(timeout, console::warn));
         outcome.logQuotas(client.rateLimits(), pullReserve);
         Batch batch = new Batch(syncer, console, jobs, timeout, privateDir, Batch.HEARTBEAT);
         Thread onSignal = new Thread(() -> {
@@ -356,6 +367,14 @@ public class sync implements java.util.concurrent.Callable<Integer> {
         Set<String> insecure = new LinkedHashSet<>();
         insecureRegistries.stream().map(s -> s.strip().toLowerCase(Locale.ROOT)).filter(s -> !s.isEmpty()).forEach(insecure::add);
         return insecure;
+    }
+
+    private Shard shard() {
+        try {
+            return shard == null || shard.isBlank() ? null : Shard.parse(shard);
+        } catch (IllegalArgumentException e) {
+            throw new UsageError("--shard / SYNC_SHARD: " + e.getMessage());
+        }
     }
 
     private Duration imageTimeout() {

@@ -17,7 +17,7 @@ import java.util.Map;
 final class Cli {
     /** Options whose defaults picocli takes from the real environment (${env:...}): given as options instead. */
     static final Map<String, String> ENV_OPTIONS = Map.of("SYNC_STATE", "--state", "SOURCE_REGISTRY", "--source-registry", "SYNC_TARGETS", "--to",
-            "INSECURE_REGISTRIES", "--insecure-registry", "SYNC_ENGINE", "--engine", "SYNC_IMAGE_TIMEOUT", "--image-timeout");
+            "INSECURE_REGISTRIES", "--insecure-registry", "SYNC_ENGINE", "--engine", "SYNC_IMAGE_TIMEOUT", "--image-timeout", "SYNC_SHARD", "--shard");
 
     private Cli() {}
 

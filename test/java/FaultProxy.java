@@ -71,6 +71,8 @@ final class FaultProxy implements AutoCloseable {
         private String body;
         private long bytes;
         private Duration delay;
+        private int held;
+        private int mostHeld;
 
         private Rule(String method, Pattern path) {
             this.method = method;
@@ -149,6 +151,13 @@ final class FaultProxy implements AutoCloseable {
             return delay(Duration.ZERO);
         }
 
+        /** The most requests a delay rule held at the same time: how many the client had in flight at once. */
+        int mostAtOnce() {
+            synchronized (rules) {
+                return mostHeld;
+            }
+        }
+
         /** How many requests this rule has applied to. */
         int fired() {
             synchronized (rules) {
@@ -169,7 +178,7 @@ final class FaultProxy implements AutoCloseable {
     }
 
     /** One rule's settings as they were when it applied, read under the lock. */
-    private record Applied(Kind kind, int status, Map<String, String> headers, String body, long bytes, Duration delay) {}
+    private record Applied(Kind kind, int status, Map<String, String> headers, String body, long bytes, Duration delay, Rule rule) {}
 
     private FaultProxy(String upstream) throws IOException {
         String[] hostPort = upstream.split(":");
@@ -329,11 +338,18 @@ final class FaultProxy implements AutoCloseable {
                 return forward(request, client, in, out, rule.bytes());
             }
             case DELAY -> {
+                synchronized (rules) {
+                    rule.rule().mostHeld = Math.max(rule.rule().mostHeld, ++rule.rule().held);
+                }
                 try {
                     Thread.sleep(rule.delay().toMillis());
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     return false;
+                } finally {
+                    synchronized (rules) {
+                        rule.rule().held--;
+                    }
                 }
                 return forward(request, client, in, out, Long.MAX_VALUE);
             }
@@ -351,7 +367,7 @@ final class FaultProxy implements AutoCloseable {
                     }
                     r.fired++;
                     faults.incrementAndGet();
-                    return new Applied(r.kind, r.status, r.headers, r.body, r.bytes, r.delay);
+                    return new Applied(r.kind, r.status, r.headers, r.body, r.bytes, r.delay, r);
                 }
             }
             return null;

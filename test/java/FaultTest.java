@@ -124,7 +124,8 @@ class FaultTest {
         Fixtures.Layout patient = push(work, "patient:1");
         push(work, "throttled:1");
         try (FaultProxy proxy = FaultProxy.start(source.host)) {
-            proxy.on("HEAD", "/v2/library/patient/manifests/.*").times(1).status(429, Map.of("Retry-After", "2"));
+            // Twice: the first answers the checks asked ahead of the images (which never wait), the second the image's own.
+            proxy.on("HEAD", "/v2/library/patient/manifests/.*").times(2).status(429, Map.of("Retry-After", "2"));
             proxy.on("HEAD", "/v2/library/throttled/manifests/.*").status(429, Map.of("Retry-After", "100000"));
             Files.writeString(work.resolve("images.txt"), "patient:1\nthrottled:1\n");
             Run run = sync(work, env(work, proxy.host, target.host));
@@ -418,6 +419,33 @@ class FaultTest {
             assertEquals(2, report.at("/summary/cancelled").asInt());
             assertEquals(first.digests().get("linux/amd64"), at("before-term:1"));
             assertTrue(out.contains("2 cancelled"), out);
+        }
+    }
+
+    // ---- how many requests are in flight -------------------------------------------------------
+
+    /**
+     * The cheap checks of a run are asked up front, --registry-requests at a time per registry, whatever --jobs is:
+     * with one job the target still sees that many HEADs at once, and never more. Each is held a moment by the proxy,
+     * so requests that overlap are all held together.
+     */
+    @Test
+    void theChecksGoOutRegistryRequestsAtATimeEvenWithOneJob(@TempDir Path work) throws IOException {
+        StringBuilder list = new StringBuilder();
+        for (int i = 0; i < 6; i++) {
+            push(work, "many" + i + ":1");
+            list.append("many").append(i).append(":1\n--platform=linux/arm64 many").append(i).append(":1\n");
+        }
+        Files.writeString(work.resolve("images.txt"), list.toString());
+        Map<String, String> direct = env(work, source.host, target.host);
+        assertEquals(List.of("aliyun:copied:new"), sync(work, direct).statuses().subList(0, 1));
+        try (FaultProxy proxy = FaultProxy.start(target.host)) {
+            FaultProxy.Rule heads = proxy.on("HEAD", "/v2/ns/.*/manifests/.*").delay(Duration.ofMillis(300));
+            Run run = sync(work, env(work, source.host, proxy.host), "--jobs", "1", "--registry-requests", "5");
+            assertEquals(0, run.result().exit(), run.result().all());
+            assertEquals(12, run.statuses().stream().filter(s -> s.equals("aliyun:skipped:digest")).count(), run.statuses().toString());
+            assertEquals(12, heads.fired(), "one HEAD per image at the target");
+            assertEquals(5, heads.mostAtOnce(), "HEADs in flight at once at the target");
         }
     }
 

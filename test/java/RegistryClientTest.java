@@ -128,6 +128,21 @@ class RegistryClientTest {
         assertEquals(Map.of("HEAD", 4L, "GET", 1L), c.requests().get(open.host), "4 HEADs and the /v2/ ping");
     }
 
+    /** The manifest bytes skopeo inspect --raw reads, by tag and by digest, with one GET each; none for a missing tag. */
+    @Test
+    void aManifestGetReadsTheBytesSkopeoReads() {
+        RegistryClient c = client(Map.of(), Set.of(open.host), new ArrayList<>());
+        long gets = open.manifestRequests("GET");
+        byte[] top = c.manifest(new ImageRef(open.host, "library/app", "1", null, false), JOB);
+        Tools.Result skopeo = Tools.run("skopeo", "inspect", "--raw", "--tls-verify=false", "docker://" + open.host + "/library/app:1");
+        assertEquals(new String(skopeo.stdout(), java.nio.charset.StandardCharsets.UTF_8), new String(top, java.nio.charset.StandardCharsets.UTF_8));
+        assertEquals(image.top(), Fixtures.sha256(top));
+        String arm = image.digests().get("linux/arm64");
+        assertEquals(arm, Fixtures.sha256(c.manifest(new ImageRef(open.host, "library/app", null, arm, false), JOB)));
+        assertEquals(null, c.manifest(new ImageRef(open.host, "library/app", "no-such-tag", null, false), JOB));
+        assertEquals(gets + 4, open.manifestRequests("GET"), "three GETs here, one by skopeo");
+    }
+
     @Test
     void basicAuthUsesTheLoginAndIsRememberedForTheRepository() {
         RegistryClient c = client(Map.of(basic.host, new Login("carol", new Secret("carol-pw"))), Set.of(basic.host), new ArrayList<>());

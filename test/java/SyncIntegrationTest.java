@@ -387,7 +387,9 @@ class SyncIntegrationTest {
             pushSource(work, name + ":1", threeArch(T1, name));
         }
         Files.writeString(work.resolve("images.txt"), "quiet-a:1\n--platform=linux/arm64 quiet-b:1\nquiet-c:1\n");
-        assertEquals(0, sync(work).exit());
+        assertEquals(0, sync(work, "--report", "cold.json").exit());
+        // Even the first sync reads the sources with the registry client: skopeo only copies.
+        assertEquals("{\"skopeo copy\":6}", report(work.resolve("cold.json")).at("/stats/processes").toString());
         assertTrue(Files.readString(work.resolve("state.json")).contains(source.host + "/library/quiet-b:1 linux/arm64"));
 
         long gets = sourceRequests("GET");

@@ -103,7 +103,10 @@ class WorkflowRunTest {
         first.assertConclusion("success");
         assertEquals("image-sync-batch-plain-default", first.run().at("/concurrency/group").asText());
         assertEquals(350, first.job().path("timeoutMinutes").asInt());
-        first.assertStep("Check images.txt (offline)", "success");
+        // Below the threshold it is one sync job, as ever: the plan job checks the list, and nothing finishes after.
+        assertEquals(List.of("plan:success", "sync (1) / sync:success", "finish:skipped"), first.jobConclusions());
+        assertEquals("1", first.run().at("/needs/plan/outputs/shards").asText());
+        first.assertStep("plan", "Check images.txt (offline)", "success");
         first.assertStep("Free disk space", "success");
         first.assertDiskCleaned();
         // Aliyun only: the workflow token would have been accepted by "GHCR", but alone it must not add GHCR.
@@ -124,6 +127,7 @@ class WorkflowRunTest {
         assertEquals("success", message.path("status").asText());
         assertEquals(2, message.at("/summary/copied").asInt());
         assertTrue(repo.cacheKeys().contains("image-sync-state-2001"), repo.cacheKeys().toString());
+        assertTrue(first.artifact("sync-report").toFile().isFile(), first.log());
 
         Run badgePush = repo.run("push", 2002, secrets, Map.of(), null, Map.of(), repo.git("rev-parse", "main~1"), List.of());
         badgePush.assertStarted();
@@ -188,6 +192,107 @@ class WorkflowRunTest {
         assertEquals(1, message.at("/summary/failed").asInt());
     }
 
+    /**
+     * A list split in shards: plan → one sync job per shard → finish. Every shard syncs its part, keeps its own state
+     * and uploads its own report, and none commits, notifies or writes a summary; finish merges the reports into one
+     * summary and one report, sends one notification and fails the run when a shard failed. After the list is fixed,
+     * the next run is green, commits the badge once, and each shard is served by its own remembered state.
+     */
+    @Test
+    void aListInShardsGivesOneSummaryOneNotificationOneBadgeAndFailsWhenAShardFailed(@TempDir Path dir) throws IOException {
+        String good = "alpine:3.19\n--platform=linux/arm64 alpine:3.19\nbusybox:1.36\n--platform=linux/arm64 busybox:1.36\nredis:7\n";
+        Repo repo = Repo.create(dir, "Shards/image-sync", good + "not-there:1.0\n");
+        Map<String, String> secrets = aliyunSecrets("shards");
+        secrets.put("WEBHOOK_URL", webhookUrl());
+        int notified = notifications.size();
+        String head = repo.git("rev-parse", "main");
+
+        Run first = repo.run("schedule", 2401, secrets, Map.of("SYNC_SHARDS", "3"), null, Map.of());
+        first.assertConclusion("failure");
+        assertEquals("3", first.run().at("/needs/plan/outputs/shards").asText());
+        assertEquals("[1,2,3]", first.run().at("/needs/plan/outputs/matrix").asText());
+        List<JsonNode> shards = first.syncJobs();
+        assertEquals(List.of("sync (1) / sync", "sync (2) / sync", "sync (3) / sync"), shards.stream().map(j -> j.path("id").asText()).toList());
+        assertEquals(1, shards.stream().filter(j -> j.path("conclusion").asText().equals("failure")).count(), first.log());
+        for (JsonNode shard : shards) {
+            int i = shard.path("inputs").path("shard").asInt();
+            assertEquals(3, shard.path("inputs").path("shards").asInt());
+            first.assertStep(shard, "Update the last-sync badge", "skipped");
+            first.assertStep(shard, "Notify", "skipped");
+            first.assertStep(shard, "Save the sync state", "success");
+            assertEquals("", shard.path("summary").asText(), "a shard wrote a step summary");
+            assertTrue(repo.cacheKeys().contains("image-sync-state-" + i + "of3-2401"), repo.cacheKeys().toString());
+            assertTrue(Files.isRegularFile(first.artifact("sync-report-" + i)), "shard " + i + " kept no report");
+        }
+        JsonNode finish = first.job("finish");
+        assertEquals("failure", finish.path("conclusion").asText());
+        first.assertStep("finish", "Merge the reports", "success");
+        first.assertStep("finish", "Summary", "success");
+        first.assertStep("finish", "Update the last-sync badge", "skipped");
+        first.assertStep("finish", "Notify", "success");
+        first.assertStep("finish", "Fail when a shard failed", "failure");
+        // One report of the whole list, in list order, each image with its shard; one summary holding every image.
+        JsonNode merged = Fixtures.JSON.readTree(first.artifact("sync-report").toFile());
+        assertEquals(List.of(1, 2, 3, 4, 5, 6), lines(merged));
+        assertEquals(5, merged.at("/summary/copied").asInt());
+        assertEquals(1, merged.at("/summary/failed").asInt());
+        merged.path("images").forEach(image -> assertTrue(image.path("shard").asInt() >= 1 && image.path("shard").asInt() <= 3, image.toString()));
+        String summary = finish.path("summary").asText();
+        assertTrue(summary.startsWith("### Image sync: 5 copied, 0 skipped, 1 failed"), summary);
+        for (String name : List.of("alpine:3.19", "linux_arm64_alpine:3.19", "busybox:1.36", "linux_arm64_busybox:1.36", "redis:7", "not-there:1.0")) {
+            assertTrue(summary.contains(aliyun.host + "/shards/" + name), name + " is not in the summary:\n" + summary);
+        }
+        assertEquals(alpine.digests().get("linux/arm64"), digestAt(aliyun.host + "/shards/linux_arm64_alpine:3.19"));
+        assertEquals(1, notifications.size() - notified, first.log());
+        JsonNode message = Fixtures.JSON.readTree(notifications.get(notifications.size() - 1));
+        assertEquals("failure", message.path("status").asText());
+        assertEquals(5, message.at("/summary/copied").asInt());
+        assertEquals(head, repo.git("rev-parse", "main"), "a failed run committed the badge");
+
+        repo.commit("images.txt", good, "Drop the image that does not exist");
+        notified = notifications.size();
+        long sourceGets = source.manifestRequests("GET");
+        Run second = repo.run("workflow_dispatch", 2402, secrets, Map.of(), "sync-batch-daily.yml", Map.of("shards", "3", "clean_disk", false));
+        second.assertConclusion("success");
+        assertEquals(List.of("plan:success", "sync (1) / sync:success", "sync (2) / sync:success", "sync (3) / sync:success", "finish:success"),
+                second.jobConclusions());
+        for (JsonNode shard : second.syncJobs()) {
+            String key = "image-sync-state-" + shard.path("inputs").path("shard").asInt() + "of3-2401";
+            assertTrue(second.log().contains("[" + shard.path("id").asText() + " › Restore the sync state] Cache restored from key: " + key), second.log());
+        }
+        assertEquals(0, source.manifestRequests("GET") - sourceGets, "a shard downloaded a source manifest:\n" + second.log());
+        JsonNode again = Fixtures.JSON.readTree(second.artifact("sync-report").toFile());
+        assertEquals(5, again.at("/summary/skipped").asInt());
+        second.assertStep("finish", "Update the last-sync badge", "success");
+        assertEquals("Update last-sync badge [skip ci]", repo.git("log", "-1", "--format=%s", "main"));
+        assertEquals(1, Integer.parseInt(repo.git("rev-list", "--count", "--grep", "last-sync badge", "main")), "the badge was committed more than once");
+        assertEquals(1, notifications.size() - notified, second.log());
+        assertEquals("success", Fixtures.JSON.readTree(notifications.get(notifications.size() - 1)).path("status").asText());
+    }
+
+    /** A broken list stops the run in the plan job, which is then the one to notify; nothing is synced. */
+    @Test
+    void aBrokenListFailsThePlanWhichNotifiesAndNothingRunsAfterIt(@TempDir Path dir) throws IOException {
+        Repo repo = Repo.create(dir, "Broken/image-sync", "alpine:3.19\nnot an image\n");
+        Map<String, String> secrets = aliyunSecrets("broken");
+        secrets.put("WEBHOOK_URL", webhookUrl());
+        int notified = notifications.size();
+        Run run = repo.run("schedule", 2501, secrets, Map.of(), null, Map.of());
+        assertEquals("failure", run.run().path("conclusion").asText());
+        assertEquals(List.of("plan:failure", "sync:skipped", "finish:skipped"), run.jobConclusions());
+        run.assertStep("plan", "Check images.txt (offline)", "failure");
+        run.assertStep("plan", "Notify", "success");
+        assertTrue(run.log().contains("images.txt:2"), run.log());
+        assertEquals(1, notifications.size() - notified, run.log());
+        assertEquals("failure", Fixtures.JSON.readTree(notifications.get(notifications.size() - 1)).path("status").asText());
+    }
+
+    static List<Integer> lines(JsonNode report) {
+        List<Integer> out = new ArrayList<>();
+        report.path("images").forEach(image -> out.add(image.path("line").asInt()));
+        return out;
+    }
+
     /** A dispatch of 02, 03 or 04, and where its image must (and must not) land. */
     record Dispatch(String workflow, Map<String, Object> inputs, String group, List<String> statuses, String aliyunName, String ghcrName,
                     String platform, boolean cleaned) {
@@ -230,7 +335,7 @@ class WorkflowRunTest {
         Run run = repo.run("workflow_dispatch", 2300, secrets, Map.of("SYNC_TARGETS", "both"), d.workflow(), d.inputs());
         run.assertConclusion("success");
         assertEquals(d.group(), run.run().at("/concurrency/group").asText());
-        run.assertStep("Check images.txt (offline)", "skipped");
+        assertEquals(List.of("sync / sync:success"), run.jobConclusions(), "a single image is one job, with no plan");
         run.assertStep("Free disk space", d.cleaned() ? "success" : "skipped");
         assertEquals(d.statuses(), run.reportStatuses());
         Fixtures.Layout layout = d.inputs().get("image_name").toString().contains("alpine") ? alpine : busybox;
@@ -633,8 +738,42 @@ class WorkflowRunTest {
             return result().path("runs").get(0);
         }
 
+        /** The one job that ran sync.yml's steps. */
         JsonNode job() {
-            return run().path("jobs").get(0);
+            List<JsonNode> syncing = syncJobs();
+            assertEquals(1, syncing.size(), log());
+            return syncing.get(0);
+        }
+
+        /** The jobs that ran sync.yml's steps: one, or one per shard. */
+        List<JsonNode> syncJobs() {
+            List<JsonNode> out = new ArrayList<>();
+            run().path("jobs").forEach(j -> {
+                if (j.path("calls").asText().equals(".github/workflows/sync.yml")) {
+                    out.add(j);
+                }
+            });
+            return out;
+        }
+
+        JsonNode job(String id) {
+            for (JsonNode j : run().path("jobs")) {
+                if (j.path("id").asText().equals(id)) {
+                    return j;
+                }
+            }
+            throw new AssertionError("no job " + id + "\n" + log());
+        }
+
+        /** id:conclusion of every job, in the order they ran. */
+        List<String> jobConclusions() {
+            List<String> out = new ArrayList<>();
+            run().path("jobs").forEach(j -> out.add(j.path("id").asText() + ":" + j.path("conclusion").asText()));
+            return out;
+        }
+
+        Path artifact(String name) {
+            return repo.dir().resolve("artifacts/" + runId + "/" + name + "/sync-report.json");
         }
 
         void assertStarted(String... workflows) {
@@ -643,13 +782,24 @@ class WorkflowRunTest {
             assertEquals(List.of(workflows), started, log());
         }
 
+        /** The run's conclusion, and its sync job's when there is one (a run in shards has one per shard). */
         void assertConclusion(String conclusion) {
             assertEquals(conclusion, run().path("conclusion").asText(), log());
-            assertEquals(conclusion, job().path("conclusion").asText(), log());
+            if (syncJobs().size() == 1) {
+                assertEquals(conclusion, job().path("conclusion").asText(), log());
+            }
         }
 
         void assertStep(String name, String conclusion) {
-            for (JsonNode step : job().path("steps")) {
+            assertStep(job(), name, conclusion);
+        }
+
+        void assertStep(String jobId, String name, String conclusion) {
+            assertStep(job(jobId), name, conclusion);
+        }
+
+        void assertStep(JsonNode job, String name, String conclusion) {
+            for (JsonNode step : job.path("steps")) {
                 if (step.path("name").asText().equals(name)) {
                     assertEquals(conclusion, step.path("conclusion").asText(), name + "\n" + log());
                     return;
@@ -678,7 +828,7 @@ class WorkflowRunTest {
 
         /** target:status:reason of every image×target in the report the run uploaded. */
         List<String> reportStatuses() throws IOException {
-            Path report = repo.dir().resolve("artifacts/" + runId + "/sync-report/sync-report.json");
+            Path report = artifact("sync-report");
             assertTrue(Files.isRegularFile(report), "no report artifact:\n" + log());
             List<String> out = new ArrayList<>();
             for (JsonNode image : Fixtures.JSON.readTree(report.toFile()).path("images")) {

@@ -40,7 +40,7 @@ class WorkflowTest {
      * emulated by the run harness (test/workflows/run-workflow.mjs).
      */
     static final Set<String> ACTIONS = Set.of("actions/checkout@v7", "actions/setup-java@v6", "actions/setup-node@v7", "actions/cache@v6",
-            "actions/cache/restore@v6", "actions/cache/save@v6", "actions/upload-artifact@v7");
+            "actions/cache/restore@v6", "actions/cache/save@v6", "actions/upload-artifact@v7", "actions/download-artifact@v8");
 
     static JsonNode load(String file) throws IOException {
         return YAML.readTree(DIR.resolve(file).toFile());
@@ -67,8 +67,13 @@ class WorkflowTest {
      */
     static final Map<String, String> OPTION = Map.of("force", "--force=", "platform", "--platform=", "name", "--name=");
 
+    /** The job that calls sync.yml: 02-04's only job; 01's sync job, between its plan and finish jobs. */
     static JsonNode callerJob(String file) throws IOException {
         JsonNode jobs = load(file).path("jobs");
+        if (file.equals("sync-batch-daily.yml")) {
+            assertEquals(List.of("plan", "sync", "finish"), List.copyOf(keys(jobs).stream().sorted(java.util.Comparator.comparing(List.of("plan", "sync", "finish")::indexOf)).toList()));
+            return jobs.path("sync");
+        }
         assertEquals(1, jobs.size(), file);
         return jobs.elements().next();
     }
@@ -106,7 +111,8 @@ class WorkflowTest {
         assertEquals("images.txt", batch.at("/push/paths/0").asText());
         assertEquals(1, batch.at("/push/paths").size());
         assertTrue(batch.at("/schedule/0/cron").isTextual());
-        assertEquals(Set.of("force_sync", "targets", "clean_disk"), keys(batch.at("/workflow_dispatch/inputs")));
+        assertEquals(Set.of("force_sync", "targets", "clean_disk", "shards"), keys(batch.at("/workflow_dispatch/inputs")));
+        assertEquals("", batch.at("/workflow_dispatch/inputs/shards/default").asText());
         // "default" leaves the choice to the repository variable SYNC_TARGETS; the others override it.
         assertEquals("[\"default\",\"auto\",\"aliyun\",\"ghcr\",\"both\"]", batch.at("/workflow_dispatch/inputs/targets/options").toString());
         assertEquals("default", batch.at("/workflow_dispatch/inputs/targets/default").asText());
@@ -156,6 +162,10 @@ class WorkflowTest {
         Set<String> calleeInputs = keys(load("sync.yml").at("/on/workflow_call/inputs"));
         assertTrue(calleeInputs.containsAll(keys(job.path("with"))), file + " passes an input sync.yml does not have");
         for (String input : keys(workflow.at("/on/workflow_dispatch/inputs"))) {
+            if (input.equals("shards")) {
+                // 01's shards decides the matrix in its plan job (see theBatchSplitsALongListAndFinishesOnce).
+                continue;
+            }
             String value = job.path("with").path(CALLEE_INPUT.get(input)).asText();
             assertTrue(value.startsWith("${{") && value.contains("inputs." + input), file + ": input " + input + " is not handed on: " + value);
         }
@@ -197,7 +207,7 @@ class WorkflowTest {
     void notifyAlwaysRunsWithTheJobStatus() throws IOException {
         JsonNode workflow = load("sync.yml");
         JsonNode notify = stepRunning(workflow, "./jbang scripts/notify.java");
-        assertEquals("always()", notify.path("if").asText());
+        assertEquals("always() && inputs.shards == 1", notify.path("if").asText(), "a shard never notifies: the finishing job does, once");
         assertEquals("${{ job.status }}", notify.at("/env/JOB_STATUS").asText());
         assertTrue(notify.path("run").asText().contains("--status \"$JOB_STATUS\" --report sync-report.json"));
         assertEquals("${{ secrets.WEBHOOK_URL }}", notify.at("/env/WEBHOOK_URL").asText());
@@ -256,10 +266,13 @@ class WorkflowTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"sync.yml", "ci.yml"})
+    @ValueSource(strings = {"sync.yml", "ci.yml", "sync-batch-daily.yml"})
     void pinnedRunnerJavaAndCaches(String file) throws IOException {
         JsonNode workflow = load(file);
         workflow.path("jobs").forEach(job -> {
+            if (job.has("uses")) {
+                return;
+            }
             assertEquals("ubuntu-24.04", job.path("runs-on").asText(), file);
             List<String> uses = new ArrayList<>();
             job.path("steps").forEach(s -> uses.add(s.path("uses").asText()));
@@ -282,11 +295,14 @@ class WorkflowTest {
                 .orElseGet(() -> fail("sync.yml does not restore the sync state"));
         JsonNode save = steps.stream().filter(s -> s.path("uses").asText().equals("actions/cache/save@v6")).findFirst()
                 .orElseGet(() -> fail("sync.yml does not save the sync state"));
+        // One key per run, and per shard when the list is split: each shard remembers its own images.
         for (JsonNode cache : List.of(restore, save)) {
             assertEquals("~/.cache/image-sync", cache.at("/with/path").asText());
-            assertEquals("image-sync-state-${{ github.run_id }}", cache.at("/with/key").asText());
+            assertEquals("image-sync-state-${{ inputs.shards > 1 && format('{0}of{1}-', inputs.shard, inputs.shards) || '' }}${{ github.run_id }}",
+                    cache.at("/with/key").asText());
         }
-        assertEquals("image-sync-state-", restore.at("/with/restore-keys").asText());
+        assertEquals("image-sync-state-${{ inputs.shards > 1 && format('{0}of{1}-', inputs.shard, inputs.shards) || '' }}\nimage-sync-state-\n",
+                restore.at("/with/restore-keys").asText());
         assertEquals("always()", save.path("if").asText());
         int sync = steps.indexOf(stepRunning(load("sync.yml"), "./jbang scripts/sync.java --platform="));
         assertTrue(steps.indexOf(restore) < sync && sync < steps.indexOf(save));
@@ -296,7 +312,10 @@ class WorkflowTest {
     void onlyTheBatchCommitsTheBadgeAndNeverFailsForIt() throws IOException {
         JsonNode badge = stepRunning(load("sync.yml"), "scripts/commit-badge.sh");
         assertTrue(badge.path("continue-on-error").asBoolean());
-        assertEquals("success() && inputs.badge", badge.path("if").asText());
+        assertEquals("success() && inputs.badge && inputs.shards == 1", badge.path("if").asText());
+        JsonNode finishing = stepRunning(load("sync-batch-daily.yml"), "scripts/commit-badge.sh");
+        assertTrue(finishing.path("continue-on-error").asBoolean());
+        assertEquals("success() && needs.sync.result == 'success'", finishing.path("if").asText());
         assertTrue(badge.path("run").asText().contains("./jbang scripts/badge.java README.md README.zh-CN.md"));
         assertEquals("false", load("sync.yml").at("/on/workflow_call/inputs/badge/default").asText());
         assertEquals("true", callerJob("sync-batch-daily.yml").at("/with/badge").asText());
@@ -310,10 +329,49 @@ class WorkflowTest {
         JsonNode ci = load("ci.yml");
         assertNotNull(stepRunning(ci, "./test/run"));
         assertTrue(stepRunning(ci, "./jbang scripts/sync.java --plan").path("run").asText().contains("--images images.txt"));
-        List<JsonNode> steps = steps(load("sync.yml"));
-        JsonNode plan = stepRunning(load("sync.yml"), "./jbang scripts/sync.java --plan --images images.txt");
-        assertEquals("inputs.image == '' && !inputs.issue", plan.path("if").asText());
-        assertTrue(steps.indexOf(plan) < steps.indexOf(stepRunning(load("sync.yml"), "scripts/free-disk-space.sh")), "the check comes before anything slow");
+        // 01 checks the list in its plan job, before any sync job starts; 02-04 sync one image and have no list to check.
+        JsonNode batch = load("sync-batch-daily.yml");
+        List<JsonNode> planSteps = new ArrayList<>();
+        batch.at("/jobs/plan/steps").forEach(planSteps::add);
+        JsonNode plan = stepRunning(batch, "./jbang scripts/sync.java --plan --images images.txt");
+        assertTrue(planSteps.contains(plan), "the list check is not in the plan job");
+        assertEquals("plan", batch.at("/jobs/sync/needs").asText());
+        assertFalse(Files.readString(DIR.resolve("sync.yml")).contains("--plan"));
+    }
+
+    /**
+     * 01's shape for a long list: plan picks the shards (SYNC_SHARDS, or the dispatch input), a matrix runs sync.yml
+     * once per shard without stopping the others when one fails, and finish merges, summarises, commits and notifies
+     * once, whatever the shards did, and fails the run when one failed. WorkflowRunTest runs it.
+     */
+    @Test
+    void theBatchSplitsALongListAndFinishesOnce() throws IOException {
+        JsonNode batch = load("sync-batch-daily.yml");
+        JsonNode shards = stepRunning(batch, "./jbang scripts/shards.java --images images.txt");
+        assertEquals("shards", shards.path("id").asText());
+        assertTrue(shards.path("run").asText().contains(">> \"$GITHUB_OUTPUT\""), shards.toString());
+        assertEquals("${{ inputs.shards || vars.SYNC_SHARDS }}", shards.at("/env/SYNC_SHARDS").asText());
+        assertEquals("${{ steps.shards.outputs.shards }}", batch.at("/jobs/plan/outputs/shards").asText());
+        assertEquals("${{ steps.shards.outputs.matrix }}", batch.at("/jobs/plan/outputs/matrix").asText());
+        JsonNode sync = batch.path("jobs").path("sync");
+        assertEquals("${{ fromJSON(needs.plan.outputs.matrix) }}", sync.at("/strategy/matrix/shard").asText());
+        assertFalse(sync.at("/strategy/fail-fast").asBoolean(true), "one failed shard must not cancel the others");
+        assertEquals("${{ matrix.shard }}", sync.at("/with/shard").asText());
+        assertEquals("${{ fromJSON(needs.plan.outputs.shards) }}", sync.at("/with/shards").asText());
+        JsonNode finish = batch.path("jobs").path("finish");
+        assertEquals("[\"plan\",\"sync\"]", finish.path("needs").toString());
+        assertEquals("always() && needs.plan.outputs.shards > 1", finish.path("if").asText());
+        assertTrue(stepRunning(batch, "./jbang scripts/report.java merge").path("run").asText().contains("--shards \"$SHARDS\""));
+        assertTrue(stepRunning(batch, "./jbang scripts/report.java summary").path("run").asText().contains(">> \"$GITHUB_STEP_SUMMARY\""));
+        JsonNode notify = stepRunning(batch, "--report sync-report.json");
+        assertEquals("always()", notify.path("if").asText());
+        assertEquals("needs.sync.result != 'success'", stepRunning(batch, "exit 1").path("if").asText());
+        // A shard uploads its report under its own name (artifact names are unique in a run) and writes no step summary.
+        JsonNode upload = steps(load("sync.yml")).stream().filter(s -> s.path("uses").asText().startsWith("actions/upload-artifact@")).findFirst().orElseThrow();
+        assertEquals("${{ inputs.shards > 1 && format('sync-report-{0}', inputs.shard) || 'sync-report' }}", upload.at("/with/name").asText());
+        JsonNode run = stepRunning(load("sync.yml"), "./jbang scripts/sync.java --platform=");
+        assertEquals("${{ inputs.shards > 1 && format('{0}/{1}', inputs.shard, inputs.shards) || '' }}", run.at("/env/SYNC_SHARD").asText());
+        assertTrue(run.path("run").asText().contains("if [ -n \"$SYNC_SHARD\" ]; then unset GITHUB_STEP_SUMMARY; fi"));
     }
 
     @Test

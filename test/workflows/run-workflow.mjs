@@ -32,16 +32,26 @@
  *   same paths; a key is never overwritten; a missing path saves nothing, with a warning), actions/upload-artifact
  *   (a folder per run under config.artifacts; if-no-files-found; a name used twice in a run fails), and reusable
  *   workflows (`uses: ./.github/workflows/x.yml`: the callee, fetched and checked by the parser, runs with the
- *   caller's github context, its inputs typed and defaulted as declared, `secrets: inherit` or the listed secrets).
+ *   caller's github context, its inputs typed and defaulted as declared, `secrets: inherit` or the listed secrets),
+ *   and actions/download-artifact (by name, or every artifact of the run matching `pattern`, each in its own
+ *   folder unless merge-multiple).
+ * - Runs jobs in the order `needs` allows, one at a time, each job's `if:` with the needs context and the job-level
+ *   status functions (success() only when every job it depends on, directly or not, succeeded; a job that does not
+ *   run is skipped, and so is, by default, every job after it); jobs.<id>.outputs are evaluated over the job's steps
+ *   and reach later jobs as needs.<id>.outputs, with needs.<id>.result (failure when any leg of a matrix failed).
+ * - Expands strategy.matrix (also on a job that calls a reusable workflow), evaluated with needs so that
+ *   fromJSON(needs.plan.outputs.x) works: one leg per combination, each a job of its own on a fresh runner, named
+ *   "id (value, ...)", with the matrix and strategy contexts; at most 256 legs.
  *
  * What it does not do:
  * - Queue, cancel or time out runs: it evaluates the concurrency group (of the workflow, and of each job that runs)
  *   and timeout-minutes and reports them (the test applies GitHub's documented queueing rule to the groups); runs
  *   are never cancelled.
  * - Mask secrets in the log: the tests assert that no secret appears at all, which is stricter.
- * - Other events, job-level `permissions` (the token is whatever the test gives), matrices, services, containers,
- *   job outputs across jobs, composite or Docker actions,
- *   `shell:` other than bash, glob patterns in cache/artifact paths, or the cache's 10 GB eviction.
+ * - Run matrix legs or independent jobs side by side, or cancel the other legs when one fails (fail-fast): legs run
+ *   one after another and all of them run. Matrix include/exclude and max-parallel, reusable-workflow outputs.
+ * - Other events, services, containers, composite or Docker actions, `shell:` other than bash, glob patterns in
+ *   cache/artifact upload paths, or the cache's 10 GB eviction.
  * - Isolation: steps run as the current user on this machine. Java takes user.home from the password database,
  *   not from HOME, so JBang keeps using this user's ~/.jbang and ~/.m2 whatever HOME says; the emulated cache of
  *   those folders (under the fake HOME) stays empty. FREE_DISK_SPACE_ROOT is always set to a fake root under
@@ -354,6 +364,7 @@ const KNOWN_INPUTS = {
   "actions/cache/restore": ["path", "key", "restore-keys", "enableCrossOsArchive", "fail-on-cache-miss", "lookup-only"],
   "actions/cache/save": ["path", "key", "upload-chunk-size", "enableCrossOsArchive"],
   "actions/upload-artifact": ["name", "path", "if-no-files-found", "retention-days", "compression-level", "overwrite", "include-hidden-files", "archive"],
+  "actions/download-artifact": ["name", "artifact-ids", "path", "pattern", "merge-multiple", "github-token", "repository", "run-id", "skip-decompress"],
 };
 
 /** The emulated action `uses` in a job; returns { ok, outputs } and may add post steps. */
@@ -434,6 +445,28 @@ function runAction(uses, inputs, job, say) {
       say(`Artifact ${name} uploaded: ${files.map((f) => f.line).join(", ")}`);
       return { outputs: { "artifact-id": name } };
     }
+    case "actions/download-artifact": {
+      // src/download-artifact.ts: a name must exist and lands in path itself; without one, every artifact of the run
+      // (filtered by pattern) lands in path/<name>/, or in path itself with merge-multiple; none matching is no error.
+      const runDir = path.join(config.artifacts, String(config.runId));
+      const all = fs.existsSync(runDir) ? fs.readdirSync(runDir).sort() : [];
+      const target = path.resolve(job.workspace, (inputs.path || ".").replace(/^~(?=\/|$)/, job.home));
+      let chosen;
+      if (inputs.name) {
+        if (!all.includes(inputs.name)) throw new StepFailure(`Unable to download artifact(s): Artifact '${inputs.name}' not found`);
+        chosen = [inputs.name];
+      } else {
+        chosen = inputs.pattern ? all.filter((a) => globRegExp(inputs.pattern).test(a)) : all;
+      }
+      const flat = Boolean(inputs.name) || inputs["merge-multiple"] === "true";
+      for (const a of chosen) {
+        const dest = flat ? target : path.join(target, a);
+        fs.mkdirSync(dest, { recursive: true });
+        fs.cpSync(path.join(runDir, a), dest, { recursive: true });
+      }
+      say(`Total of ${chosen.length} artifact(s) downloaded: ${chosen.join(", ")}`);
+      return { outputs: { "download-path": target } };
+    }
   }
   throw new StepFailure(`${uses} is not emulated by this harness`);
 }
@@ -505,9 +538,10 @@ async function runJob(job, raw, ctx, label) {
   const fns = functions(() => state.status, workspace);
   const rawSteps = [...(find(raw, "steps") ?? [])];
   const timeout = find(raw, "timeout-minutes");
-  const timeoutMinutes = timeout ? fromData(evalToken(timeout, { github: ctx.github, inputs: ctx.inputs, vars: ctx.vars, needs: {}, strategy: {}, matrix: {} }, fns)) : 360;
+  const jobContext = { github: ctx.github, inputs: ctx.inputs, vars: ctx.vars, needs: ctx.needs ?? {}, strategy: ctx.strategy ?? {}, matrix: ctx.matrix ?? {} };
+  const timeoutMinutes = timeout ? fromData(evalToken(timeout, jobContext, fns)) : 360;
   const runsOn = find(raw, "runs-on");
-  const runsOnValue = runsOn ? evalToken(runsOn, { github: ctx.github, inputs: ctx.inputs, vars: ctx.vars, needs: {}, strategy: {}, matrix: {} }, fns).coerceString() : "";
+  const runsOnValue = runsOn ? evalToken(runsOn, jobContext, fns).coerceString() : "";
   if (!/^ubuntu-/.test(runsOnValue)) throw new HarnessError(`${label}: runs-on ${runsOnValue} is not emulated (ubuntu-* only)`);
 
   const runnerCtx = { os: RUNNER_OS, arch: "X64", name: "GitHub Actions 1", environment: "github-hosted", temp, tool_cache: path.join(work, "toolcache"), debug: "" };
@@ -527,7 +561,8 @@ async function runJob(job, raw, ctx, label) {
   };
 
   const context = (extra = {}) => ({
-    github: { ...ctx.github, workspace, job: job.id.value }, inputs: ctx.inputs, vars: ctx.vars, needs: {}, strategy: {}, matrix: {},
+    github: { ...ctx.github, workspace, job: job.id.value }, inputs: ctx.inputs, vars: ctx.vars, needs: ctx.needs ?? {},
+    strategy: ctx.strategy ?? {}, matrix: ctx.matrix ?? {},
     steps, job: { status: state.status }, runner: runnerCtx, env: { ...ctx.env }, ...extra,
   });
 
@@ -595,8 +630,10 @@ async function runJob(job, raw, ctx, label) {
     post.run(say);
     Object.assign(entry, { outcome: "success", conclusion: "success" });
   }
-  log(`[${label}] job ${state.status}`);
-  return { id: label, conclusion: state.status, timeoutMinutes, runsOn: runsOnValue, steps: results, summary: state.summary.join("\n") };
+  // jobs.<id>.outputs, evaluated when the job is done, over its steps (what `needs.<id>.outputs` gives later jobs).
+  const outputs = job.outputs ? fromData(evalToken(job.outputs, context(), fns)) : {};
+  log(`[${label}] job ${state.status}${Object.keys(outputs).length ? `, outputs ${JSON.stringify(outputs)}` : ""}`);
+  return { id: label, conclusion: state.status, timeoutMinutes, runsOn: runsOnValue, steps: results, summary: state.summary.join("\n"), outputs };
 }
 
 /** Callee inputs as GitHub gives them: declared types checked, defaults filled in, unknown inputs refused. */
@@ -620,6 +657,66 @@ function calleeInputs(job, callerCtx, fns) {
   return inputs;
 }
 
+/**
+ * The status functions of a job's `if:`, as GitHub gives them there: success() when every job it depends on
+ * (directly or through others) succeeded, failure() when one of them failed, always(); cancelled() is false, since
+ * runs are never cancelled here.
+ */
+function jobFunctions(job, results, byId) {
+  const ancestors = new Set();
+  const visit = (id) => {
+    for (const n of byId.get(id).needs ?? []) if (!ancestors.has(n.value)) { ancestors.add(n.value); visit(n.value); }
+  };
+  visit(job.id.value);
+  const map = new Map();
+  const add = (f) => map.set(f.name.toLowerCase(), f);
+  add(fn("success", 0, 0, () => new data.BooleanData([...ancestors].every((id) => results[id].result === "success"))));
+  add(fn("failure", 0, 0, () => new data.BooleanData([...ancestors].some((id) => results[id].result === "failure"))));
+  add(fn("cancelled", 0, 0, () => new data.BooleanData(false)));
+  add(fn("always", 0, 0, () => new data.BooleanData(true)));
+  return map;
+}
+
+/** Jobs in the order `needs` allows (GitHub starts a job once its needs are done; here one at a time). */
+function inNeedsOrder(jobs) {
+  const byId = new Map(jobs.map((j) => [j.id.value, j]));
+  const done = new Set();
+  const order = [];
+  const visit = (job, path) => {
+    if (done.has(job.id.value)) return;
+    if (path.includes(job.id.value)) throw new HarnessError(`needs form a cycle: ${[...path, job.id.value].join(" → ")}`);
+    for (const n of job.needs ?? []) {
+      if (!byId.has(n.value)) throw new HarnessError(`job ${job.id.value} needs ${n.value}, which does not exist`);
+      visit(byId.get(n.value), [...path, job.id.value]);
+    }
+    done.add(job.id.value);
+    order.push(job);
+  };
+  jobs.forEach((j) => visit(j, []));
+  return { order, byId };
+}
+
+/**
+ * The legs of a job's strategy.matrix (evaluated with needs, so `fromJSON(needs.x.outputs.y)` works): the cross
+ * product of its variables in the order GitHub documents; `include` and `exclude` are not emulated. No strategy:
+ * one leg with an empty matrix.
+ */
+function matrixLegs(job, jobCtx, fns) {
+  if (!job.strategy) return [{ matrix: {}, strategy: {} }];
+  const strategy = fromData(evalToken(job.strategy, jobCtx, fns));
+  const matrix = strategy.matrix;
+  if (!matrix || typeof matrix !== "object" || Array.isArray(matrix)) throw new HarnessError(`${job.id.value}: strategy.matrix is not a mapping`);
+  if ("include" in matrix || "exclude" in matrix) throw new HarnessError(`${job.id.value}: matrix include/exclude are not emulated`);
+  let legs = [{}];
+  for (const [name, values] of Object.entries(matrix)) {
+    if (!Array.isArray(values) || values.length === 0) throw new HarnessError(`${job.id.value}: matrix ${name} must be a non-empty array, got ${JSON.stringify(values)}`);
+    legs = legs.flatMap((leg) => values.map((v) => ({ ...leg, [name]: v })));
+  }
+  if (legs.length > 256) throw new HarnessError(`${job.id.value}: a matrix may have at most 256 jobs, this one has ${legs.length}`);
+  const failFast = strategy["fail-fast"] ?? true;
+  return legs.map((m, i) => ({ matrix: m, strategy: { "fail-fast": failFast, "job-index": i, "job-total": legs.length, "max-parallel": legs.length } }));
+}
+
 async function runWorkflow(workflow, event, ctx) {
   const fns = functions(() => "success", config.work);
   const concurrency = concurrencyOf(workflow, ctx, fns);
@@ -627,33 +724,54 @@ async function runWorkflow(workflow, event, ctx) {
   const jobs = [];
   ctx.env = evalStrings(workflow.template.env && isMapping(workflow.template.env) ? workflow.template.env : undefined,
     { github: ctx.github, inputs: ctx.inputs, vars: ctx.vars, secrets: ctx.secrets }, fns);
-  for (const job of workflow.template.jobs) {
-    const callerCtx = { github: ctx.github, inputs: ctx.inputs, vars: ctx.vars, needs: {}, strategy: {}, matrix: {} };
-    if (!truthy(evaluate(job.if.expression, callerCtx, fns))) { jobs.push({ id: job.id.value, conclusion: "skipped" }); continue; }
-    const rawJob = find(find(workflow.raw, "jobs"), job.id.value);
-    if (job.type === "reusableWorkflowJob") {
-      const callee = job.ref.value.replace(/^\.\//, "");
-      const inputs = calleeInputs(job, callerCtx, fns);
-      const secrets = job["inherit-secrets"] ? { ...ctx.secrets }
-        : evalStrings(job["secret-values"], { ...callerCtx, secrets: ctx.secrets }, fns);
-      secrets.GITHUB_TOKEN = ctx.secrets.GITHUB_TOKEN;
-      const calleeRaw = parse(config.definitions, callee).value;
-      const concurrency = jobConcurrency(job, callerCtx, fns);
-      log(`[${workflow.file} › ${job.id.value}] calls ${callee} with ${JSON.stringify(inputs)}, concurrency ${JSON.stringify(concurrency)}`);
-      for (const inner of job.jobs) {
-        const innerRaw = find(find(calleeRaw, "jobs"), inner.id.value);
-        const calleeCtx = { github: ctx.github, inputs, vars: ctx.vars, secrets, env: {} };
-        const result = await runJob(inner, innerRaw, calleeCtx, `${job.id.value} / ${inner.id.value}`);
-        jobs.push({ ...result, calls: callee, inputs, concurrency });
-      }
-    } else {
-      const concurrency = jobConcurrency(job, callerCtx, fns);
-      const result = await runJob(job, rawJob, { ...ctx, env: { ...ctx.env, ...evalStrings(job.env, { ...callerCtx, secrets: ctx.secrets }, fns) } }, job.id.value);
-      jobs.push({ ...result, concurrency });
+  const { order, byId } = inNeedsOrder(workflow.template.jobs);
+  // needs.<id>: { result, outputs } of every job that has finished; a matrix job's result is failure when a leg failed.
+  const results = {};
+  for (const job of order) {
+    const id = job.id.value;
+    const needs = Object.fromEntries((job.needs ?? []).map((n) => [n.value, results[n.value]]));
+    const jobFns = jobFunctions(job, results, byId);
+    const callerCtx = { github: ctx.github, inputs: ctx.inputs, vars: ctx.vars, needs, strategy: {}, matrix: {} };
+    if (!truthy(evaluate(job.if.expression, callerCtx, jobFns))) {
+      log(`[${id}] skipped (if: ${job.if.expression})`);
+      results[id] = { result: "skipped", outputs: {} };
+      jobs.push({ id, conclusion: "skipped", if: job.if.expression });
+      continue;
     }
+    const concurrency = jobConcurrency(job, callerCtx, jobFns);
+    const legs = matrixLegs(job, callerCtx, fns);
+    const legResults = [];
+    for (const { matrix, strategy } of legs) {
+      const legLabel = job.strategy ? `${id} (${Object.values(matrix).join(", ")})` : id;
+      const legCtx = { ...callerCtx, matrix, strategy };
+      const rawJob = find(find(workflow.raw, "jobs"), id);
+      if (job.type === "reusableWorkflowJob") {
+        const callee = job.ref.value.replace(/^\.\//, "");
+        const inputs = calleeInputs(job, legCtx, fns);
+        const secrets = job["inherit-secrets"] ? { ...ctx.secrets }
+          : evalStrings(job["secret-values"], { ...legCtx, secrets: ctx.secrets }, fns);
+        secrets.GITHUB_TOKEN = ctx.secrets.GITHUB_TOKEN;
+        const calleeRaw = parse(config.definitions, callee).value;
+        log(`[${workflow.file} › ${legLabel}] calls ${callee} with ${JSON.stringify(inputs)}, concurrency ${JSON.stringify(concurrency)}`);
+        for (const inner of job.jobs) {
+          const innerRaw = find(find(calleeRaw, "jobs"), inner.id.value);
+          const calleeCtx = { github: ctx.github, inputs, vars: ctx.vars, secrets, env: {} };
+          const result = await runJob(inner, innerRaw, calleeCtx, `${legLabel} / ${inner.id.value}`);
+          legResults.push({ ...result, calls: callee, inputs, matrix, concurrency });
+        }
+      } else {
+        const env = { ...ctx.env, ...evalStrings(job.env, { ...legCtx, secrets: ctx.secrets }, fns) };
+        legResults.push({ ...(await runJob(job, rawJob, { ...ctx, env, needs, matrix, strategy }, legLabel)), matrix, concurrency });
+      }
+    }
+    jobs.push(...legResults);
+    results[id] = {
+      result: legResults.some((r) => r.conclusion === "failure") ? "failure" : "success",
+      outputs: Object.assign({}, ...legResults.map((r) => r.outputs ?? {})),
+    };
   }
   const conclusion = jobs.some((j) => j.conclusion === "failure") ? "failure" : "success";
-  return { workflow: workflow.file, name: fromName(workflow), concurrency, conclusion, jobs };
+  return { workflow: workflow.file, name: fromName(workflow), concurrency, conclusion, jobs, needs: results };
 }
 
 /** A job's own concurrency group, evaluated only for a job that runs: GitHub queues (and groups) only jobs that run. */

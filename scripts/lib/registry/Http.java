@@ -27,8 +27,9 @@ import java.util.concurrent.atomic.LongAdder;
 final class Http {
     private final Set<String> insecure;
     private final RateLimits rateLimits;
-    private final HttpClient secure;
-    private final HttpClient trusting;
+    /** Built when first used: each costs a TLS set-up, and most runs need only one of them. */
+    private final Lazy<HttpClient> secure;
+    private final Lazy<HttpClient> trusting;
     private final Map<String, String> scheme = new ConcurrentHashMap<>();
     private final Map<String, Map<String, LongAdder>> counts = new ConcurrentHashMap<>();
 
@@ -36,8 +37,8 @@ final class Http {
         this.insecure = insecure;
         this.rateLimits = rateLimits;
         ProxySelector proxies = new EnvProxies(env);
-        this.secure = HttpClient.newBuilder().proxy(proxies).connectTimeout(Duration.ofSeconds(10)).build();
-        this.trusting = HttpClient.newBuilder().proxy(proxies).connectTimeout(Duration.ofSeconds(10)).sslContext(TrustAll.context()).build();
+        this.secure = Lazy.of(() -> HttpClient.newBuilder().proxy(proxies).connectTimeout(Duration.ofSeconds(10)).build());
+        this.trusting = Lazy.of(() -> HttpClient.newBuilder().proxy(proxies).connectTimeout(Duration.ofSeconds(10)).sslContext(TrustAll.context()).build());
     }
 
     /** Docker Hub's API lives on another host than its name. */
@@ -96,7 +97,7 @@ final class Http {
 
     private <T> HttpResponse<T> call(String registry, String countAs, HttpRequest request, HttpResponse.BodyHandler<T> body) throws IOException {
         try {
-            HttpResponse<T> r = (insecure.contains(registry) ? trusting : secure).send(request, body);
+            HttpResponse<T> r = (insecure.contains(registry) ? trusting : secure).get().send(request, body);
             count(countAs, request.method());
             return r;
         } catch (InterruptedException e) {

@@ -3,6 +3,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -31,23 +34,42 @@ public final class Logins {
         this.console = console;
     }
 
-    /** Logs in to every target, and to Docker Hub when its login is set and the list reads from it. Returns the failures, each with its fix. */
+    /**
+     * Logs in to every target, and to Docker Hub when its login is set and the list reads from it. Returns the failures
+     * in that order, each with its fix. The registry client's checks (a few round trips to each registry) run at
+     * once; skopeo and docker, which write one auth file, log in one after the other.
+     */
     public List<String> all(Settings settings, boolean readsDockerHub) {
-        List<String> failures = new ArrayList<>();
+        record Wanted(String registry, Login login, Function<SyncError, String> hint) {}
+        List<Wanted> wanted = new ArrayList<>();
         for (Target t : settings.targets()) {
-            one(t.registry(), new Login(t.username(), t.secret()), t::loginHint, failures);
+            wanted.add(new Wanted(t.registry(), new Login(t.username(), t.secret()), t::loginHint));
         }
         if (settings.dockerHubToken() != null && readsDockerHub) {
-            one(ImageRef.DOCKER_HUB, new Login(settings.dockerHubUser(), settings.dockerHubToken()),
-                    e -> "check DOCKERHUB_USERNAME and DOCKERHUB_TOKEN", failures);
+            wanted.add(new Wanted(ImageRef.DOCKER_HUB, new Login(settings.dockerHubUser(), settings.dockerHubToken()),
+                    e -> "check DOCKERHUB_USERNAME and DOCKERHUB_TOKEN"));
         }
-        return failures;
+        Job job = Job.outside(LIMIT, console::warn);
+        // A thread each: the common pool has one thread on a two-core runner.
+        ExecutorService checking = Executors.newFixedThreadPool(Math.max(1, wanted.size()));
+        try {
+            List<CompletableFuture<Boolean>> accepted = wanted.stream()
+                    .map(w -> CompletableFuture.supplyAsync(() -> client.accepts(w.registry(), w.login(), job.deadline()), checking)).toList();
+            List<String> failures = new ArrayList<>();
+            for (int i = 0; i < wanted.size(); i++) {
+                Wanted w = wanted.get(i);
+                one(w.registry(), w.login(), w.hint(), accepted.get(i).join(), job, failures);
+            }
+            return failures;
+        } finally {
+            checking.shutdownNow();
+        }
     }
 
-    private void one(String registry, Login login, Function<SyncError, String> hint, List<String> failures) {
-        Job job = Job.outside(LIMIT, console::warn);
+    /** {@code accepted}: whether the registry client already saw the registry take the login. */
+    private void one(String registry, Login login, Function<SyncError, String> hint, boolean accepted, Job job, List<String> failures) {
         try {
-            if (client.accepts(registry, login, job.deadline())) {
+            if (accepted) {
                 Auth.addLogin(authFile, registry, login);
             } else if (skopeo != null) {
                 check(registry, () -> skopeo.login(registry, login.username(), login.password(), job), job);

@@ -56,6 +56,14 @@ final class RegistryAuth {
         }
     }
 
+    /** A GET /v2/ sent for another reason (a login check) has answered what {@link #ping} asks: it is not asked again. */
+    void pinged(String registry, HttpResponse<Void> answer) {
+        if (answer.statusCode() == 401) {
+            answer.headers().firstValue("WWW-Authenticate").ifPresent(c -> challenges.put(registry, c));
+        }
+        pinged.add(registry);
+    }
+
     /**
      * The Authorization for {@code scope}, or null while the registry has not asked for one. Once a registry has
      * shown how it authenticates, a new repository is authorised before its first request, so every image costs

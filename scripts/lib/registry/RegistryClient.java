@@ -70,6 +70,7 @@ public final class RegistryClient {
         try {
             Duration timeout = deadline.cap(REQUEST_TIMEOUT, "logging in to " + registry);
             HttpResponse<Void> open = http.send(registry, "GET", "/v2/", timeout);
+            auth.pinged(registry, open);
             if (open.statusCode() == 200) {
                 return true;
             }
@@ -88,6 +89,22 @@ public final class RegistryClient {
         String what = "HEAD " + ref.display();
         String path = "/v2/" + ref.repository() + "/manifests/" + ref.reference();
         return gated(ref.registry(), what, () -> answer(what, send(ref, "HEAD", path, ACCEPT, HttpResponse.BodyHandlers.discarding(), job.deadline(), what)));
+    }
+
+    /**
+     * The manifest {@code ref} names, byte for byte as the registry stores it: what skopeo inspect --raw reads, without
+     * a process. A GET, so Docker Hub counts it as a pull, as it counts skopeo's. Null when the registry has no such
+     * manifest (skopeo then says so in its own words); errors as for {@link #head}.
+     */
+    public byte[] manifest(ImageRef ref, Job job) {
+        String what = "GET " + ref.display();
+        String path = "/v2/" + ref.repository() + "/manifests/" + ref.reference();
+        HttpResponse<byte[]> r = gated(ref.registry(), what, () -> send(ref, "GET", path, ACCEPT, HttpResponse.BodyHandlers.ofByteArray(), job.deadline(), what));
+        if (r.statusCode() == 404) {
+            return null;
+        }
+        refuseUnlessOk(what, r);
+        return r.body();
     }
 
     /**
@@ -263,6 +280,11 @@ public final class RegistryClient {
             }
         }
         return wait.isNegative() ? Duration.ZERO : wait;
+    }
+
+    /** How many requests go to one registry at once (--registry-requests). */
+    public int perRegistry() {
+        return perRegistry;
     }
 
     public RateLimits rateLimits() {

@@ -14,6 +14,7 @@ import java.util.TreeMap;
  */
 public final class Outcome {
     private final Console console;
+    private final Shard shard;
     private final String stepSummary;
     private final Path report;
     private final boolean saveState;
@@ -22,9 +23,10 @@ public final class Outcome {
     private long phaseStart;
     private Integer exit;
 
-    /** {@code saveState} false: a dry run, which learns nothing worth remembering. */
-    public Outcome(Console console, String stepSummary, Path report, boolean saveState, long started) {
+    /** {@code shard}: the part of the plan this run syncs (null: all of it); {@code saveState} false: a dry run, which learns nothing worth remembering. */
+    public Outcome(Console console, Shard shard, String stepSummary, Path report, boolean saveState, long started) {
         this.console = console;
+        this.shard = shard;
         this.stepSummary = stepSummary;
         this.report = report;
         this.saveState = saveState;
@@ -65,7 +67,8 @@ public final class Outcome {
         for (String registry : limits.registries()) {
             quotas.put(registry, new Report.Quota(limits.first(registry).limit(), limits.first(registry).remaining(), limits.last(registry).remaining()));
         }
-        Report result = Report.of(results).withStats(new Report.Stats(client.requests(), counting.started(), phases, quotas));
+        List<Report.ImageResult> images = shard == null ? results : results.stream().map(r -> r.inShard(shard.index())).toList();
+        Report result = Report.of(images).withStats(new Report.Stats(client.requests(), counting.started(), phases, quotas));
         Summary.print(console, result);
         quotas.forEach((registry, q) -> console.info("pull quota at " + registry + ": " + q.remainingAtStart() + " of " + q.limit()
                 + " left at the start, " + q.remainingAtEnd() + " at the end"));

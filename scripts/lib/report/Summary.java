@@ -77,6 +77,7 @@ public final class Summary {
         }
     }
 
+    /** GitHub's step summary, from the report alone: what sync.java writes at the end of a run, and report.java for any report. */
     public static String markdown(Report report) {
         StringBuilder md = new StringBuilder("### Image sync: ").append(counts(report.summary())).append("\n\n")
                 .append("| Source | Platform | Target | Status | Pull command |\n|---|---|---|---|---|\n");
@@ -88,7 +89,7 @@ public final class Summary {
                         .append(" | ").append(pullable(t) ? "`docker pull " + t.image() + "`" : "").append(" |\n");
             }
         }
-        if (report.stats() != null) {
+        if (report.stats() != null && report.stats().rateLimits() != null) {
             report.stats().rateLimits().forEach((registry, q) -> md.append("\nPull quota at `").append(registry).append("`: ")
                     .append(q.remainingAtStart()).append(" of ").append(q.limit()).append(" left at the start, ")
                     .append(q.remainingAtEnd()).append(" at the end.\n"));

@@ -78,7 +78,7 @@ final class IndexSyncer {
 
     private Wanted read(ImageSpec spec, Job job) {
         ImageRef ref = spec.source();
-        byte[] raw = syncer.attempt(() -> inspector.inspectRaw(ref, "reading source " + ref.display(), false, job), job);
+        byte[] raw = syncer.sourceManifest(ref, "reading source " + ref.display(), job);
         Manifests.Parsed top = Manifests.parse(raw);
         if (!top.index()) {
             if (!spec.platform().all()) {

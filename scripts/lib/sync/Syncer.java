@@ -35,7 +35,12 @@ public final class Syncer {
     private final List<Target> targets;
     private final Options options;
     private final Cheap cheap;
-    private final Map<String, RegistryClient.Head> probed = new ConcurrentHashMap<>();
+    /** HEADs asked ahead by {@link #prefetch}, by reference. */
+    private final Map<String, RegistryClient.Head> asked = new ConcurrentHashMap<>();
+    /** Registries that failed a request asked ahead: left to the images and their retries from then on. */
+    private final java.util.Set<String> failedAhead = ConcurrentHashMap.newKeySet();
+    /** Sources asked ahead, which every image reading them may use (targets' answers are used once). */
+    private final java.util.Set<String> sources = ConcurrentHashMap.newKeySet();
     private final IndexSyncer indexes;
 
     public Syncer(Inspector inspector, Copier copier, Retry retry, List<Target> targets, Options options, Cheap cheap) {
@@ -53,24 +58,72 @@ public final class Syncer {
     }
 
     /**
-     * HEADs one source per registry before the run starts, so the quota a registry announces is known (and logged)
-     * from the start; each answer is used once, by {@link #sync}.
+     * Asks every cheap question of the batch up front: a HEAD of each source and of each target tag, as many at once
+     * as the registry client allows per registry (--registry-requests), every registry at the same time. Images
+     * would otherwise ask them a few at a time (--jobs), one registry after the other; for a run where nothing
+     * changed these HEADs are all the network it needs, and the quota a registry announces is known (and logged)
+     * from the start. A source's answer serves every image that reads it; a target's is used once, by the image.
+     * Anything that goes wrong is left for the image to ask again (with retries); a registry that failed once is
+     * not asked ahead again, so a dead one costs at most one request timeout per request in flight.
      */
-    public void probeQuotas(List<Plan.Item> items, Job job) {
+    public void prefetch(List<Plan.Item> items, Job job) {
+        RegistryClient client = cheap.client();
+        if (client == null || items.isEmpty()) {
+            return;
+        }
+        Map<String, List<ImageRef>> asks = new java.util.LinkedHashMap<>();
         java.util.Set<String> seen = new java.util.HashSet<>();
         for (Plan.Item item : items) {
-            ImageSpec spec = item.spec();
-            if (!seen.add(spec.source().registry())) {
-                continue;
+            ImageRef source = item.spec().source();
+            if (seen.add(source.display())) {
+                sources.add(source.display());
+                asks.computeIfAbsent(source.registry(), r -> new ArrayList<>()).add(source);
             }
-            try {
-                RegistryClient.Head head = head(spec.source(), job);
-                if (head != null) {
-                    probed.put(spec.source().display(), head);
+            if (!options.force()) {
+                for (Target t : targets) {
+                    ImageRef ref = t.reference(item.name());
+                    if (seen.add(ref.display())) {
+                        asks.computeIfAbsent(t.registry(), r -> new ArrayList<>()).add(ref);
+                    }
                 }
-            } catch (SyncError e) {
-                // The image itself asks again, and says what is wrong.
             }
+        }
+        int total = asks.values().stream().mapToInt(List::size).sum();
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(
+                Math.min(total, client.perRegistry() * asks.size()), r -> {
+                    Thread t = new Thread(r, "prefetch");
+                    t.setDaemon(true);
+                    return t;
+                });
+        // Registries take turns in the queue, so each keeps its requests in flight from the start to its end.
+        List<java.util.Iterator<ImageRef>> queues = asks.values().stream().map(List::iterator).toList();
+        for (boolean more = true; more; ) {
+            more = false;
+            for (java.util.Iterator<ImageRef> q : queues) {
+                if (q.hasNext()) {
+                    more = true;
+                    ImageRef ref = q.next();
+                    pool.submit(() -> ask(client, ref, job));
+                }
+            }
+        }
+        pool.shutdown();
+        try {
+            pool.awaitTermination(job.deadline().remaining().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        pool.shutdownNow();
+    }
+
+    private void ask(RegistryClient client, ImageRef ref, Job job) {
+        if (failedAhead.contains(ref.registry()) || job.deadline().expired()) {
+            return;
+        }
+        try {
+            asked.put(ref.display(), client.head(ref, job));
+        } catch (RuntimeException e) {
+            failedAhead.add(ref.registry());
         }
     }
 
@@ -126,7 +179,7 @@ public final class Syncer {
         ImageRef ref = spec.source();
         Platform platform = spec.platform().single();
         String what = "reading source " + ref.display();
-        Manifests.Parsed top = Manifests.parse(attempt(() -> inspector.inspectRaw(ref, what, false, job), job));
+        Manifests.Parsed top = Manifests.parse(sourceManifest(ref, what, job));
         if (!top.index()) {
             Manifests.Config c = config(ref.withDigest(top.digest()), "reading the config of source " + ref.display(), job);
             if (!platform.accepts(c.os(), c.arch(), c.variant())) {
@@ -174,11 +227,29 @@ public final class Syncer {
     /** A platform manifest by digest, checked against it: what a registry serves under a digest must hash to it. */
     private Manifests.Parsed platformManifest(ImageRef repository, String digest, Job job) {
         ImageRef at = repository.withDigest(digest);
-        Manifests.Parsed image = Manifests.parse(attempt(() -> inspector.inspectRaw(at, "reading " + at.display(), false, job), job));
+        Manifests.Parsed image = Manifests.parse(sourceManifest(at, "reading " + at.display(), job));
         if (image.index() || !image.digest().equals(digest)) {
             throw new SyncError(SyncError.Kind.PERMANENT, at.display() + " is not the platform manifest with that digest");
         }
         return image;
+    }
+
+    /**
+     * A source manifest, read by the registry client when it can (a request instead of a skopeo process, the same
+     * pull for Docker Hub's quota), else by skopeo, which also says in its own words what is missing.
+     */
+    byte[] sourceManifest(ImageRef ref, String what, Job job) {
+        if (cheap.client() != null) {
+            try {
+                byte[] raw = attempt(() -> cheap.client().manifest(ref, job), job);
+                if (raw != null) {
+                    return raw;
+                }
+            } catch (RegistryClient.Unsupported e) {
+                // skopeo answers what the client cannot.
+            }
+        }
+        return attempt(() -> inspector.inspectRaw(ref, what, false, job), job);
     }
 
     private Manifests.Config config(ImageRef ref, String what, Job job) {
@@ -187,12 +258,13 @@ public final class Syncer {
 
     /**
      * A HEAD through the registry client, retried like everything else; null when it cannot answer (then skopeo
-     * does). A source's first HEAD may have been asked already by {@link #probeQuotas}.
+     * does). It may have been asked already by {@link #prefetch}: a target's answer is used once, since the image
+     * may change the tag; a source's serves every image that reads it.
      */
     RegistryClient.Head head(ImageRef ref, Job job) {
-        RegistryClient.Head probe = probed.remove(ref.display());
-        if (probe != null) {
-            return probe;
+        RegistryClient.Head early = sources.contains(ref.display()) ? asked.get(ref.display()) : asked.remove(ref.display());
+        if (early != null) {
+            return early;
         }
         if (cheap.client() == null) {
             return null;

@@ -1,0 +1,145 @@
+///usr/bin/env jbang "$0" "$@" ; exit $?
+//JAVA 17+
+//JAVAC_OPTIONS -encoding UTF-8
+//DEPS info.picocli:picocli:4.7.7
+//DEPS com.fasterxml.jackson.core:jackson-databind:2.18.2
+//SOURCES lib/settings/Env.java
+//SOURCES lib/settings/Json.java
+//SOURCES lib/settings/Secret.java
+//SOURCES lib/settings/Target.java
+//SOURCES lib/settings/UsageError.java
+//SOURCES lib/list/ImageSpec.java
+//SOURCES lib/list/Plan.java
+//SOURCES lib/list/Platform.java
+//SOURCES lib/list/Platforms.java
+//SOURCES lib/list/SemVer.java
+//SOURCES lib/list/TagPolicy.java
+//SOURCES lib/list/VersionRange.java
+//SOURCES lib/list/TargetName.java
+//SOURCES lib/registry/ImageRef.java
+//SOURCES lib/engine/ProcessRunner.java
+//SOURCES lib/sync/Deadline.java
+//SOURCES lib/sync/Job.java
+//SOURCES lib/sync/SyncError.java
+//SOURCES lib/report/Console.java
+//SOURCES lib/report/Merge.java
+//SOURCES lib/report/Report.java
+//SOURCES lib/report/Summary.java
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/**
+ * Reads sync reports (sync.java --report): merges the reports of a run split into shards, and prints the step
+ * summary of any report. The class is not called "report": it would share a file name with Report on a
+ * case-insensitive file system (macOS, Windows).
+ */
+@Command(name = "report", mixinStandardHelpOptions = true, version = "image-sync report 0.1.0",
+        description = "Merges the reports of a sharded sync into one, and prints a report's step summary.",
+        subcommands = {ReportTool.MergeCommand.class, ReportTool.SummaryCommand.class})
+class ReportTool implements Callable<Integer> {
+    static final int USAGE = 2;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(Env.arguments(args)));
+    }
+
+    static CommandLine commandLine() {
+        return new CommandLine(new ReportTool()).setExecutionExceptionHandler((e, cmd, parsed) -> {
+            cmd.getErr().println("report: " + (e instanceof UsageError ? "" : "internal error: ") + e.getMessage());
+            return e instanceof UsageError ? USAGE : 1;
+        });
+    }
+
+    @Override
+    public Integer call() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "name a command: merge or summary");
+    }
+
+    static Report read(Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw new UsageError(file + ": no such file");
+        }
+        try {
+            Report report = Report.read(file);
+            if (report == null || report.images() == null) {
+                throw new UsageError(file + " is not a sync report (it has no \"images\")");
+            }
+            return report;
+        } catch (IOException e) {
+            String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().lines().findFirst().orElse("");
+            throw new UsageError(file + " is not a readable sync report: " + message);
+        }
+    }
+
+    @Command(name = "merge", mixinStandardHelpOptions = true,
+            description = "Merges the reports of the shards of one run (sync.java --shard I/N --report …) into one report of the same format: "
+                    + "images in list order, each with its shard, the summary counted over all, stats combined.",
+            exitCodeListHeading = "%nExit codes:%n",
+            exitCodeList = {"0:merged", "1:merged, but fewer reports than --shards (a shard left none)", "2:bad usage or an unreadable report; nothing written"})
+    static final class MergeCommand implements Callable<Integer> {
+        @Option(names = "--out", required = true, paramLabel = "FILE", description = "Where the merged report goes.")
+        Path out;
+
+        @Option(names = "--shards", paramLabel = "N", description = "How many reports there should be: fewer is exit 1 (the merge is still written).")
+        Integer shards;
+
+        @Parameters(paramLabel = "REPORT", arity = "1..*", description = "The shards' reports.")
+        List<Path> reports;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws IOException {
+            List<Report> read = reports.stream().map(ReportTool::read).toList();
+            Report merged;
+            try {
+                merged = Merge.of(read, reports.stream().map(Path::toString).toList());
+            } catch (IllegalArgumentException e) {
+                throw new UsageError(e.getMessage());
+            }
+            merged.write(out);
+            PrintWriter stdout = spec.commandLine().getOut();
+            stdout.println("report: merged " + reports.size() + " report(s), " + merged.images().size() + " image(s): "
+                    + Summary.counts(merged.summary()) + " → " + out);
+            stdout.flush();
+            if (shards != null && reports.size() < shards) {
+                spec.commandLine().getErr().println("report: expected " + shards + " shard reports, got " + reports.size()
+                        + ": a shard ended without writing one (see its job), so its images are missing here");
+                return 1;
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "summary", mixinStandardHelpOptions = true,
+            description = "Prints the Markdown step summary of a report: the table sync.java writes to $GITHUB_STEP_SUMMARY.")
+    static final class SummaryCommand implements Callable<Integer> {
+        @Parameters(paramLabel = "FILE", description = "A sync report.")
+        Path file;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            PrintWriter stdout = spec.commandLine().getOut();
+            stdout.print(Summary.markdown(read(file)));
+            stdout.flush();
+            return 0;
+        }
+    }
+}
