@@ -217,7 +217,7 @@ class WorkflowRunTest {
         for (JsonNode shard : shards) {
             int i = shard.path("inputs").path("shard").asInt();
             assertEquals(3, shard.path("inputs").path("shards").asInt());
-            first.assertStep(shard, "Update the last-sync badge", "skipped");
+            first.assertStep(shard, "Update the last-sync badge and the mirror catalog", "skipped");
             first.assertStep(shard, "Notify", "skipped");
             first.assertStep(shard, "Save the sync state", "success");
             assertEquals("", shard.path("summary").asText(), "a shard wrote a step summary");
@@ -228,7 +228,7 @@ class WorkflowRunTest {
         assertEquals("failure", finish.path("conclusion").asText());
         first.assertStep("finish", "Merge the reports", "success");
         first.assertStep("finish", "Summary", "success");
-        first.assertStep("finish", "Update the last-sync badge", "skipped");
+        first.assertStep("finish", "Update the last-sync badge and the mirror catalog", "skipped");
         first.assertStep("finish", "Notify", "success");
         first.assertStep("finish", "Fail when a shard failed", "failure");
         // One report of the whole list, in list order, each image with its shard; one summary holding every image.
@@ -263,8 +263,8 @@ class WorkflowRunTest {
         assertEquals(0, source.manifestRequests("GET") - sourceGets, "a shard downloaded a source manifest:\n" + second.log());
         JsonNode again = Fixtures.JSON.readTree(second.artifact("sync-report").toFile());
         assertEquals(5, again.at("/summary/skipped").asInt());
-        second.assertStep("finish", "Update the last-sync badge", "success");
-        assertEquals("Update last-sync badge [skip ci]", repo.git("log", "-1", "--format=%s", "main"));
+        second.assertStep("finish", "Update the last-sync badge and the mirror catalog", "success");
+        assertEquals("Update the last-sync badge and the mirror catalog [skip ci]", repo.git("log", "-1", "--format=%s", "main"));
         assertEquals(1, Integer.parseInt(repo.git("rev-list", "--count", "--grep", "last-sync badge", "main")), "the badge was committed more than once");
         assertEquals(1, notifications.size() - notified, second.log());
         assertEquals("success", Fixtures.JSON.readTree(notifications.get(notifications.size() - 1)).path("status").asText());
@@ -482,7 +482,6 @@ class WorkflowRunTest {
             assertEquals("success", sync.path("conclusion").asText(), run.log());
             assertEquals("skipped", job(run, "refuse").path("conclusion").asText());
             assertEquals("image-sync-issue-7", sync.at("/concurrency/group").asText());
-            assertEquals("skipped", conclusionOf(sync, "Check images.txt (offline)"));
             assertEquals("skipped", conclusionOf(sync, "Free disk space"));
             assertEquals("skipped", conclusionOf(sync, "Sync"));
             assertEquals("success", conclusionOf(sync, "Sync the issue's images"));
