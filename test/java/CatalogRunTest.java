@@ -33,11 +33,7 @@ class CatalogRunTest {
 
     @AfterAll
     static void stop() {
-        for (Registry r : new Registry[]{source, aliyun}) {
-            if (r != null) {
-                r.close();
-            }
-        }
+        Registry.closeAll(source, aliyun);
     }
 
     @Test

@@ -46,8 +46,7 @@ class FaultTest {
 
     @AfterAll
     static void stop() {
-        source.close();
-        target.close();
+        Registry.closeAll(source, target);
     }
 
     /** Aliyun-shaped settings for {@code targetHost}, bare names read from {@code sourceHost}; every host insecure (plain HTTP). */
@@ -66,9 +65,7 @@ class FaultTest {
 
     static Fixtures.Layout push(Path work, String repoTag) throws IOException {
         Fixtures.Layout layout = Fixtures.multiArch(Files.createTempDirectory(work, "layout"), SyncIntegrationTest.threeArch("2024-01-01T00:00:00Z", repoTag));
-        Tools.Result r = Tools.run(List.of("skopeo", "copy", "--all", "--preserve-digests", "--dest-tls-verify=false",
-                "oci:" + layout.dir() + ":fixture", "docker://" + source.host + "/library/" + repoTag), null, null, null);
-        assertEquals(0, r.exit(), r.stderr());
+        Registry.push(layout, source.host + "/library/" + repoTag, null);
         return layout;
     }
 

@@ -39,15 +39,12 @@ class MultiArchTest {
 
     @AfterAll
     static void stop() {
-        source.close();
-        target.close();
+        Registry.closeAll(source, target);
     }
 
     static Fixtures.Layout push(Path work, String repoTag, String marker) throws IOException {
         Fixtures.Layout layout = Fixtures.multiArch(Files.createTempDirectory(work, "layout"), SyncIntegrationTest.threeArch(T1, marker), true);
-        Tools.Result r = Tools.run(List.of("skopeo", "copy", "--all", "--preserve-digests", "--dest-tls-verify=false",
-                "oci:" + layout.dir() + ":fixture", "docker://" + source.host + "/library/" + repoTag), null, null, null);
-        assertEquals(0, r.exit(), r.stderr());
+        Registry.push(layout, source.host + "/library/" + repoTag, null);
         return layout;
     }
 

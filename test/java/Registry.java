@@ -123,6 +123,26 @@ final class Registry implements AutoCloseable {
         return Fixtures.sha256(r.stdout());
     }
 
+    /** Pushes a fixture layout, every platform and its digests as they are, to {@code reference} (host/repository:tag). */
+    static void push(Fixtures.Layout layout, String reference, Path authFile) {
+        List<String> cmd = new java.util.ArrayList<>(List.of("skopeo", "copy", "--all", "--preserve-digests", "--dest-tls-verify=false"));
+        if (authFile != null) {
+            cmd.addAll(List.of("--authfile", authFile.toString()));
+        }
+        cmd.addAll(List.of("oci:" + layout.dir() + ":fixture", "docker://" + reference));
+        Tools.Result r = Tools.run(cmd, null, null, null);
+        org.junit.jupiter.api.Assertions.assertEquals(0, r.exit(), r.stderr());
+    }
+
+    /** For @AfterAll: stops every registry that started. */
+    static void closeAll(Registry... registries) {
+        for (Registry r : registries) {
+            if (r != null) {
+                r.close();
+            }
+        }
+    }
+
     /** Dies as a crashed registry would (SIGKILL), mid-request if there is one. */
     void kill() throws InterruptedException {
         process.destroyForcibly().waitFor();

@@ -872,9 +872,7 @@ class WorkflowRunTest {
 
     static Fixtures.Layout push(String repoTag, List<Fixtures.Image> images) throws IOException {
         Fixtures.Layout layout = Fixtures.multiArch(Files.createTempDirectory(root, "layout"), images);
-        Tools.Result r = Tools.run(List.of("skopeo", "copy", "--all", "--preserve-digests", "--dest-tls-verify=false",
-                "oci:" + layout.dir() + ":fixture", "docker://" + source.host + "/" + repoTag), null, null, null);
-        assertEquals(0, r.exit(), r.stderr());
+        Registry.push(layout, source.host + "/" + repoTag, null);
         return layout;
     }
 
