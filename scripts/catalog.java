@@ -3,18 +3,24 @@
 //JAVAC_OPTIONS -encoding UTF-8
 //DEPS info.picocli:picocli:4.7.7
 //DEPS com.fasterxml.jackson.core:jackson-databind:2.18.2
+//SOURCES lib/core/package-info.java
 //SOURCES lib/list/ImageList.java
 //SOURCES lib/list/ImageSpec.java
-//SOURCES lib/list/Platform.java
-//SOURCES lib/list/Platforms.java
 //SOURCES lib/list/SemVer.java
 //SOURCES lib/list/TagPolicy.java
 //SOURCES lib/list/VersionRange.java
-//SOURCES lib/registry/ImageRef.java
+//SOURCES lib/sync/ImageResult.java
+//SOURCES lib/sync/Status.java
+//SOURCES lib/sync/TargetResult.java
 //SOURCES lib/report/Catalog.java
 //SOURCES lib/report/Report.java
-//SOURCES lib/settings/Json.java
-//SOURCES lib/settings/UsageError.java
+
+import lib.core.ImageRef;
+import lib.core.Platforms;
+import lib.core.UsageError;
+import lib.list.ImageList;
+import lib.report.Catalog;
+import lib.report.Report;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;

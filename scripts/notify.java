@@ -3,11 +3,16 @@
 //JAVAC_OPTIONS -encoding UTF-8
 //DEPS info.picocli:picocli:4.7.7
 //DEPS com.fasterxml.jackson.core:jackson-databind:2.18.2
-//SOURCES lib/settings/Env.java
-//SOURCES lib/settings/Json.java
-//SOURCES lib/settings/Secret.java
+//SOURCES lib/core/package-info.java
+//SOURCES lib/sync/ImageResult.java
+//SOURCES lib/sync/Status.java
+//SOURCES lib/sync/TargetResult.java
 //SOURCES lib/report/Report.java
 //SOURCES lib/report/Webhook.java
+
+import lib.core.Env;
+import lib.report.Report;
+import lib.report.Webhook;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;

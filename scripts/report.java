@@ -3,28 +3,26 @@
 //JAVAC_OPTIONS -encoding UTF-8
 //DEPS info.picocli:picocli:4.7.7
 //DEPS com.fasterxml.jackson.core:jackson-databind:2.18.2
-//SOURCES lib/settings/Env.java
-//SOURCES lib/settings/Json.java
-//SOURCES lib/settings/Secret.java
-//SOURCES lib/settings/Target.java
-//SOURCES lib/settings/UsageError.java
+//SOURCES lib/core/package-info.java
 //SOURCES lib/list/ImageSpec.java
 //SOURCES lib/list/Plan.java
-//SOURCES lib/list/Platform.java
-//SOURCES lib/list/Platforms.java
 //SOURCES lib/list/SemVer.java
 //SOURCES lib/list/TagPolicy.java
 //SOURCES lib/list/VersionRange.java
-//SOURCES lib/list/TargetName.java
-//SOURCES lib/registry/ImageRef.java
-//SOURCES lib/engine/ProcessRunner.java
-//SOURCES lib/sync/Deadline.java
-//SOURCES lib/sync/Job.java
-//SOURCES lib/sync/SyncError.java
+//SOURCES lib/sync/BatchLog.java
+//SOURCES lib/sync/ImageResult.java
+//SOURCES lib/sync/Status.java
+//SOURCES lib/sync/TargetResult.java
 //SOURCES lib/report/Console.java
 //SOURCES lib/report/Merge.java
 //SOURCES lib/report/Report.java
 //SOURCES lib/report/Summary.java
+
+import lib.core.Env;
+import lib.core.UsageError;
+import lib.report.Merge;
+import lib.report.Report;
+import lib.report.Summary;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -118,7 +116,7 @@ class ReportTool implements Callable<Integer> {
             stdout.flush();
             if (shards != null && reports.size() < shards) {
                 spec.commandLine().getErr().println("report: expected " + shards + " shard reports, got " + reports.size()
-                        + ": a shard ended without writing one (see its job), so its images are missing here");
+                        + ": a shard ended without writing one (see its context), so its images are missing here");
                 return 1;
             }
             return 0;

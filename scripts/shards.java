@@ -2,26 +2,15 @@
 //JAVA 17+
 //JAVAC_OPTIONS -encoding UTF-8
 //DEPS info.picocli:picocli:4.7.7
-//SOURCES lib/settings/Env.java
-//SOURCES lib/settings/Secret.java
-//SOURCES lib/settings/Target.java
-//SOURCES lib/settings/UsageError.java
-//SOURCES lib/list/ImageList.java
-//SOURCES lib/list/ImageSpec.java
-//SOURCES lib/list/Inputs.java
-//SOURCES lib/list/Plan.java
-//SOURCES lib/list/Platform.java
-//SOURCES lib/list/Platforms.java
-//SOURCES lib/list/SemVer.java
-//SOURCES lib/list/Shard.java
-//SOURCES lib/list/TagPolicy.java
-//SOURCES lib/list/VersionRange.java
-//SOURCES lib/list/TargetName.java
-//SOURCES lib/registry/ImageRef.java
-//SOURCES lib/engine/ProcessRunner.java
-//SOURCES lib/sync/Deadline.java
-//SOURCES lib/sync/Job.java
-//SOURCES lib/sync/SyncError.java
+//DEPS com.fasterxml.jackson.core:jackson-databind:2.18.2
+//SOURCES lib/core/package-info.java
+//SOURCES lib/list/package-info.java
+
+import lib.core.Env;
+import lib.core.UsageError;
+import lib.list.Inputs;
+import lib.list.Plan;
+import lib.list.Shard;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -66,7 +55,7 @@ public class shards implements Callable<Integer> {
         int images;
         int count;
         try {
-            Inputs.Asked asked = Inputs.read(new Inputs(List.of(), imagesFile, null, null, null), warning -> { });
+            Inputs.Asked asked = Inputs.read(Inputs.of(List.of(), imagesFile, null, null, null), warning -> { });
             Plan.Result plan = Plan.of(imagesFile.toString(), asked.named(), List.of());
             List<String> problems = new java.util.ArrayList<>(asked.errors());
             problems.addAll(plan.errors());

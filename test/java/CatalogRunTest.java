@@ -1,3 +1,7 @@
+import support.Fixtures;
+import support.Registry;
+import support.Tools;
+
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;

@@ -1,3 +1,8 @@
+import lib.core.Retry;
+import lib.engine.ProcessRunner;
+import lib.report.Console;
+import support.Tools;
+
 import picocli.CommandLine;
 
 import java.io.ByteArrayOutputStream;
@@ -6,6 +11,7 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -15,15 +21,15 @@ import java.util.Map;
  * Relative paths (-f, --report, --state) are taken from {@code work}, as a shell in that directory would.
  */
 final class Cli {
-    /** Options whose defaults picocli takes from the real environment (${env:...}): given as options instead. */
-    static final Map<String, String> ENV_OPTIONS = Map.of("SYNC_STATE", "--state", "SOURCE_REGISTRY", "--source-registry", "SYNC_TARGETS", "--to",
-            "INSECURE_REGISTRIES", "--insecure-registry", "SYNC_ENGINE", "--engine", "SYNC_IMAGE_TIMEOUT", "--image-timeout", "SYNC_SHARD", "--shard");
-
     private Cli() {}
 
-    static Tools.Result sync(Path work, Map<String, String> env, ProcessRunner runner, Retry retry, String... args) {
+    static Tools.Result sync(Path work, Map<String, String> given, ProcessRunner runner, Retry retry, String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
+        Map<String, String> env = new HashMap<>(given);
+        if (env.get("SYNC_STATE") != null) {
+            env.put("SYNC_STATE", work.resolve(env.get("SYNC_STATE")).toString());
+        }
         sync command = new sync();
         command.env = env;
         if (runner != null) {
@@ -40,16 +46,12 @@ final class Cli {
         cli.setExecutionStrategy(parsed -> {
             command.imagesFile = work.resolve(command.imagesFile);
             command.report = command.report == null ? null : work.resolve(command.report);
-            command.stateFile = command.stateFile == null ? null : work.resolve(command.stateFile);
             return new CommandLine.RunLast().execute(parsed);
         });
         List<String> all = new ArrayList<>();
-        ENV_OPTIONS.forEach((variable, option) -> {
-            if (env.get(variable) != null && List.of(args).stream().noneMatch(a -> a.equals(option) || a.startsWith(option + "="))) {
-                all.add(option + "=" + env.get(variable));
-            }
-        });
-        all.addAll(List.of(args));
+        for (String arg : args) {
+            all.add(arg.startsWith("--state=") ? "--state=" + work.resolve(arg.substring("--state=".length())) : arg);
+        }
         int exit = cli.execute(all.toArray(String[]::new));
         return new Tools.Result(exit, out.toByteArray(), err.toString(StandardCharsets.UTF_8));
     }

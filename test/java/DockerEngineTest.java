@@ -1,3 +1,7 @@
+import support.Fixtures;
+import support.Registry;
+import support.Tools;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -99,7 +103,7 @@ class DockerEngineTest {
 
     static Fixtures.Layout push(Path work, String repoTag) throws IOException {
         Fixtures.Layout layout = Fixtures.multiArch(Files.createTempDirectory(work, "layout"),
-                SyncIntegrationTest.threeArch("2024-02-02T00:00:00Z", repoTag));
+                Fixtures.threeArch("2024-02-02T00:00:00Z", repoTag));
         Tools.Result r = Tools.run(List.of("skopeo", "copy", "--all", "--preserve-digests", "--dest-tls-verify=false",
                 "oci:" + layout.dir() + ":fixture", "docker://" + source.host + "/library/" + repoTag), null, null, null);
         assertEquals(0, r.exit(), r.stderr());

@@ -1,3 +1,9 @@
+import lib.engine.ProcessRunner;
+import support.FakeRunner;
+import support.Registry;
+import support.RegistryFront;
+import support.Tools;
+
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -284,43 +290,6 @@ class DoctorTest {
         Tools.Result r = doctor(work, env(work), new FakeRunner(), "--plan");
         assertEquals(2, r.exit(), r.all());
         assertEquals("sync: --doctor and --plan were both given: --doctor already checks the list as --plan does", r.stderr().strip());
-    }
-
-    @Test
-    void grantedActionsAreReadFromAJwtAccessClaimOnly() {
-        // The claims of a real anonymous Docker Hub token, as published for the pull-quota check.
-        String hubClaims = "{\"access\":[{\"type\":\"repository\",\"name\":\"ratelimitpreview/test\",\"actions\":[\"pull\"],"
-                + "\"parameters\":{\"pull_limit\":\"100\",\"pull_limit_interval\":\"21600\"}}],\"aud\":\"registry.docker.io\","
-                + "\"iss\":\"auth.docker.io\",\"sub\":\"\"}";
-        String hubToken = jwt(hubClaims);
-        assertEquals(Set.of("pull"), RegistryProbe.grantedActions(hubToken, "ratelimitpreview/test"));
-        assertEquals(Set.of(), RegistryProbe.grantedActions(hubToken, "library/nginx"), "a repository the token does not name is granted nothing");
-        // GHCR's token: base64 of "v1:NAME:time", not a JWT.
-        assertNull(RegistryProbe.grantedActions("djE6cmljaGxhbmRlci9kb3RuZXQtZG9ja2VyOjE2NjQ5MjQ3NjkwMTgyNTg1Mjk=", "richlander/dotnet-docker"));
-        assertNull(RegistryProbe.grantedActions(jwt("{\"sub\":\"x\"}"), "a/b"), "a JWT without an access claim says nothing");
-        assertNull(RegistryProbe.grantedActions("a.not-base64!.c", "a/b"));
-    }
-
-    @Test
-    void acrPersonalEditionRepositoriesAreCountedAgainstItsLimit() {
-        Target personal = new Target("aliyun", "registry.cn-hangzhou.aliyuncs.com", "team", "u", new Secret("password"), "ALIYUN");
-        assertEquals(Doctor.Mark.PASS, Doctor.acrQuota(personal, 12).mark());
-        assertEquals("aliyun: the list uses 12 of the 300 repositories ACR Personal Edition holds (those already there count too)",
-                Doctor.acrQuota(personal, 12).text());
-        assertEquals(Doctor.Mark.WARN, Doctor.acrQuota(personal, 240).mark());
-        assertEquals(Doctor.Mark.PASS, Doctor.acrQuota(personal, 239).mark());
-        assertEquals(Doctor.Mark.FAIL, Doctor.acrQuota(personal, 301).mark());
-        assertEquals(Doctor.Mark.WARN, Doctor.acrQuota(new Target("aliyun", "crpi-abc123.cn-beijing.personal.cr.aliyuncs.com", "team", "u",
-                new Secret("password"), "ALIYUN"), 250).mark());
-        for (String other : List.of("ghcr.io", "myinstance-registry.cn-hangzhou.cr.aliyuncs.com", "127.0.0.1:5000")) {
-            assertNull(Doctor.acrQuota(new Target("aliyun", other, "team", "u", new Secret("password"), "ALIYUN"), 400), other + " is not Personal Edition");
-        }
-    }
-
-    private static String jwt(String claims) {
-        Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
-        return b64.encodeToString("{\"alg\":\"RS256\",\"typ\":\"JWT\"}".getBytes(StandardCharsets.UTF_8)) + "."
-                + b64.encodeToString(claims.getBytes(StandardCharsets.UTF_8)) + "." + b64.encodeToString("signature".getBytes(StandardCharsets.UTF_8));
     }
 
     private static String catalog(Registry registry) throws IOException, InterruptedException {

@@ -1,3 +1,8 @@
+import support.FaultProxy;
+import support.Fixtures;
+import support.Registry;
+import support.Tools;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterAll;

@@ -1,3 +1,11 @@
+import lib.core.Retry;
+import lib.engine.ProcessRunner;
+import lib.engine.ZtExecRunner;
+import support.FaultProxy;
+import support.Fixtures;
+import support.Registry;
+import support.Tools;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
@@ -64,7 +72,7 @@ class FaultTest {
     }
 
     static Fixtures.Layout push(Path work, String repoTag) throws IOException {
-        Fixtures.Layout layout = Fixtures.multiArch(Files.createTempDirectory(work, "layout"), SyncIntegrationTest.threeArch("2024-01-01T00:00:00Z", repoTag));
+        Fixtures.Layout layout = Fixtures.multiArch(Files.createTempDirectory(work, "layout"), Fixtures.threeArch("2024-01-01T00:00:00Z", repoTag));
         Registry.push(layout, source.host + "/library/" + repoTag, null);
         return layout;
     }

@@ -1,3 +1,10 @@
+import lib.core.Deadline;
+import lib.core.SyncError;
+import lib.engine.ToolErrors;
+import lib.engine.ToolErrorsTest;
+import support.FakeRunner;
+import support.Tools;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -136,7 +143,7 @@ class InputErrorsTest {
 
     @Test
     void plainHttpFromARegistryNamesTheInsecureOption() {
-        SyncError e = SyncError.fromTool("reading source 127.0.0.1:5000/a:1", SyncErrorTest.failed(
+        SyncError e = ToolErrors.of("reading source 127.0.0.1:5000/a:1", ToolErrorsTest.failed(
                 "pinging container registry 127.0.0.1:5000: Get \\\"https://127.0.0.1:5000/v2/\\\": http: server gave HTTP response to HTTPS client"),
                 Deadline.after(java.time.Duration.ofMinutes(1)));
         assertTrue(e.getMessage().contains("--insecure-registry"), e.getMessage());

@@ -1,3 +1,9 @@
+import lib.issue.IssueRequestTest;
+import support.FakeGitHub;
+import support.Fixtures;
+import support.Registry;
+import support.Tools;
+
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

@@ -1,3 +1,9 @@
+import support.FakeRunner;
+import support.FaultProxy;
+import support.Fixtures;
+import support.Registry;
+import support.Tools;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -43,7 +49,7 @@ class MultiArchTest {
     }
 
     static Fixtures.Layout push(Path work, String repoTag, String marker) throws IOException {
-        Fixtures.Layout layout = Fixtures.multiArch(Files.createTempDirectory(work, "layout"), SyncIntegrationTest.threeArch(T1, marker), true);
+        Fixtures.Layout layout = Fixtures.multiArch(Files.createTempDirectory(work, "layout"), Fixtures.threeArch(T1, marker), true);
         Registry.push(layout, source.host + "/library/" + repoTag, null);
         return layout;
     }

@@ -1,3 +1,8 @@
+import lib.core.Json;
+import lib.report.Report;
+import lib.report.Webhook;
+import support.Tools;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpServer;

@@ -1,3 +1,11 @@
+import lib.core.Platforms;
+import lib.list.ImageList;
+import lib.list.Plan;
+import lib.list.Shard;
+import support.Fixtures;
+import support.Registry;
+import support.Tools;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

@@ -1,3 +1,7 @@
+import support.Fixtures;
+import support.Registry;
+import support.Tools;
+
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -52,7 +56,7 @@ class SecretsTest {
         Path shim = shims.resolve("skopeo");
         Files.writeString(shim, "#!/bin/sh\nprintf '%s\\n' \"$*\" >> '" + argsLog + "'\nenv >> '" + envLog + "'\nexec '" + skopeo + "' \"$@\"\n");
         Files.setPosixFilePermissions(shim, PosixFilePermissions.fromString("rwxr-xr-x"));
-        Fixtures.Layout image = Fixtures.multiArch(Files.createDirectories(work.resolve("layout")), SyncIntegrationTest.threeArch("2024-01-01T00:00:00Z", "secret"));
+        Fixtures.Layout image = Fixtures.multiArch(Files.createDirectories(work.resolve("layout")), Fixtures.threeArch("2024-01-01T00:00:00Z", "secret"));
         Tools.Result push = Tools.run(List.of(skopeo, "copy", "--all", "--preserve-digests", "--dest-tls-verify=false",
                 "oci:" + image.dir() + ":fixture", "docker://" + source.host + "/library/secret:1"), null, null, null);
         assertEquals(0, push.exit(), push.stderr());

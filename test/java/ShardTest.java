@@ -1,3 +1,9 @@
+import lib.core.Platforms;
+import lib.list.ImageList;
+import lib.list.Plan;
+import lib.list.Shard;
+import support.Tools;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;

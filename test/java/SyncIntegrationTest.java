@@ -1,3 +1,9 @@
+import lib.core.Retry;
+import support.Fixtures;
+import support.Registry;
+import support.RegistryFront;
+import support.Tools;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -152,12 +158,6 @@ class SyncIntegrationTest {
         return out;
     }
 
-    static List<Fixtures.Image> threeArch(String created, String marker) {
-        return List.of(new Fixtures.Image("linux/amd64", created, marker + "-amd64"),
-                new Fixtures.Image("linux/arm64", created, marker + "-arm64"),
-                new Fixtures.Image("linux/arm/v7", created, marker + "-armv7"));
-    }
-
     static long targetPuts() {
         return aliyun.manifestRequests("PUT") + ghcr.manifestRequests("PUT");
     }
@@ -166,7 +166,7 @@ class SyncIntegrationTest {
 
     @Test
     void firstSyncCopiesEachPlatformThenASecondRunCopiesNothing(@TempDir Path work) throws IOException {
-        Fixtures.Layout src = pushSource(work, "first:1.0", threeArch(T1, "first"));
+        Fixtures.Layout src = pushSource(work, "first:1.0", Fixtures.threeArch(T1, "first"));
         Files.writeString(work.resolve("images.txt"), "# three architectures of one tag\nfirst:1.0\n--platform=linux/arm64 first:1.0\n--platform linux/arm/v7 first:1.0\n");
         Files.deleteIfExists(argsLog);
 
@@ -209,10 +209,10 @@ class SyncIntegrationTest {
     /** The first sync leaves a state behind, so this is also the moved tag of the fast path: its HEAD differs from the state. */
     @Test
     void aChangedSourceIsCopiedAgainAndForceAlwaysCopies(@TempDir Path work) throws IOException {
-        pushSource(work, "changing:1", threeArch(T1, "v1"));
+        pushSource(work, "changing:1", Fixtures.threeArch(T1, "v1"));
         assertEquals(0, sync(work, "--to", "aliyun", "changing:1").exit());
         assertTrue(Files.readString(work.resolve("state.json")).contains("/library/changing:1 linux/amd64"));
-        Fixtures.Layout v2 = pushSource(work, "changing:1", threeArch(T2, "v2"));
+        Fixtures.Layout v2 = pushSource(work, "changing:1", Fixtures.threeArch(T2, "v2"));
 
         Tools.Result r = sync(work, "--to", "aliyun", "--report", "r.json", "changing:1");
         assertEquals(0, r.exit(), r.all());
@@ -270,7 +270,7 @@ class SyncIntegrationTest {
 
     @Test
     void onlyTheTargetThatLacksTheImageIsWritten(@TempDir Path work) throws IOException {
-        Fixtures.Layout src = pushSource(work, "dual:2", threeArch(T1, "dual"));
+        Fixtures.Layout src = pushSource(work, "dual:2", Fixtures.threeArch(T1, "dual"));
         assertEquals(0, sync(work, "--to", "aliyun", "dual:2").exit());
         long aliyunPuts = aliyun.manifestRequests("PUT");
 
@@ -283,8 +283,8 @@ class SyncIntegrationTest {
 
     @Test
     void oneBadImageDoesNotStopTheBatch(@TempDir Path work) throws IOException {
-        pushSource(work, "multi:1", threeArch(T1, "multi"));
-        Fixtures.Layout good = pushSource(work, "good:1", threeArch(T1, "good"));
+        pushSource(work, "multi:1", Fixtures.threeArch(T1, "multi"));
+        Fixtures.Layout good = pushSource(work, "good:1", Fixtures.threeArch(T1, "good"));
         Files.writeString(work.resolve("images.txt"), "--platform=linux/s390x multi:1\nmissing:404\ngood:1\n");
 
         Tools.Result r = sync(work, "--to", "aliyun", "--report", "r.json");
@@ -304,7 +304,7 @@ class SyncIntegrationTest {
 
     @Test
     void aWrongPasswordStopsBeforeCopyingWithAClearMessage(@TempDir Path work) throws IOException {
-        pushSource(work, "guarded:1", threeArch(T1, "guarded"));
+        pushSource(work, "guarded:1", Fixtures.threeArch(T1, "guarded"));
         Map<String, String> env = env();
         String wrong = "wrong-" + UUID.randomUUID();
         env.put("ALIYUN_PASSWORD", wrong);
@@ -321,7 +321,7 @@ class SyncIntegrationTest {
 
     @Test
     void malformedLinesAreAllReportedAndNothingIsCopied(@TempDir Path work) throws IOException {
-        pushSource(work, "fine:1", threeArch(T1, "fine"));
+        pushSource(work, "fine:1", Fixtures.threeArch(T1, "fine"));
         Files.writeString(work.resolve("images.txt"), "fine:1\n--plattform=linux/arm64 nginx\n\nUPPER CASE:1\n--platform=linux nginx:1\nnginx@sha256:abc\n");
         long puts = targetPuts();
 
@@ -344,7 +344,7 @@ class SyncIntegrationTest {
 
     @Test
     void dryRunChecksEverythingAndCopiesNothing(@TempDir Path work) throws IOException {
-        pushSource(work, "dry:1", threeArch(T1, "dry"));
+        pushSource(work, "dry:1", Fixtures.threeArch(T1, "dry"));
         long puts = targetPuts();
         Tools.Result r = sync(work, "--dry-run", "--report", "r.json", "dry:1");
         assertEquals(0, r.exit(), r.all());
@@ -354,8 +354,8 @@ class SyncIntegrationTest {
 
     @Test
     void aDigestPinnedReferenceIsCopiedByDigestAndTaggedWithItsTag(@TempDir Path work) throws IOException {
-        Fixtures.Layout old = pushSource(work, "pinned:1", threeArch(T1, "old"));
-        pushSource(work, "pinned:1", threeArch(T2, "new"));
+        Fixtures.Layout old = pushSource(work, "pinned:1", Fixtures.threeArch(T1, "old"));
+        pushSource(work, "pinned:1", Fixtures.threeArch(T2, "new"));
         Tools.Result r = sync(work, "--to", "ghcr", "--platform", "linux/arm64", "--name", "Pinned-App", "pinned:1@" + old.top());
         assertEquals(0, r.exit(), r.all());
         assertEquals(old.digests().get("linux/arm64"), digestAt(ghcr.host + "/owner2/pinned-app:1"));
@@ -363,7 +363,7 @@ class SyncIntegrationTest {
 
     @Test
     void theWorkflowsCommandLineTakesEmptyInputsAsNotGiven(@TempDir Path work) throws IOException {
-        Fixtures.Layout src = pushSource(work, "wf:1", threeArch(T1, "wf"));
+        Fixtures.Layout src = pushSource(work, "wf:1", Fixtures.threeArch(T1, "wf"));
         // As sync-double.yml runs it on a manual run where only image_name was filled in.
         Tools.Result r = syncProcess(work, env(), "--to=both", "--platform=", "--name=", "--force=", "--report", "r.json", "--", "wf:1");
         assertEquals(0, r.exit(), r.all());
@@ -384,7 +384,7 @@ class SyncIntegrationTest {
     @Test
     void aNoOpRunWithWarmStateSendsNoManifestGetAndStartsNoSkopeo(@TempDir Path work) throws IOException {
         for (String name : List.of("quiet-a", "quiet-b", "quiet-c")) {
-            pushSource(work, name + ":1", threeArch(T1, name));
+            pushSource(work, name + ":1", Fixtures.threeArch(T1, name));
         }
         Files.writeString(work.resolve("images.txt"), "quiet-a:1\n--platform=linux/arm64 quiet-b:1\nquiet-c:1\n");
         assertEquals(0, sync(work, "--report", "cold.json").exit());
@@ -416,7 +416,7 @@ class SyncIntegrationTest {
 
     @Test
     void aDeletedTargetAndACorruptStateAreEachHandled(@TempDir Path work) throws IOException {
-        Fixtures.Layout moved = pushSource(work, "moving:1", threeArch(T1, "m1"));
+        Fixtures.Layout moved = pushSource(work, "moving:1", Fixtures.threeArch(T1, "m1"));
         assertEquals(0, sync(work, "--to", "aliyun", "moving:1").exit());
 
         Tools.Result delete = Tools.run(List.of("skopeo", "delete", "--tls-verify=false", "--authfile", testAuth.toString(),
@@ -436,8 +436,8 @@ class SyncIntegrationTest {
 
     @Test
     void imagesThatWouldDipIntoThePullReserveAreDeferred(@TempDir Path work) throws IOException {
-        pushSource(work, "quota-a:1", threeArch(T1, "qa"));
-        pushSource(work, "quota-b:1", threeArch(T1, "qb"));
+        pushSource(work, "quota-a:1", Fixtures.threeArch(T1, "qa"));
+        pushSource(work, "quota-b:1", Fixtures.threeArch(T1, "qb"));
         try (RegistryFront hub = new RegistryFront(source.host)) {
             Map<String, String> env = env();
             env.put("SOURCE_REGISTRY", hub.host);

@@ -1,3 +1,8 @@
+import support.FakeRunner;
+import support.Fixtures;
+import support.Registry;
+import support.Tools;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -31,7 +36,7 @@ class TagPolicySyncTest {
         root = Files.createTempDirectory("policy-it-");
         source = Registry.start(root.resolve("source"), null, null);
         target = Registry.start(root.resolve("target"), null, null);
-        image = Fixtures.multiArch(Files.createDirectories(root.resolve("layout")), SyncIntegrationTest.threeArch("2024-01-01T00:00:00Z", "policy"));
+        image = Fixtures.multiArch(Files.createDirectories(root.resolve("layout")), Fixtures.threeArch("2024-01-01T00:00:00Z", "policy"));
         for (String tag : TAGS) {
             Tools.Result r = Tools.run(List.of("skopeo", "copy", "--all", "--preserve-digests", "--dest-tls-verify=false",
                     "oci:" + image.dir() + ":fixture", "docker://" + source.host + "/library/pol:" + tag), null, null, null);

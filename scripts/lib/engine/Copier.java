@@ -1,3 +1,9 @@
+package lib.engine;
+
+import lib.core.Context;
+import lib.core.ImageRef;
+import lib.core.Platform;
+
 import java.util.List;
 
 /** How an image travels from source to target: skopeo copies registry to registry; docker pulls, tags and pushes. */
@@ -11,20 +17,20 @@ public interface Copier {
     }
 
     /** {@code source}: the platform image, by digest. */
-    Copy start(ImageRef source, Platform platform, Job job);
+    Copy start(ImageRef source, Platform platform, Context context);
 
     /**
      * A whole multi-platform image, registry to registry: {@code source} (an index, or a single manifest, by
      * digest) with every platform and attestation it lists, digests preserved, under {@code destination}'s tag.
      */
-    void copyAll(ImageRef source, ImageRef destination, String what, Job job);
+    void copyAll(ImageRef source, ImageRef destination, String what, Context context);
 
     /**
      * Part of an index: the platform manifests (and attestations) {@code missing} at the destination are copied
      * by digest from {@code source}'s repository, then {@code index} (listing exactly the chosen ones) is
      * written under {@code destination}'s tag.
      */
-    void copySubset(ImageRef source, List<String> missing, byte[] index, ImageRef destination, String what, Job job);
+    void copySubset(ImageRef source, List<String> missing, byte[] index, ImageRef destination, String what, Context context);
 
     /** Whether the target receives the source's manifest bytes, so that another digest afterwards deserves a warning. */
     boolean preservesDigests();

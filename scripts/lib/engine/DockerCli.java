@@ -1,3 +1,12 @@
+package lib.engine;
+
+import lib.core.Context;
+import lib.core.ImageRef;
+import lib.core.Manifests;
+import lib.core.Platform;
+import lib.core.Secret;
+import lib.core.SyncError;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,7 +25,7 @@ import java.util.Set;
  */
 public final class DockerCli implements Copier, Inspector {
     static final Duration PULL_TIMEOUT = Duration.ofDays(1);
-    static final Duration SHORT_TIMEOUT = Duration.ofMinutes(2);
+    public static final Duration SHORT_TIMEOUT = Duration.ofMinutes(2);
     static final double GB = 1024.0 * 1024 * 1024;
 
     private final ProcessRunner runner;
@@ -46,7 +55,7 @@ public final class DockerCli implements Copier, Inspector {
         String format = podman ? "{{.Store.GraphRoot}}" : "{{.DockerRootDir}}";
         ProcessRunner.Result r = runner.run(new ProcessRunner.Command(List.of(binary, "info", "--format", format), null, env(), SHORT_TIMEOUT));
         if (!r.ok()) {
-            return SyncError.detail(r.stderr());
+            return ToolErrors.detail(r.stderr());
         }
         Path root = r.out().isBlank() ? null : Path.of(r.out().strip());
         storageRoot = root != null && Files.isDirectory(root) ? root : null;
@@ -72,9 +81,9 @@ public final class DockerCli implements Copier, Inspector {
         return args;
     }
 
-    public ProcessRunner.Result login(String registry, String username, Secret secret, Job job) {
+    public ProcessRunner.Result login(String registry, String username, Secret secret, Context context) {
         return runner.run(new ProcessRunner.Command(loginArgs(registry, username), secret.bytes(), env(),
-                job.deadline().cap(SHORT_TIMEOUT, "logging in to " + registry)));
+                context.deadline().cap(SHORT_TIMEOUT, "logging in to " + registry)));
     }
 
     public List<String> pullArgs(Platform platform, ImageRef source) {
@@ -92,7 +101,7 @@ public final class DockerCli implements Copier, Inspector {
     }
 
     @Override
-    public Copy start(ImageRef source, Platform platform, Job job) {
+    public Copy start(ImageRef source, Platform platform, Context context) {
         return new Copy() {
             private final List<String> created = new ArrayList<>();
             private boolean pulled;
@@ -100,13 +109,13 @@ public final class DockerCli implements Copier, Inspector {
             @Override
             public void to(ImageRef destination, String what) {
                 if (!pulled) {
-                    ensureSpace(job);
-                    run(pullArgs(platform, source), PULL_TIMEOUT, "pulling " + source.display(), job);
+                    ensureSpace(context);
+                    run(pullArgs(platform, source), PULL_TIMEOUT, "pulling " + source.display(), context);
                     pulled = true;
                 }
-                run(List.of(binary, "tag", source.pullable(), destination.pullable()), SHORT_TIMEOUT, what, job);
+                run(List.of(binary, "tag", source.pullable(), destination.pullable()), SHORT_TIMEOUT, what, context);
                 created.add(destination.pullable());
-                run(pushArgs(destination), PULL_TIMEOUT, what, job);
+                run(pushArgs(destination), PULL_TIMEOUT, what, context);
             }
 
             /** Runs even when the image's deadline has passed: cleaning up is what keeps the disk from filling. */
@@ -120,24 +129,24 @@ public final class DockerCli implements Copier, Inspector {
                 rmi.add(source.pullable());
                 ProcessRunner.Result r = runner.run(new ProcessRunner.Command(rmi, null, env(), SHORT_TIMEOUT));
                 if (!r.ok()) {
-                    job.progress().warn("could not remove the local copy of " + source.display() + ": " + SyncError.detail(r.stderr()));
+                    context.log().warn("could not remove the local copy of " + source.display() + ": " + ToolErrors.detail(r.stderr()));
                 }
-                prune(job);
+                prune(context);
             }
         };
     }
 
     /** Registry to registry with buildx, without pulling; the index it writes lists the platforms by its own rules. */
     @Override
-    public void copyAll(ImageRef source, ImageRef destination, String what, Job job) {
-        run(imagetoolsCreateArgs(destination, List.of(source)), PULL_TIMEOUT, what, job);
+    public void copyAll(ImageRef source, ImageRef destination, String what, Context context) {
+        run(imagetoolsCreateArgs(destination, List.of(source)), PULL_TIMEOUT, what, context);
     }
 
     /** buildx writes its own index from the chosen manifests (copying them across repositories as needed). */
     @Override
-    public void copySubset(ImageRef source, List<String> missing, byte[] index, ImageRef destination, String what, Job job) {
+    public void copySubset(ImageRef source, List<String> missing, byte[] index, ImageRef destination, String what, Context context) {
         List<ImageRef> chosen = Manifests.images(Manifests.parse(index).entries()).stream().map(e -> source.withDigest(e.digest())).toList();
-        run(imagetoolsCreateArgs(destination, chosen), PULL_TIMEOUT, what, job);
+        run(imagetoolsCreateArgs(destination, chosen), PULL_TIMEOUT, what, context);
     }
 
     public List<String> imagetoolsCreateArgs(ImageRef destination, List<ImageRef> sources) {
@@ -155,15 +164,15 @@ public final class DockerCli implements Copier, Inspector {
         return false;
     }
 
-    private void prune(Job job) {
+    private void prune(Context context) {
         ProcessRunner.Result r = runner.run(new ProcessRunner.Command(List.of(binary, "image", "prune", "--force"), null, env(), SHORT_TIMEOUT));
         if (!r.ok()) {
-            job.progress().warn("could not prune dangling images: " + SyncError.detail(r.stderr()));
+            context.log().warn("could not prune dangling images: " + ToolErrors.detail(r.stderr()));
         }
     }
 
     /** Below --min-free-gb where the engine keeps images: prune first, and if that is not enough, fail this image rather than fill the disk. */
-    void ensureSpace(Job job) {
+    void ensureSpace(Context context) {
         if (storageRoot == null) {
             return;
         }
@@ -171,8 +180,8 @@ public final class DockerCli implements Copier, Inspector {
         if (free >= minFreeGb) {
             return;
         }
-        job.progress().warn(String.format(Locale.ROOT, "only %.1f GB free in %s (--min-free-gb %s): pruning unused images first", free, storageRoot, minFreeGb));
-        prune(job);
+        context.log().warn(String.format(Locale.ROOT, "only %.1f GB free in %s (--min-free-gb %s): pruning unused images first", free, storageRoot, minFreeGb));
+        prune(context);
         free = freeGb(storageRoot);
         if (free < minFreeGb) {
             throw new SyncError(SyncError.Kind.PERMANENT, String.format(Locale.ROOT,
@@ -191,15 +200,15 @@ public final class DockerCli implements Copier, Inspector {
 
     /** Without skopeo: docker buildx prints a manifest's raw bytes; podman has no such command. */
     @Override
-    public byte[] inspectRaw(ImageRef ref, String what, boolean missingOk, Job job) {
+    public byte[] inspectRaw(ImageRef ref, String what, boolean missingOk, Context context) {
         return Inspector.answer(runner.run(new ProcessRunner.Command(imagetoolsArgs(ref, "--raw"), null, env(),
-                job.deadline().cap(SHORT_TIMEOUT, what))), what, missingOk, job);
+                context.deadline().cap(SHORT_TIMEOUT, what))), what, missingOk, context);
     }
 
     @Override
-    public byte[] inspectConfig(ImageRef ref, String what, Job job) {
+    public byte[] inspectConfig(ImageRef ref, String what, Context context) {
         return Inspector.answer(runner.run(new ProcessRunner.Command(imagetoolsArgs(ref, "--format", "{{json .Image}}"), null, env(),
-                job.deadline().cap(SHORT_TIMEOUT, what))), what, false, job);
+                context.deadline().cap(SHORT_TIMEOUT, what))), what, false, context);
     }
 
     public List<String> imagetoolsArgs(ImageRef ref, String... options) {
@@ -212,10 +221,10 @@ public final class DockerCli implements Copier, Inspector {
         return args;
     }
 
-    private void run(List<String> args, Duration timeout, String what, Job job) {
-        ProcessRunner.Result r = runner.run(new ProcessRunner.Command(args, null, env(), job.deadline().cap(timeout, what)));
+    private void run(List<String> args, Duration timeout, String what, Context context) {
+        ProcessRunner.Result r = runner.run(new ProcessRunner.Command(args, null, env(), context.deadline().cap(timeout, what)));
         if (!r.ok()) {
-            throw SyncError.fromTool(what, r, job.deadline());
+            throw ToolErrors.of(what, r, context.deadline());
         }
     }
 }

@@ -1,3 +1,8 @@
+package lib.engine;
+
+import lib.core.Env;
+import lib.core.UsageError;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,3 +1,5 @@
+package lib.engine;
+
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;

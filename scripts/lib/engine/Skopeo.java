@@ -1,3 +1,12 @@
+package lib.engine;
+
+import lib.core.Context;
+import lib.core.ImageRef;
+import lib.core.Json;
+import lib.core.Platform;
+import lib.core.Secret;
+import lib.core.SyncError;
+
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -52,23 +61,23 @@ public final class Skopeo implements Inspector, Copier {
         return args;
     }
 
-    public ProcessRunner.Result login(String registry, String username, Secret secret, Job job) {
+    public ProcessRunner.Result login(String registry, String username, Secret secret, Context context) {
         return runner.run(new ProcessRunner.Command(loginArgs(registry, username), secret.bytes(), Map.of(),
-                job.deadline().cap(INSPECT_TIMEOUT, "logging in to " + registry)));
+                context.deadline().cap(INSPECT_TIMEOUT, "logging in to " + registry)));
     }
 
     @Override
-    public byte[] inspectRaw(ImageRef ref, String what, boolean missingOk, Job job) {
-        return Inspector.answer(runner.run(command(inspectArgs(ref, false), job, INSPECT_TIMEOUT, what)), what, missingOk, job);
+    public byte[] inspectRaw(ImageRef ref, String what, boolean missingOk, Context context) {
+        return Inspector.answer(runner.run(command(inspectArgs(ref, false), context, INSPECT_TIMEOUT, what)), what, missingOk, context);
     }
 
     @Override
-    public byte[] inspectConfig(ImageRef ref, String what, Job job) {
-        return Inspector.answer(runner.run(command(inspectArgs(ref, true), job, INSPECT_TIMEOUT, what)), what, false, job);
+    public byte[] inspectConfig(ImageRef ref, String what, Context context) {
+        return Inspector.answer(runner.run(command(inspectArgs(ref, true), context, INSPECT_TIMEOUT, what)), what, false, context);
     }
 
     /** The repository's tags, for a tag policy, when the registry client cannot list them itself. */
-    public List<String> listTags(ImageRef repository, Job job) {
+    public List<String> listTags(ImageRef repository, Context context) {
         List<String> args = new ArrayList<>(List.of("skopeo", "list-tags"));
         auth(args);
         if (insecure.contains(repository.registry())) {
@@ -76,7 +85,7 @@ public final class Skopeo implements Inspector, Copier {
         }
         args.add("docker://" + repository.name());
         String what = "listing the tags of " + repository.name();
-        byte[] out = Inspector.answer(runner.run(command(args, job, INSPECT_TIMEOUT, what)), what, false, job);
+        byte[] out = Inspector.answer(runner.run(command(args, context, INSPECT_TIMEOUT, what)), what, false, context);
         try {
             List<String> tags = new ArrayList<>();
             Json.MAPPER.readTree(out).path("Tags").forEach(t -> tags.add(t.asText()));
@@ -123,40 +132,40 @@ public final class Skopeo implements Inspector, Copier {
     }
 
     @Override
-    public void copyAll(ImageRef source, ImageRef destination, String what, Job job) {
-        copy(copyArgs(source, destination, "--all"), what, job);
+    public void copyAll(ImageRef source, ImageRef destination, String what, Context context) {
+        copy(copyArgs(source, destination, "--all"), what, context);
     }
 
     /** The index is written from a dir: layout beside the image's temporary files, by skopeo, so its logins and TLS settings apply. */
     @Override
-    public void copySubset(ImageRef source, List<String> missing, byte[] index, ImageRef destination, String what, Job job) {
+    public void copySubset(ImageRef source, List<String> missing, byte[] index, ImageRef destination, String what, Context context) {
         for (String digest : missing) {
-            copy(copyArgs(source.withDigest(digest), destination.withDigest(digest)), what, job);
+            copy(copyArgs(source.withDigest(digest), destination.withDigest(digest)), what, context);
         }
         try {
-            Path dir = java.nio.file.Files.createTempDirectory(job.tmp(), "index-");
+            Path dir = java.nio.file.Files.createTempDirectory(context.tmp(), "index-");
             java.nio.file.Files.write(dir.resolve("manifest.json"), index);
             java.nio.file.Files.writeString(dir.resolve("version"), "Directory Transport Version: 1.1\n");
-            copy(copyArgs("dir:" + dir, false, destination, "--multi-arch", "index-only"), what, job);
+            copy(copyArgs("dir:" + dir, false, destination, "--multi-arch", "index-only"), what, context);
         } catch (java.io.IOException e) {
-            throw new SyncError(SyncError.Kind.PERMANENT, what + ": cannot write the index to " + job.tmp() + ": " + e.getMessage());
+            throw new SyncError(SyncError.Kind.PERMANENT, what + ": cannot write the index to " + context.tmp() + ": " + e.getMessage());
         }
     }
 
-    private void copy(List<String> args, String what, Job job) {
-        ProcessRunner.Result r = runner.run(command(args, job, COPY_TIMEOUT, what));
+    private void copy(List<String> args, String what, Context context) {
+        ProcessRunner.Result r = runner.run(command(args, context, COPY_TIMEOUT, what));
         if (!r.ok()) {
-            throw SyncError.fromTool(what, r, job.deadline());
+            throw ToolErrors.of(what, r, context.deadline());
         }
     }
 
     /** Registry to registry: nothing is kept locally, so there is nothing to clean up. */
     @Override
-    public Copy start(ImageRef source, Platform platform, Job job) {
+    public Copy start(ImageRef source, Platform platform, Context context) {
         return new Copy() {
             @Override
             public void to(ImageRef destination, String what) {
-                copy(copyArgs(source, destination), what, job);
+                copy(copyArgs(source, destination), what, context);
             }
 
             @Override
@@ -177,9 +186,9 @@ public final class Skopeo implements Inspector, Copier {
     }
 
     /** skopeo's temporary files go to the image's directory, removed as soon as the image is done. */
-    private static ProcessRunner.Command command(List<String> args, Job job, Duration timeout, String what) {
-        Map<String, String> env = job.tmp() == null ? Map.of() : Map.of("TMPDIR", job.tmp().toString());
-        return new ProcessRunner.Command(args, null, env, job.deadline().cap(timeout, what));
+    private static ProcessRunner.Command command(List<String> args, Context context, Duration timeout, String what) {
+        Map<String, String> env = context.tmp() == null ? Map.of() : Map.of("TMPDIR", context.tmp().toString());
+        return new ProcessRunner.Command(args, null, env, context.deadline().cap(timeout, what));
     }
 
     private void auth(List<String> args) {

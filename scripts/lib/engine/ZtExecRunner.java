@@ -1,3 +1,8 @@
+package lib.engine;
+
+import lib.core.Deadline;
+import lib.core.Secret;
+
 import org.zeroturnaround.exec.ProcessExecutor;
 import org.zeroturnaround.exec.ProcessInitException;
 

@@ -1,3 +1,15 @@
+package lib.issue;
+
+import lib.core.Context;
+import lib.core.Env;
+import lib.core.Json;
+import lib.core.Log;
+import lib.core.Retry;
+import lib.core.Secret;
+import lib.core.SyncError;
+import lib.core.UsageError;
+import lib.registry.Http;
+
 import com.fasterxml.jackson.databind.JsonNode;
 
 import java.io.IOException;
@@ -28,19 +40,19 @@ public final class GitHubApi {
     private final Secret token;
     private final HttpClient client;
     private final Retry retry;
-    private final Job.Progress progress;
+    private final Log log;
 
-    GitHubApi(String base, String repository, Secret token, Map<String, String> env, Retry retry, Job.Progress progress) {
+    GitHubApi(String base, String repository, Secret token, Map<String, String> env, Retry retry, Log log) {
         this.base = base.replaceAll("/+$", "");
         this.repository = repository;
         this.token = token;
         this.client = HttpClient.newBuilder().proxy(new Http.EnvProxies(env)).connectTimeout(Duration.ofSeconds(10)).build();
         this.retry = retry;
-        this.progress = progress;
+        this.log = log;
     }
 
     /** From the variables every GitHub Actions job has; a missing one is a usage error naming it. */
-    public static GitHubApi from(Map<String, String> env, Retry retry, Job.Progress progress) {
+    public static GitHubApi from(Map<String, String> env, Retry retry, Log log) {
         String repository = Env.value(env, "GITHUB_REPOSITORY");
         Secret token = Env.secret(env, "GITHUB_TOKEN");
         if (repository == null || !repository.matches("[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+")) {
@@ -49,7 +61,7 @@ public final class GitHubApi {
         if (token == null) {
             throw new UsageError("GITHUB_TOKEN is not set: the workflow passes it to answer on the issue (env: GITHUB_TOKEN: ${{ secrets.GITHUB_TOKEN }})");
         }
-        return new GitHubApi(Objects.requireNonNullElse(Env.value(env, "GITHUB_API_URL"), "https://api.github.com"), repository, token, env, retry, progress);
+        return new GitHubApi(Objects.requireNonNullElse(Env.value(env, "GITHUB_API_URL"), "https://api.github.com"), repository, token, env, retry, log);
     }
 
     public void comment(int issue, String body) {
@@ -82,7 +94,7 @@ public final class GitHubApi {
     private JsonNode call(String method, String path, Object body, int... tolerated) {
         String where = "GitHub API " + method + " /repos/" + repository + path;
         return retry.run(() -> once(where, method, URI.create(base + "/repos/" + repository + path), body, tolerated),
-                Job.outside(CALL_LIMIT, progress));
+                Context.outside(CALL_LIMIT, log));
     }
 
     private JsonNode once(String where, String method, URI uri, Object body, int[] tolerated) {

@@ -1,3 +1,8 @@
+package lib.issue;
+
+import lib.core.Json;
+import lib.core.UsageError;
+
 import com.fasterxml.jackson.databind.JsonNode;
 
 import java.io.IOException;

@@ -1,3 +1,13 @@
+package lib.issue;
+
+import lib.core.ImageRef;
+import lib.core.Platforms;
+import lib.list.ImageSpec;
+import lib.report.Report;
+import lib.sync.ImageResult;
+import lib.sync.Status;
+import lib.sync.TargetResult;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -113,26 +123,26 @@ public final class IssueReply {
     }
 
     /** {@code shortName} and {@code original}: the image's name at its source as docker (short) and containerd (in full) call it. */
-    record Row(String label, String platform, String shortName, String original, Report.TargetResult target) {
+    record Row(String label, String platform, String shortName, String original, TargetResult target) {
         boolean pullable() {
             return there(target);
         }
     }
 
     /** Whether the target holds the image now, copied or found up to date: then it can be pulled. */
-    public static boolean there(Report.TargetResult t) {
-        return t.status() == Report.Status.COPIED || t.status() == Report.Status.SKIPPED;
+    public static boolean there(TargetResult t) {
+        return t.status() == Status.COPIED || t.status() == Status.SKIPPED;
     }
 
     private static List<Row> rows(Map<Integer, ImageSpec> asked, Report report) {
         List<Row> rows = new ArrayList<>();
-        for (Report.ImageResult image : report.images()) {
+        for (ImageResult image : report.images()) {
             ImageRef copied = ImageRef.parse(image.source(), ImageRef.DOCKER_HUB);
             ImageSpec spec = image.line() == null ? null : asked.get(image.line());
             // Read with Docker Hub as the source registry, the line's image is named as the asker wrote it.
             ImageRef named = spec != null ? spec.source() : copied;
             String digest = copied.digest() == null ? "" : "@" + copied.digest().substring(0, 19);
-            for (Report.TargetResult t : image.targets()) {
+            for (TargetResult t : image.targets()) {
                 // A reference pinned by digest alone is tagged with the target's tag, as the copy was.
                 String tag = ":" + (copied.tag() != null ? copied.tag() : t.image().substring(t.image().lastIndexOf(':') + 1));
                 rows.add(new Row(named.shortName() + tag + digest, image.platform(), named.shortName() + tag, named.name() + tag, t));
@@ -159,7 +169,7 @@ public final class IssueReply {
                 + "```\n";
     }
 
-    private static String status(Report.TargetResult t) {
+    private static String status(TargetResult t) {
         String reason = t.reason() == null ? "" : " (" + t.reason() + ")";
         return switch (t.status()) {
             case COPIED -> "✅ 已复制 / copied" + reason;
@@ -175,12 +185,12 @@ public final class IssueReply {
      * What to do about an image that is not there. The report keeps a failure as its one-line message, which names
      * the kind of failure in fixed words (see SyncError and Syncer): the hint goes by those words.
      */
-    static String hint(Report.TargetResult t) {
-        if (t.status() == Report.Status.DEFERRED) {
+    static String hint(TargetResult t) {
+        if (t.status() == Status.DEFERRED) {
             return "Docker Hub 的拉取配额快用完了，这个镜像留到下次；过一会儿评论 `/sync`。/ Docker Hub's pull quota is nearly used up: "
                     + "comment `/sync` later.";
         }
-        if (t.status() == Report.Status.CANCELLED) {
+        if (t.status() == Status.CANCELLED) {
             return "运行被中断了，评论 `/sync` 重试。/ The run was interrupted: comment `/sync` to try again.";
         }
         String e = t.error() == null ? "" : t.error().toLowerCase(Locale.ROOT);

@@ -1,3 +1,7 @@
+package lib.issue;
+
+import lib.core.Platforms;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

@@ -1,3 +1,8 @@
+package lib.list;
+
+import lib.core.ImageRef;
+import lib.core.Platforms;
+
 import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;

@@ -1,3 +1,9 @@
+package lib.list;
+
+import lib.core.ImageRef;
+import lib.core.Platforms;
+import lib.core.TargetName;
+
 /**
  * One image to sync: where it was written ({@code line} is null for command-line images), what to read and
  * for which platform, and the explicit target name if one was given ({@code name}, possibly with ":tag").
@@ -22,6 +28,16 @@ public record ImageSpec(Integer line, String text, ImageRef source, Platforms pl
     /** Same image, same platform, same naming: a duplicate, not a collision. */
     public boolean sameAs(ImageSpec other) {
         return source.equals(other.source) && platform.equals(other.platform) && java.util.Objects.equals(name, other.name);
+    }
+
+    /** The repository and tag this image gets in a target namespace. */
+    public TargetName targetName() {
+        return TargetName.of(source, platform, name, text);
+    }
+
+    /** How the image is named in log lines: as the user knows it, e.g. mysql:8.0 or quay.io/coreos/etcd:v3.5.0. */
+    public String label() {
+        return source.shortName() + (source.tag() == null ? "" : ":" + source.tag()) + (source.digest() == null ? "" : "@" + source.digest().substring(0, 19));
     }
 
     public String where() {

@@ -1,3 +1,9 @@
+package lib.list;
+
+import lib.core.ImageRef;
+import lib.core.Log;
+import lib.core.Platforms;
+
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -5,10 +11,21 @@ import java.util.Locale;
 import java.util.function.Consumer;
 
 /**
- * What the user asked to sync: IMAGE arguments, or the list file; --platform for lines without one, --name for a
- * single image, --source-registry for bare names. Every user mistake is an IllegalArgumentException with its fix.
+ * What the user asked to sync: IMAGE arguments, or a list (a file, or text that came another way, such as an issue's
+ * body, named {@code list} in messages); --platform for lines without one, --name for a single image,
+ * --source-registry for bare names. Every user mistake is an IllegalArgumentException with its fix.
  */
-public record Inputs(List<String> images, Path file, String name, String platform, String sourceRegistry) {
+public record Inputs(List<String> images, String list, Path file, String text, String name, String platform, String sourceRegistry) {
+    /** IMAGE arguments, else the list file. */
+    public static Inputs of(List<String> images, Path file, String name, String platform, String sourceRegistry) {
+        return new Inputs(images, images.isEmpty() ? file.toString() : "IMAGE arguments", file, null, name, platform, sourceRegistry);
+    }
+
+    /** A list that is not a file: {@code list} names it in messages ("issue:3: ..."). */
+    public static Inputs text(String list, String text, String platform, String sourceRegistry) {
+        return new Inputs(List.of(), list, null, text, null, platform, sourceRegistry);
+    }
+
     /** The images asked for, with every mistake in them; lines with a tag policy stay unexpanded (see {@link ImageSpec#unexpanded}). */
     public record Asked(List<ImageSpec> specs, List<String> errors) {
         public List<ImageSpec> named() {
@@ -20,11 +37,11 @@ public record Inputs(List<String> images, Path file, String name, String platfor
         }
     }
 
-    public static Asked read(Inputs in, Consumer<String> warn) {
+    public static Asked read(Inputs in, Log warn) {
         String registry = in.registry();
         Platforms defaultPlatform = in.defaultPlatform();
         String name = in.name() == null || in.name().isBlank() ? null : in.name();
-        String file = in.file().toString();
+        String file = in.text() != null ? in.list() : in.file().toString();
         if (in.images().stream().anyMatch(String::isBlank)) {
             throw new IllegalArgumentException("an IMAGE argument is empty: give an image such as nginx:alpine");
         }
@@ -46,8 +63,8 @@ public record Inputs(List<String> images, Path file, String name, String platfor
             if (name != null) {
                 throw new IllegalArgumentException("--name needs exactly one IMAGE argument, not a list file");
             }
-            ImageList.Parsed parsed = ImageList.parse(file, ImageList.read(in.file()), defaultPlatform, registry);
-            parsed.warnings().forEach(warn);
+            ImageList.Parsed parsed = ImageList.parse(file, in.text() != null ? in.text() : ImageList.read(in.file()), defaultPlatform, registry);
+            parsed.warnings().forEach(warn::warn);
             errors.addAll(parsed.errors());
             specs.addAll(parsed.images());
         }

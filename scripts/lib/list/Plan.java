@@ -1,3 +1,9 @@
+package lib.list;
+
+import lib.core.ImageRef;
+import lib.core.Target;
+import lib.core.TargetName;
+
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -23,7 +29,7 @@ public final class Plan {
         for (ImageSpec spec : specs) {
             TargetName name;
             try {
-                name = TargetName.of(spec);
+                name = spec.targetName();
             } catch (IllegalArgumentException e) {
                 errors.add(where(file, spec) + ": " + e.getMessage());
                 continue;

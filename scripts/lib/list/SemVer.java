@@ -1,3 +1,7 @@
+package lib.list;
+
+import lib.core.ImageRef;
+
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;

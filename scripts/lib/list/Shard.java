@@ -1,3 +1,5 @@
+package lib.list;
+
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -69,7 +71,7 @@ public record Shard(int index, int count) {
     }
 
     /** What makes an image the same image from run to run: where it comes from, which platform, where it goes. */
-    static String identity(Plan.Item item) {
+    public static String identity(Plan.Item item) {
         return item.spec().source().display() + " " + item.spec().platform() + " " + item.name();
     }
 

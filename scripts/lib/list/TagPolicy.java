@@ -1,3 +1,7 @@
+package lib.list;
+
+import lib.core.ImageRef;
+
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;

@@ -1,3 +1,5 @@
+package lib.list;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;

@@ -1,3 +1,9 @@
+package lib.registry;
+
+import lib.core.Env;
+import lib.core.ImageRef;
+import lib.core.Lazy;
+
 import java.io.EOFException;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -24,7 +30,7 @@ import java.util.concurrent.atomic.LongAdder;
  * with --insecure-registry (which also fall back from HTTPS to HTTP, as skopeo's --tls-verify=false does),
  * every request counted per host and method, and every answer shown to the rate-limit tracker.
  */
-final class Http {
+public final class Http {
     private final Set<String> insecure;
     private final RateLimits rateLimits;
     /** Built when first used: each costs a TLS set-up, and most runs need only one of them. */
@@ -107,7 +113,7 @@ final class Http {
     }
 
     /** What went wrong on the wire, in words: the JDK's connection exceptions often carry no message at all. */
-    static String describe(IOException e) {
+    public static String describe(IOException e) {
         String message = e.getMessage() == null ? "" : e.getMessage();
         if (e instanceof HttpTimeoutException) {
             return "timed out";
@@ -134,7 +140,7 @@ final class Http {
         return false;
     }
 
-    static boolean isTls(IOException e) {
+    public static boolean isTls(IOException e) {
         return e instanceof javax.net.ssl.SSLException;
     }
 
@@ -154,10 +160,10 @@ final class Http {
     }
 
     /** HTTPS_PROXY / HTTP_PROXY / NO_PROXY, as curl and most container tools read them. */
-    static final class EnvProxies extends ProxySelector {
+    public static final class EnvProxies extends ProxySelector {
         private final Map<String, String> env;
 
-        EnvProxies(Map<String, String> env) {
+        public EnvProxies(Map<String, String> env) {
             this.env = env;
         }
 

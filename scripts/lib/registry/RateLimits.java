@@ -1,3 +1,5 @@
+package lib.registry;
+
 import java.net.http.HttpHeaders;
 import java.util.Map;
 import java.util.Set;

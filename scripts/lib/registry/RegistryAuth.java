@@ -1,3 +1,8 @@
+package lib.registry;
+
+import lib.core.Json;
+import lib.core.Login;
+
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;

@@ -1,3 +1,12 @@
+package lib.registry;
+
+import lib.core.Context;
+import lib.core.Deadline;
+import lib.core.ImageRef;
+import lib.core.Json;
+import lib.core.Login;
+import lib.core.SyncError;
+
 import com.fasterxml.jackson.databind.JsonNode;
 
 import java.io.IOException;
@@ -85,10 +94,10 @@ public final class RegistryClient {
         }
     }
 
-    public Head head(ImageRef ref, Job job) {
+    public Head head(ImageRef ref, Context context) {
         String what = "HEAD " + ref.display();
         String path = "/v2/" + ref.repository() + "/manifests/" + ref.reference();
-        return gated(ref.registry(), what, () -> answer(what, send(ref, "HEAD", path, ACCEPT, HttpResponse.BodyHandlers.discarding(), job.deadline(), what)));
+        return gated(ref.registry(), what, () -> answer(what, send(ref, "HEAD", path, ACCEPT, HttpResponse.BodyHandlers.discarding(), context.deadline(), what)));
     }
 
     /**
@@ -96,10 +105,10 @@ public final class RegistryClient {
      * a process. A GET, so Docker Hub counts it as a pull, as it counts skopeo's. Null when the registry has no such
      * manifest (skopeo then says so in its own words); errors as for {@link #head}.
      */
-    public byte[] manifest(ImageRef ref, Job job) {
+    public byte[] manifest(ImageRef ref, Context context) {
         String what = "GET " + ref.display();
         String path = "/v2/" + ref.repository() + "/manifests/" + ref.reference();
-        HttpResponse<byte[]> r = gated(ref.registry(), what, () -> send(ref, "GET", path, ACCEPT, HttpResponse.BodyHandlers.ofByteArray(), job.deadline(), what));
+        HttpResponse<byte[]> r = gated(ref.registry(), what, () -> send(ref, "GET", path, ACCEPT, HttpResponse.BodyHandlers.ofByteArray(), context.deadline(), what));
         if (r.statusCode() == 404) {
             return null;
         }
@@ -114,12 +123,12 @@ public final class RegistryClient {
      * size answers in one page. A repository the registry does not know is a {@link SyncError.Kind#NOT_FOUND}
      * failure, "repository not found": a policy cannot select from it, and the user should check the name.
      */
-    public List<String> tags(ImageRef repository, int pageSize, Job job) {
-        return tags(repository, pageSize, MAX_PAGES, job);
+    public List<String> tags(ImageRef repository, int pageSize, Context context) {
+        return tags(repository, pageSize, MAX_PAGES, context);
     }
 
     /** As above, giving up after {@code maxPages} pages. */
-    List<String> tags(ImageRef repository, int pageSize, int maxPages, Job job) {
+    List<String> tags(ImageRef repository, int pageSize, int maxPages, Context context) {
         if (pageSize < 1) {
             throw new IllegalArgumentException("page size " + pageSize + ": a page holds at least one tag");
         }
@@ -138,7 +147,7 @@ public final class RegistryClient {
             String what = number == 1 ? list : list + " (page " + number + ")";
             String target = page;
             HttpResponse<String> r = gated(repository.registry(), what,
-                    () -> send(repository, "GET", target, null, HttpResponse.BodyHandlers.ofString(), job.deadline(), what));
+                    () -> send(repository, "GET", target, null, HttpResponse.BodyHandlers.ofString(), context.deadline(), what));
             if (r.statusCode() == 404) {
                 throw new SyncError(SyncError.Kind.NOT_FOUND, what + ": repository not found; check the image name");
             }

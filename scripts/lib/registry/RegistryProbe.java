@@ -1,3 +1,8 @@
+package lib.registry;
+
+import lib.core.Json;
+import lib.core.Login;
+
 import com.fasterxml.jackson.databind.JsonNode;
 
 import java.io.IOException;

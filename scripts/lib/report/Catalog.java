@@ -1,3 +1,9 @@
+package lib.report;
+
+import lib.core.ImageRef;
+import lib.sync.ImageResult;
+import lib.sync.TargetResult;
+
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -54,12 +60,12 @@ public final class Catalog {
         });
         Set<String> targets = new LinkedHashSet<>(old.targets());
         List<Row> rows = new ArrayList<>();
-        for (Report.ImageResult image : report.images()) {
+        for (ImageResult image : report.images()) {
             String first = image.targets().get(0).image();
             Row before = byKey.get(first.substring(first.lastIndexOf('/') + 1));
             Map<String, String> addresses = new HashMap<>(before == null ? Map.of() : before.addresses());
             boolean copied = false;
-            for (Report.TargetResult t : image.targets()) {
+            for (TargetResult t : image.targets()) {
                 targets.add(t.target());
                 switch (t.status()) {
                     case COPIED -> {

@@ -1,3 +1,12 @@
+package lib.report;
+
+import lib.core.Secret;
+import lib.list.ImageSpec;
+import lib.sync.BatchLog;
+import lib.sync.ImageResult;
+import lib.sync.Status;
+import lib.sync.TargetResult;
+
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -14,7 +23,7 @@ import java.util.Locale;
  * become ::error:: annotations. Every line passes through the redactor, so a secret that slipped into a tool's
  * message is still not shown.
  */
-public final class Console {
+public final class Console implements BatchLog {
     private static final String CLEAR_LINE = "\r\033[K";
     private final PrintStream out;
     private final PrintStream err;
@@ -42,6 +51,7 @@ public final class Console {
     }
 
     /** On a terminal, the one line that shows how far the run is, redrawn under whatever else is printed; elsewhere nothing. */
+    @Override
     public synchronized void progress(String line) {
         if (terminal) {
             progress = line;
@@ -64,7 +74,7 @@ public final class Console {
     }
 
     /** A status word in its colour on a terminal: green done, yellow waiting, red failed. */
-    String colour(Report.Status status, String text) {
+    String colour(Status status, String text) {
         if (!terminal) {
             return text;
         }
@@ -97,10 +107,12 @@ public final class Console {
         return result;
     }
 
+    @Override
     public synchronized void info(String line) {
         above(out, List.of(redact(line)));
     }
 
+    @Override
     public synchronized void warn(String line) {
         above(err, List.of(redact(github ? "::warning::" + escape(line) : "warning: " + line)));
     }
@@ -110,6 +122,7 @@ public final class Console {
     }
 
     /** The progress line is done with: the next output starts on a clean line. */
+    @Override
     public synchronized void endProgress() {
         if (progress != null) {
             out.print(CLEAR_LINE);
@@ -123,23 +136,9 @@ public final class Console {
         return message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A");
     }
 
+    @Override
     public ImageLog image(int index, int total, ImageSpec spec) {
-        return new ImageLog(String.format(Locale.ROOT, "[%d/%d] %s (%s)", index, total, label(spec), spec.platform()));
-    }
-
-    /** Said at once, outside the image's group: which image a job has started on, and that a long one is still going. */
-    public void started(ImageLog log) {
-        info(log.heading + " started");
-    }
-
-    public void stillRunning(ImageLog log, String elapsed) {
-        info(log.heading + " still running after " + elapsed);
-    }
-
-    /** How an image is named in log lines: the name as the user knows it, e.g. mysql:8.0 or quay.io/coreos/etcd:v3.5.0. */
-    public static String label(ImageSpec spec) {
-        ImageRef s = spec.source();
-        return s.shortName() + (s.tag() == null ? "" : ":" + s.tag()) + (s.digest() == null ? "" : "@" + s.digest().substring(0, 19));
+        return new ImageLog(String.format(Locale.ROOT, "[%d/%d] %s (%s)", index, total, spec.label(), spec.platform()));
     }
 
     /** Appends Markdown to $GITHUB_STEP_SUMMARY when GitHub provides one. */
@@ -155,7 +154,7 @@ public final class Console {
     }
 
     /** One image's lines: its warnings as they happen, then its outcomes; printed at once by {@link #flush()}. */
-    public final class ImageLog implements Job.Progress {
+    public final class ImageLog implements BatchLog.ImageLog {
         private final String heading;
         private final List<String> lines = new ArrayList<>();
         private final List<String> errors = new ArrayList<>();
@@ -164,18 +163,36 @@ public final class Console {
             this.heading = heading;
         }
 
+        /** Outside the image's group, at once: which image a job has started on. */
+        @Override
+        public void started() {
+            Console.this.info(heading + " started");
+        }
+
+        /** Outside the image's group, at once: a long image is still going. */
+        @Override
+        public void stillRunning(String elapsed) {
+            Console.this.info(heading + " still running after " + elapsed);
+        }
+
+        @Override
+        public synchronized void info(String line) {
+            lines.add("  " + line);
+        }
+
         @Override
         public synchronized void warn(String message) {
             lines.add("  warning: " + message);
         }
 
-        public synchronized void add(Report.ImageResult image) {
-            for (Report.TargetResult t : image.targets()) {
+        @Override
+        public synchronized void add(ImageResult image) {
+            for (TargetResult t : image.targets()) {
                 String outcome = colour(t.status(), t.status().label + (t.reason() == null ? "" : " (" + t.reason() + ")"));
                 lines.add(String.format(Locale.ROOT, "%s → %s %s  %s  %.1fs", heading, t.target(), t.image(), outcome, t.seconds()));
                 if (t.error() != null) {
                     lines.add("  " + t.error());
-                    if (t.status() == Report.Status.FAILED) {
+                    if (t.status() == Status.FAILED) {
                         errors.add(heading + " → " + t.target() + ": " + t.error());
                     }
                 }
@@ -185,6 +202,7 @@ public final class Console {
             }
         }
 
+        @Override
         public void flush() {
             List<String> all = new ArrayList<>();
             synchronized (this) {

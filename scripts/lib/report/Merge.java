@@ -1,3 +1,7 @@
+package lib.report;
+
+import lib.sync.ImageResult;
+
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -16,10 +20,10 @@ public final class Merge {
 
     /** {@code names} label the reports in an error (e.g. their files); an image found in two of them is an IllegalArgumentException. */
     public static Report of(List<Report> reports, List<String> names) {
-        List<Report.ImageResult> images = new ArrayList<>();
+        List<ImageResult> images = new ArrayList<>();
         Map<String, String> seenIn = new HashMap<>();
         for (int i = 0; i < reports.size(); i++) {
-            for (Report.ImageResult image : reports.get(i).images()) {
+            for (ImageResult image : reports.get(i).images()) {
                 String key = image.line() + " " + image.source() + " " + image.platform();
                 String other = seenIn.putIfAbsent(key, names.get(i));
                 if (other != null) {
@@ -30,7 +34,7 @@ public final class Merge {
             }
         }
         // List order: by line; command-line images (no line) keep their order after the list's.
-        images.sort(Comparator.comparing(Report.ImageResult::line, Comparator.nullsLast(Comparator.naturalOrder())));
+        images.sort(Comparator.comparing(ImageResult::line, Comparator.nullsLast(Comparator.naturalOrder())));
         return Report.of(images).withStats(stats(reports));
     }
 

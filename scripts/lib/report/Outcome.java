@@ -1,12 +1,14 @@
-import org.apache.commons.io.file.PathUtils;
+package lib.report;
+
+import lib.list.Shard;
+import lib.sync.ImageResult;
+import lib.sync.SyncState;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * The end of a run, whichever way it ends (done, or cancelled by a signal): the state saved, the report, the
@@ -21,7 +23,8 @@ public final class Outcome {
     private final long started;
     private final Map<String, Double> phases = new LinkedHashMap<>();
     private long phaseStart;
-    private Integer exit;
+    private int exit;
+    private Report written;
 
     /** {@code shard}: the part of the plan this run syncs (null: all of it); {@code saveState} false: a dry run, which learns nothing worth remembering. */
     public Outcome(Console console, Shard shard, String stepSummary, Path report, boolean saveState, long started) {
@@ -41,17 +44,21 @@ public final class Outcome {
         phaseStart = now;
     }
 
-    public void logQuotas(RateLimits limits, int reserve) {
-        for (String registry : limits.registries()) {
-            RateLimits.RateLimit q = limits.first(registry);
-            console.info("pull quota at " + registry + ": " + q.remaining() + " of " + q.limit() + " left (keeping " + reserve + " in reserve)");
-        }
+    /** What the run cost, as numbers: requests the registry client sent, processes started, quotas announced. */
+    public record Costs(Map<String, Map<String, Long>> requests, Map<String, Long> processes, Map<String, Report.Quota> quotas) {}
+
+    public void logQuotas(Map<String, Report.Quota> quotas, int reserve) {
+        quotas.forEach((registry, q) -> console.info("pull quota at " + registry + ": " + q.remainingAtStart() + " of " + q.limit()
+                + " left (keeping " + reserve + " in reserve)"));
     }
 
-    /** Writes everything once and returns the exit code: 1 when an image failed or was cancelled, else 0. */
-    public synchronized int finish(List<Report.ImageResult> results, SyncState state, RegistryClient client, CountingRunner counting) {
-        if (exit != null) {
-            return exit;
+    /**
+     * Writes everything once and returns the report; {@link #exit} then says how the run ended: 1 when an image failed
+     * or was cancelled (or the report could not be written), else 0.
+     */
+    public synchronized Report finish(List<ImageResult> results, SyncState state, Costs costs) {
+        if (written != null) {
+            return written;
         }
         phase("sync");
         if (saveState) {
@@ -62,15 +69,10 @@ public final class Outcome {
             }
         }
         phases.put("total", seconds(started, System.nanoTime()));
-        Map<String, Report.Quota> quotas = new TreeMap<>();
-        RateLimits limits = client.rateLimits();
-        for (String registry : limits.registries()) {
-            quotas.put(registry, new Report.Quota(limits.first(registry).limit(), limits.first(registry).remaining(), limits.last(registry).remaining()));
-        }
-        List<Report.ImageResult> images = shard == null ? results : results.stream().map(r -> r.inShard(shard.index())).toList();
-        Report result = Report.of(images).withStats(new Report.Stats(client.requests(), counting.started(), phases, quotas));
+        List<ImageResult> images = shard == null ? results : results.stream().map(r -> r.inShard(shard.index())).toList();
+        Report result = Report.of(images).withStats(new Report.Stats(costs.requests(), costs.processes(), phases, costs.quotas()));
         Summary.print(console, result);
-        quotas.forEach((registry, q) -> console.info("pull quota at " + registry + ": " + q.remainingAtStart() + " of " + q.limit()
+        costs.quotas().forEach((registry, q) -> console.info("pull quota at " + registry + ": " + q.remainingAtStart() + " of " + q.limit()
                 + " left at the start, " + q.remainingAtEnd() + " at the end"));
         console.stepSummary(stepSummary, Summary.markdown(result));
         exit = result.summary().failed() + result.summary().cancelled() > 0 ? 1 : 0;
@@ -83,17 +85,12 @@ public final class Outcome {
                 exit = 1;
             }
         }
-        return exit;
+        written = result;
+        return result;
     }
 
-    public static void deleteQuietly(Path dir, Console console) {
-        try {
-            if (Files.exists(dir)) {
-                PathUtils.deleteDirectory(dir);
-            }
-        } catch (IOException e) {
-            console.warn("could not remove " + dir + ": " + e.getMessage());
-        }
+    public synchronized int exit() {
+        return exit;
     }
 
     private static double seconds(long from, long to) {

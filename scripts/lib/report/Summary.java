@@ -1,3 +1,13 @@
+package lib.report;
+
+import lib.core.Target;
+import lib.core.TargetName;
+import lib.list.ImageSpec;
+import lib.list.Plan;
+import lib.sync.ImageResult;
+import lib.sync.Status;
+import lib.sync.TargetResult;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -30,7 +40,7 @@ public final class Summary {
             }
         }
         for (ImageSpec spec : policies) {
-            for (String destination : destinations(TargetName.of(spec.withTag("TAG")), targets)) {
+            for (String destination : destinations(spec.withTag("TAG").targetName(), targets)) {
                 rows.add(List.of(line(spec), spec.policy().describe() + " " + spec.source().display(), spec.platform().toString(),
                         "→ " + destination + " for each tag it selects (listed when the run starts)"));
             }
@@ -55,10 +65,10 @@ public final class Summary {
         List<List<String>> rows = new ArrayList<>();
         rows.add(List.of("STATUS", "REASON", "SOURCE", "PLATFORM", "TARGET"));
         List<String> failures = new ArrayList<>();
-        for (Report.ImageResult image : report.images()) {
-            for (Report.TargetResult t : image.targets()) {
+        for (ImageResult image : report.images()) {
+            for (TargetResult t : image.targets()) {
                 rows.add(List.of(t.status().label, t.reason() == null ? "-" : t.reason(), label(image.source()), image.platform(), t.target() + " " + t.image()));
-                if (t.status() == Report.Status.FAILED) {
+                if (t.status() == Status.FAILED) {
                     failures.add("  " + label(image.source()) + " (" + image.platform() + ") → " + t.target() + ": " + t.error());
                 }
             }
@@ -81,8 +91,8 @@ public final class Summary {
     public static String markdown(Report report) {
         StringBuilder md = new StringBuilder("### Image sync: ").append(counts(report.summary())).append("\n\n")
                 .append("| Source | Platform | Target | Status | Pull command |\n|---|---|---|---|---|\n");
-        for (Report.ImageResult image : report.images()) {
-            for (Report.TargetResult t : image.targets()) {
+        for (ImageResult image : report.images()) {
+            for (TargetResult t : image.targets()) {
                 md.append("| `").append(image.source()).append("` | ").append(image.platform()).append(" | `").append(t.image()).append("` | ")
                         .append(t.status().label).append(t.reason() == null ? "" : " (" + t.reason() + ")")
                         .append(t.error() == null ? "" : ": " + t.error().replace("|", "\\|"))
@@ -102,8 +112,8 @@ public final class Summary {
                 .map(t -> "docker pull " + t.image()).toList();
     }
 
-    private static boolean pullable(Report.TargetResult t) {
-        return t.status() == Report.Status.COPIED || t.status() == Report.Status.SKIPPED;
+    private static boolean pullable(TargetResult t) {
+        return t.status() == Status.COPIED || t.status() == Status.SKIPPED;
     }
 
     /** A source as people name it: Docker Hub's official images without "docker.io/library/", others without "docker.io/". */

@@ -1,3 +1,10 @@
+package lib.report;
+
+import lib.core.Json;
+import lib.sync.ImageResult;
+import lib.sync.Status;
+import lib.sync.TargetResult;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -62,7 +69,7 @@ public final class Webhook {
      * and say what the less obvious ones mean.
      */
     private record Words(String succeeded, String failed, String cancelled, String repository, String result, String colon,
-                         Map<Report.Status, String> counts, String comma, String copiedHeading, String failedHeading,
+                         Map<Status, String> counts, String comma, String copiedHeading, String failedHeading,
                          String more, String noReport, String unreadable, String run) {}
 
     private static final Words ZH = new Words("✅ image-sync 同步成功", "❌ image-sync 同步失败", "⚪ image-sync 同步已取消",
@@ -80,14 +87,14 @@ public final class Webhook {
             "The sync produced no report (it stopped before writing one); the run log says why", "The sync report could not be read; the run log says more",
             "View the run");
 
-    private static Map<Report.Status, String> phrases(String copied, String skipped, String wouldCopy, String deferred, String failed, String cancelled) {
-        Map<Report.Status, String> m = new LinkedHashMap<>();
-        m.put(Report.Status.COPIED, copied);
-        m.put(Report.Status.SKIPPED, skipped);
-        m.put(Report.Status.WOULD_COPY, wouldCopy);
-        m.put(Report.Status.DEFERRED, deferred);
-        m.put(Report.Status.FAILED, failed);
-        m.put(Report.Status.CANCELLED, cancelled);
+    private static Map<Status, String> phrases(String copied, String skipped, String wouldCopy, String deferred, String failed, String cancelled) {
+        Map<Status, String> m = new LinkedHashMap<>();
+        m.put(Status.COPIED, copied);
+        m.put(Status.SKIPPED, skipped);
+        m.put(Status.WOULD_COPY, wouldCopy);
+        m.put(Status.DEFERRED, deferred);
+        m.put(Status.FAILED, failed);
+        m.put(Status.CANCELLED, cancelled);
         return m;
     }
 
@@ -174,11 +181,11 @@ public final class Webhook {
             facts.add(new Fact(w.result(), counts(report.summary(), w)));
             List<String> copied = new ArrayList<>();
             List<String> failed = new ArrayList<>();
-            for (Report.ImageResult image : report.images() == null ? List.<Report.ImageResult>of() : report.images()) {
-                for (Report.TargetResult t : image.targets()) {
-                    if (t.status() == Report.Status.COPIED) {
+            for (ImageResult image : report.images() == null ? List.<ImageResult>of() : report.images()) {
+                for (TargetResult t : image.targets()) {
+                    if (t.status() == Status.COPIED) {
                         copied.add(t.image());
-                    } else if (t.status() == Report.Status.FAILED) {
+                    } else if (t.status() == Status.FAILED) {
                         failed.add(image.source() + " (" + image.platform() + ") → " + t.target() + ": " + reason(t.error()));
                     }
                 }
@@ -196,10 +203,10 @@ public final class Webhook {
 
     /** copied, skipped and failed always; would-copy, deferred and cancelled when the run had any. */
     private static String counts(Report.Summary s, Words w) {
-        Map<Report.Status, Integer> n = Map.of(Report.Status.COPIED, s.copied(), Report.Status.SKIPPED, s.skipped(),
-                Report.Status.WOULD_COPY, s.wouldCopy(), Report.Status.DEFERRED, s.deferred(), Report.Status.FAILED, s.failed(),
-                Report.Status.CANCELLED, s.cancelled());
-        List<Report.Status> always = List.of(Report.Status.COPIED, Report.Status.SKIPPED, Report.Status.FAILED);
+        Map<Status, Integer> n = Map.of(Status.COPIED, s.copied(), Status.SKIPPED, s.skipped(),
+                Status.WOULD_COPY, s.wouldCopy(), Status.DEFERRED, s.deferred(), Status.FAILED, s.failed(),
+                Status.CANCELLED, s.cancelled());
+        List<Status> always = List.of(Status.COPIED, Status.SKIPPED, Status.FAILED);
         return w.counts().entrySet().stream()
                 .filter(e -> always.contains(e.getKey()) || n.get(e.getKey()) > 0)
                 .map(e -> String.format(Locale.ROOT, e.getValue(), n.get(e.getKey())))

@@ -1,3 +1,12 @@
+package lib.settings;
+
+import lib.core.Env;
+import lib.core.ImageRef;
+import lib.core.Json;
+import lib.core.Log;
+import lib.core.Login;
+import lib.core.Secret;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -37,13 +46,24 @@ public final class Auth {
     private Auth() {}
 
     /** Creates this run's private directory, after removing what runs that no longer exist left behind. */
-    public static Path createPrivateDir(Map<String, String> env, Consumer<String> warn) throws IOException {
+    public static Path createPrivateDir(Map<String, String> env, Log log) throws IOException {
         Path parent = privateParent(env);
         if (parent == null) {
             return Files.createTempDirectory("image-sync-", OWNER_ONLY);
         }
-        removeLeftovers(parent, warn);
+        removeLeftovers(parent, log);
         return Files.createTempDirectory(parent, "run-" + ProcessHandle.current().pid() + "-", OWNER_ONLY);
+    }
+
+    /** Removes a private directory and what is in it; what cannot be removed is a warning. */
+    public static void deletePrivateDir(Path dir, Log log) {
+        try {
+            if (Files.exists(dir)) {
+                PathUtils.deleteDirectory(dir);
+            }
+        } catch (IOException e) {
+            log.warn("could not remove " + dir + ": " + e.getMessage());
+        }
     }
 
     /** The per-user parent, created 0700; null when it exists but is not ours alone (then a fresh temporary directory is used). */
@@ -63,13 +83,13 @@ public final class Auth {
         return ours ? parent : null;
     }
 
-    static void removeLeftovers(Path parent, Consumer<String> warn) throws IOException {
+    static void removeLeftovers(Path parent, Log log) throws IOException {
         try (DirectoryStream<Path> runs = Files.newDirectoryStream(parent)) {
             for (Path run : runs) {
                 Matcher m = RUN_DIR.matcher(run.getFileName().toString());
                 if (m.matches() && ProcessHandle.of(Long.parseLong(m.group(1))).isEmpty()) {
                     PathUtils.deleteDirectory(run);
-                    warn.accept("removed the credentials a run that was killed (process " + m.group(1) + ") left in " + run);
+                    log.warn("removed the credentials a run that was killed (process " + m.group(1) + ") left in " + run);
                 }
             }
         }

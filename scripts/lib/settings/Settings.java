@@ -1,4 +1,13 @@
+package lib.settings;
+
+import lib.core.Env;
+import lib.core.ImageRef;
+import lib.core.Login;
+import lib.core.Secret;
+import lib.core.Target;
+
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -45,6 +54,24 @@ public record Settings(List<Target> targets, String dockerHubUser, Secret docker
             errors.add("Docker Hub login needs both DOCKERHUB_USERNAME and DOCKERHUB_TOKEN: " + (hubUser == null ? "DOCKERHUB_USERNAME" : "DOCKERHUB_TOKEN") + " is empty");
         }
         return new Settings(targets, hubUser, hubToken, errors);
+    }
+
+    /** The Docker Hub login, or null when none is set. */
+    public Login dockerHubLogin() {
+        return dockerHubToken == null ? null : new Login(dockerHubUser, dockerHubToken);
+    }
+
+    /**
+     * The logins the registry client reads with: the user's saved ones ({@code saved}, from their auth files), then
+     * each target's and Docker Hub's, which win for their registries.
+     */
+    public Map<String, Login> logins(Map<String, Login> saved) {
+        Map<String, Login> logins = new HashMap<>(saved);
+        targets.forEach(t -> logins.put(t.registry(), t.login()));
+        if (dockerHubToken != null) {
+            logins.put(ImageRef.DOCKER_HUB, dockerHubLogin());
+        }
+        return logins;
     }
 
     private static Set<String> wanted(String to, List<String> errors) {

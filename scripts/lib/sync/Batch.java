@@ -1,3 +1,10 @@
+package lib.sync;
+
+import lib.core.Context;
+import lib.core.Deadline;
+import lib.engine.ProcessRunner;
+import lib.list.Plan;
+
 import org.apache.commons.io.file.PathUtils;
 
 import java.io.IOException;
@@ -30,7 +37,7 @@ public final class Batch {
     public static final Duration HEARTBEAT = Duration.ofSeconds(30);
 
     private final Syncer syncer;
-    private final Console console;
+    private final BatchLog log;
     private final int jobs;
     private final Duration imageTimeout;
     private final Path tmpRoot;
@@ -39,15 +46,15 @@ public final class Batch {
     private volatile ExecutorService pool;
     private volatile boolean cancelled;
     private List<Plan.Item> items = List.of();
-    private AtomicReferenceArray<Report.ImageResult> slots = new AtomicReferenceArray<>(0);
-    private final List<Console.ImageLog> logs = new ArrayList<>();
+    private AtomicReferenceArray<ImageResult> slots = new AtomicReferenceArray<>(0);
+    private final List<BatchLog.ImageLog> logs = new ArrayList<>();
     private CountDownLatch done = new CountDownLatch(0);
-    private final java.util.Map<Report.Status, Integer> counts = new java.util.EnumMap<>(Report.Status.class);
+    private final java.util.Map<Status, Integer> counts = new java.util.EnumMap<>(Status.class);
     private long started = System.nanoTime();
 
-    public Batch(Syncer syncer, Console console, int jobs, Duration imageTimeout, Path tmpRoot, Duration heartbeat) {
+    public Batch(Syncer syncer, BatchLog log, int jobs, Duration imageTimeout, Path tmpRoot, Duration heartbeat) {
         this.syncer = syncer;
-        this.console = console;
+        this.log = log;
         this.jobs = jobs;
         this.imageTimeout = imageTimeout;
         this.tmpRoot = tmpRoot;
@@ -55,13 +62,13 @@ public final class Batch {
     }
 
     /** Syncs every item; the results are in the items' order, one per item, whatever happened. */
-    public synchronized List<Report.ImageResult> run(List<Plan.Item> items) throws InterruptedException {
+    public synchronized List<ImageResult> run(List<Plan.Item> items) throws InterruptedException {
         this.items = items;
         slots = new AtomicReferenceArray<>(items.size());
         done = new CountDownLatch(items.size());
         started = System.nanoTime();
         for (int i = 0; i < items.size(); i++) {
-            logs.add(console.image(i + 1, items.size(), items.get(i).spec()));
+            logs.add(log.image(i + 1, items.size(), items.get(i).spec()));
         }
         pool = Executors.newFixedThreadPool(Math.max(1, Math.min(jobs, items.size())), daemons("image"));
         for (int i = 0; i < items.size(); i++) {
@@ -71,7 +78,7 @@ public final class Batch {
         done.await();
         pool.shutdown();
         watchdog.shutdownNow();
-        console.endProgress();
+        log.endProgress();
         return results();
     }
 
@@ -82,22 +89,22 @@ public final class Batch {
         Plan.Item item = items.get(index);
         Thread self = Thread.currentThread();
         long start = System.nanoTime();
-        console.started(logs.get(index));
+        logs.get(index).started();
         ScheduledFuture<?> stop = watchdog.schedule(() -> {
             if (fill(index, failed(item, Deadline.format(imageTimeout) + " (--image-timeout) passed and the image did not stop by itself: abandoned"))) {
                 self.interrupt();
             }
         }, imageTimeout.plus(GRACE).toMillis(), TimeUnit.MILLISECONDS);
         ScheduledFuture<?> beat = watchdog.scheduleAtFixedRate(
-                () -> console.stillRunning(logs.get(index), Deadline.format(Duration.ofNanos(System.nanoTime() - start))),
+                () -> logs.get(index).stillRunning(Deadline.format(Duration.ofNanos(System.nanoTime() - start))),
                 heartbeat.toMillis(), heartbeat.toMillis(), TimeUnit.MILLISECONDS);
-        Report.ImageResult result = one(item, logs.get(index));
+        ImageResult result = one(item, logs.get(index));
         stop.cancel(false);
         beat.cancel(false);
         fill(index, result);
     }
 
-    private Report.ImageResult one(Plan.Item item, Console.ImageLog log) {
+    private ImageResult one(Plan.Item item, BatchLog.ImageLog log) {
         Path tmp;
         try {
             tmp = Files.createTempDirectory(tmpRoot, "image-");
@@ -106,7 +113,7 @@ public final class Batch {
                     + " (is the disk full? set TMPDIR to a directory with free space)");
         }
         try {
-            return syncer.sync(item, new Job(Deadline.after(imageTimeout), tmp, log));
+            return syncer.sync(item, new Context(Deadline.after(imageTimeout), tmp, log));
         } catch (ProcessRunner.NotFound e) {
             return failed(item, e.getMessage());
         } catch (Throwable e) {
@@ -122,7 +129,7 @@ public final class Batch {
     }
 
     /** Records an image's result once (the first of worker, watchdog and cancel wins) and prints its lines. */
-    private boolean fill(int index, Report.ImageResult result) {
+    private boolean fill(int index, ImageResult result) {
         if (!slots.compareAndSet(index, null, result)) {
             return false;
         }
@@ -131,7 +138,7 @@ public final class Batch {
         synchronized (counts) {
             result.targets().forEach(t -> counts.merge(t.status(), 1, Integer::sum));
             int finished = slots.length() - (int) done.getCount() + 1;
-            console.progress(progress(finished));
+            log.progress(progress(finished));
         }
         done.countDown();
         return true;
@@ -144,7 +151,7 @@ public final class Batch {
     public void cancel() {
         cancelled = true;
         for (int i = 0; i < slots.length(); i++) {
-            fill(i, every(items.get(i), Report.At::cancelled));
+            fill(i, every(items.get(i), TargetResult.At::cancelled));
         }
         if (pool != null) {
             pool.shutdownNow();
@@ -157,31 +164,31 @@ public final class Batch {
     }
 
     /** The results so far; after {@link #cancel()} or {@link #run}, one per item. */
-    public List<Report.ImageResult> results() {
-        List<Report.ImageResult> out = new ArrayList<>();
+    public List<ImageResult> results() {
+        List<ImageResult> out = new ArrayList<>();
         for (int i = 0; i < slots.length(); i++) {
             out.add(slots.get(i));
         }
         return out;
     }
 
-    private Report.ImageResult failed(Plan.Item item, String error) {
-        return every(item, at -> at.failed(Console.label(item.spec()) + ": " + error, null));
+    private ImageResult failed(Plan.Item item, String error) {
+        return every(item, at -> at.failed(item.spec().label() + ": " + error, null));
     }
 
     /** The same outcome at every target. */
-    private Report.ImageResult every(Plan.Item item, Function<Report.At, Report.TargetResult> outcome) {
+    private ImageResult every(Plan.Item item, Function<TargetResult.At, TargetResult> outcome) {
         long now = System.nanoTime();
         return Syncer.image(item.spec(), syncer.targets().stream()
-                .map(t -> outcome.apply(new Report.At(t.id(), t.reference(item.name()).display(), now))).toList());
+                .map(t -> outcome.apply(new TargetResult.At(t.id(), t.reference(item.name()).display(), now))).toList());
     }
 
     /** "12/40 images · 3 copied, 8 skipped, 1 failed · 1m05s, about 2m20s left" */
     private String progress(int finished) {
         Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
         Duration left = elapsed.multipliedBy(slots.length() - finished).dividedBy(Math.max(finished, 1));
-        return finished + "/" + slots.length() + " images · " + counts.getOrDefault(Report.Status.COPIED, 0) + " copied, "
-                + counts.getOrDefault(Report.Status.SKIPPED, 0) + " skipped, " + counts.getOrDefault(Report.Status.FAILED, 0) + " failed · "
+        return finished + "/" + slots.length() + " images · " + counts.getOrDefault(Status.COPIED, 0) + " copied, "
+                + counts.getOrDefault(Status.SKIPPED, 0) + " skipped, " + counts.getOrDefault(Status.FAILED, 0) + " failed · "
                 + Deadline.format(elapsed) + (finished < slots.length() ? ", about " + Deadline.format(left) + " left" : "");
     }
 

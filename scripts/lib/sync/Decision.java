@@ -1,3 +1,5 @@
+package lib.sync;
+
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 

@@ -1,3 +1,17 @@
+package lib.sync;
+
+import lib.core.Context;
+import lib.core.ImageRef;
+import lib.core.Manifests;
+import lib.core.Platform;
+import lib.core.SyncError;
+import lib.core.Target;
+import lib.engine.Copier;
+import lib.engine.Inspector;
+import lib.list.ImageSpec;
+import lib.list.Plan;
+import lib.registry.RegistryClient;
+
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -38,27 +52,27 @@ final class IndexSyncer {
         this.cheap = cheap;
     }
 
-    Report.ImageResult sync(Plan.Item item, Job job) {
+    ImageResult sync(Plan.Item item, Context context) {
         ImageSpec spec = item.spec();
         long start = System.nanoTime();
-        List<Report.TargetResult> results = new ArrayList<>();
+        List<TargetResult> results = new ArrayList<>();
         Wanted wanted;
         try {
-            wanted = find(spec, job);
+            wanted = find(spec, context);
         } catch (SyncError | IllegalArgumentException e) {
             syncer.targets().forEach(t -> results.add(Syncer.at(t, item, start).failed(e.getMessage(), null)));
             return Syncer.image(spec, results);
         }
         for (Target target : syncer.targets()) {
             if (wanted != null && !wanted.checked()) {
-                Report.TargetResult skipped = skippedByHead(target, item, wanted, job);
+                TargetResult skipped = skippedByHead(target, item, wanted, context);
                 if (skipped != null) {
                     results.add(skipped);
                     continue;
                 }
-                wanted = cheap.budget().take(spec.source().registry(), PullBudget.READ) ? read(spec, job) : null;
+                wanted = cheap.budget().take(spec.source().registry(), PullBudget.READ) ? read(spec, context) : null;
             }
-            results.add(wanted == null ? Syncer.at(target, item, start).deferred() : syncTo(target, item, wanted, job));
+            results.add(wanted == null ? Syncer.at(target, item, start).deferred() : syncTo(target, item, wanted, context));
         }
         if (wanted != null && wanted.checked()) {
             cheap.state().put(spec, new SyncState.Entry(wanted.top(), wanted.digest()));
@@ -67,18 +81,18 @@ final class IndexSyncer {
     }
 
     /** The source's index as remembered when a HEAD shows the tag has not moved; else read. Null: deferred. */
-    private Wanted find(ImageSpec spec, Job job) {
-        RegistryClient.Head top = syncer.head(spec.source(), job);
+    private Wanted find(ImageSpec spec, Context context) {
+        RegistryClient.Head top = syncer.head(spec.source(), context);
         SyncState.Entry known = cheap.state().get(spec);
         if (top != null && top.found() && known != null && known.top().equals(top.digest())) {
             return Wanted.remembered(known);
         }
-        return cheap.budget().take(spec.source().registry(), PullBudget.READ) ? read(spec, job) : null;
+        return cheap.budget().take(spec.source().registry(), PullBudget.READ) ? read(spec, context) : null;
     }
 
-    private Wanted read(ImageSpec spec, Job job) {
+    private Wanted read(ImageSpec spec, Context context) {
         ImageRef ref = spec.source();
-        byte[] raw = syncer.sourceManifest(ref, "reading source " + ref.display(), job);
+        byte[] raw = syncer.sourceManifest(ref, "reading source " + ref.display(), context);
         Manifests.Parsed top = Manifests.parse(raw);
         if (!top.index()) {
             if (!spec.platform().all()) {
@@ -109,23 +123,23 @@ final class IndexSyncer {
     }
 
     /** With only a remembered digest: skipped when a HEAD shows the target already holds it, else null (read the source). */
-    private Report.TargetResult skippedByHead(Target target, Plan.Item item, Wanted wanted, Job job) {
+    private TargetResult skippedByHead(Target target, Plan.Item item, Wanted wanted, Context context) {
         ImageRef ref = target.reference(item.name());
-        RegistryClient.Head head = options.force() ? null : syncer.head(ref, job);
+        RegistryClient.Head head = options.force() ? null : syncer.head(ref, context);
         if (head != null && head.found() && head.digest().equals(wanted.digest())) {
-            return new Report.At(target.id(), ref.display(), System.nanoTime()).skipped(Decision.Reason.DIGEST.label, head.digest());
+            return new TargetResult.At(target.id(), ref.display(), System.nanoTime()).skipped(Decision.Reason.DIGEST.label, head.digest());
         }
         return null;
     }
 
-    private Report.TargetResult syncTo(Target target, Plan.Item item, Wanted wanted, Job job) {
+    private TargetResult syncTo(Target target, Plan.Item item, Wanted wanted, Context context) {
         ImageRef ref = target.reference(item.name());
-        Report.At at = new Report.At(target.id(), ref.display(), System.nanoTime());
+        TargetResult.At at = new TargetResult.At(target.id(), ref.display(), System.nanoTime());
         String held = null;
         try {
-            held = options.force() ? null : digestAt(ref, job);
+            held = options.force() ? null : digestAt(ref, context);
             String there = held;
-            Decision decision = Decision.decideIndex(wanted.digest(), held, () -> wanted.index() != null && listsExactly(ref.withDigest(there), wanted, job),
+            Decision decision = Decision.decideIndex(wanted.digest(), held, () -> wanted.index() != null && listsExactly(ref.withDigest(there), wanted, context),
                     options.force());
             String reason = decision.reason().label;
             if (!decision.copy()) {
@@ -141,20 +155,20 @@ final class IndexSyncer {
             try {
                 if (wanted.index() == null) {
                     syncer.attempt(() -> {
-                        copier.copyAll(item.spec().source().withDigest(wanted.top()), ref, what, job);
+                        copier.copyAll(item.spec().source().withDigest(wanted.top()), ref, what, context);
                         return null;
-                    }, job);
+                    }, context);
                 } else {
-                    List<String> missing = wanted.manifests().stream().filter(d -> !present(ref.withDigest(d), job)).toList();
+                    List<String> missing = wanted.manifests().stream().filter(d -> !present(ref.withDigest(d), context)).toList();
                     syncer.attempt(() -> {
-                        copier.copySubset(item.spec().source(), missing, wanted.index(), ref, what, job);
+                        copier.copySubset(item.spec().source(), missing, wanted.index(), ref, what, context);
                         return null;
-                    }, job);
+                    }, context);
                 }
             } catch (SyncError e) {
                 throw refused(e);
             }
-            String digest = syncer.writtenDigest(ref, job);
+            String digest = syncer.writtenDigest(ref, context);
             String warning = wanted.singleSource() ? "the source is a single-platform image, not an index: copied as it is" : null;
             return at.copied(reason, digest).withPlatforms(wanted.platforms()).withWarning(warning);
         } catch (SyncError | IllegalArgumentException e) {
@@ -173,23 +187,23 @@ final class IndexSyncer {
     }
 
     /** What the target tag points at, or null when it does not exist: a HEAD, or skopeo when the client cannot ask. */
-    private String digestAt(ImageRef ref, Job job) {
-        RegistryClient.Head head = syncer.head(ref, job);
+    private String digestAt(ImageRef ref, Context context) {
+        RegistryClient.Head head = syncer.head(ref, context);
         if (head != null) {
             return head.found() ? head.digest() : null;
         }
-        byte[] raw = syncer.attempt(() -> inspector.inspectRaw(ref, "reading target " + ref.display(), true, job), job);
+        byte[] raw = syncer.attempt(() -> inspector.inspectRaw(ref, "reading target " + ref.display(), true, context), context);
         return raw == null ? null : Manifests.digest(raw);
     }
 
-    private boolean present(ImageRef atDigest, Job job) {
-        RegistryClient.Head head = syncer.head(atDigest, job);
+    private boolean present(ImageRef atDigest, Context context) {
+        RegistryClient.Head head = syncer.head(atDigest, context);
         return head != null && head.found();
     }
 
     /** Whether the target's index lists exactly the chosen platform manifests (attestations aside), whoever wrote it. */
-    private boolean listsExactly(ImageRef target, Wanted wanted, Job job) {
-        Manifests.Parsed there = Manifests.parse(syncer.attempt(() -> inspector.inspectRaw(target, "reading target " + target.display(), false, job), job));
+    private boolean listsExactly(ImageRef target, Wanted wanted, Context context) {
+        Manifests.Parsed there = Manifests.parse(syncer.attempt(() -> inspector.inspectRaw(target, "reading target " + target.display(), false, context), context));
         if (!there.index()) {
             return false;
         }

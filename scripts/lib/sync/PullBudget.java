@@ -1,3 +1,8 @@
+package lib.sync;
+
+import lib.registry.RateLimits;
+import lib.registry.RegistryClient;
+
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 

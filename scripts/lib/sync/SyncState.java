@@ -1,3 +1,9 @@
+package lib.sync;
+
+import lib.core.Json;
+import lib.core.Log;
+import lib.list.ImageSpec;
+
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -46,14 +52,14 @@ public final class SyncState {
     }
 
     /** A missing file is an empty state; an unreadable one too, with a warning (it is only a cache). */
-    public static SyncState load(Path file, Consumer<String> warn) {
+    public static SyncState load(Path file, Log log) {
         if (file == null || !Files.exists(file)) {
             return new SyncState(file, Map.of());
         }
         try {
             return new SyncState(file, read(file));
         } catch (IOException | RuntimeException e) {
-            warn.accept("the state file " + file + " is unreadable (" + firstLine(e) + "); it is replaced at the end of the run, "
+            log.warn("the state file " + file + " is unreadable (" + firstLine(e) + "); it is replaced at the end of the run, "
                     + "and until then every source is checked in full");
             return new SyncState(file, Map.of());
         }

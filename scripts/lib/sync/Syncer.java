@@ -1,3 +1,19 @@
+package lib.sync;
+
+import lib.core.Context;
+import lib.core.ImageRef;
+import lib.core.Lazy;
+import lib.core.Manifests;
+import lib.core.Platform;
+import lib.core.Retry;
+import lib.core.SyncError;
+import lib.core.Target;
+import lib.engine.Copier;
+import lib.engine.Inspector;
+import lib.list.ImageSpec;
+import lib.list.Plan;
+import lib.registry.RegistryClient;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -66,7 +82,7 @@ public final class Syncer {
      * Anything that goes wrong is left for the image to ask again (with retries); a registry that failed once is
      * not asked ahead again, so a dead one costs at most one request timeout per request in flight.
      */
-    public void prefetch(List<Plan.Item> items, Job job) {
+    public void prefetch(List<Plan.Item> items, Context context) {
         RegistryClient client = cheap.client();
         if (client == null || items.isEmpty()) {
             return;
@@ -103,40 +119,40 @@ public final class Syncer {
                 if (q.hasNext()) {
                     more = true;
                     ImageRef ref = q.next();
-                    pool.submit(() -> ask(client, ref, job));
+                    pool.submit(() -> ask(client, ref, context));
                 }
             }
         }
         pool.shutdown();
         try {
-            pool.awaitTermination(job.deadline().remaining().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            pool.awaitTermination(context.deadline().remaining().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
         pool.shutdownNow();
     }
 
-    private void ask(RegistryClient client, ImageRef ref, Job job) {
-        if (failedAhead.contains(ref.registry()) || job.deadline().expired()) {
+    private void ask(RegistryClient client, ImageRef ref, Context context) {
+        if (failedAhead.contains(ref.registry()) || context.deadline().expired()) {
             return;
         }
         try {
-            asked.put(ref.display(), client.head(ref, job));
+            asked.put(ref.display(), client.head(ref, context));
         } catch (RuntimeException e) {
             failedAhead.add(ref.registry());
         }
     }
 
-    public Report.ImageResult sync(Plan.Item item, Job job) {
+    public ImageResult sync(Plan.Item item, Context context) {
         if (item.spec().platform().multi()) {
-            return indexes.sync(item, job);
+            return indexes.sync(item, context);
         }
         ImageSpec spec = item.spec();
         long start = System.nanoTime();
-        List<Report.TargetResult> results = new ArrayList<>();
+        List<TargetResult> results = new ArrayList<>();
         Source source;
         try {
-            source = findSource(spec, job);
+            source = findSource(spec, context);
         } catch (SyncError | IllegalArgumentException e) {
             targets.forEach(t -> results.add(at(t, item, start).failed(e.getMessage(), null)));
             return image(spec, results);
@@ -145,7 +161,7 @@ public final class Syncer {
             targets.forEach(t -> results.add(at(t, item, start).deferred()));
             return image(spec, results);
         }
-        try (ImageRun run = new ImageRun(spec, source, job)) {
+        try (ImageRun run = new ImageRun(spec, source, context)) {
             for (Target target : targets) {
                 results.add(syncTo(target, item, run));
             }
@@ -156,32 +172,32 @@ public final class Syncer {
         return image(spec, results);
     }
 
-    static Report.At at(Target target, Plan.Item item, long start) {
-        return new Report.At(target.id(), target.reference(item.name()).display(), start);
+    static TargetResult.At at(Target target, Plan.Item item, long start) {
+        return new TargetResult.At(target.id(), target.reference(item.name()).display(), start);
     }
 
-    public static Report.ImageResult image(ImageSpec spec, List<Report.TargetResult> results) {
-        return new Report.ImageResult(spec.line(), spec.source().display(), spec.platform().toString(),
+    public static ImageResult image(ImageSpec spec, List<TargetResult> results) {
+        return new ImageResult(spec.line(), spec.source().display(), spec.platform().toString(),
                 spec.policy() == null ? null : spec.text(), results);
     }
 
     /** The source as the state remembers it when a HEAD shows the tag has not moved; else read in full. Null: deferred. */
-    private Source findSource(ImageSpec spec, Job job) {
-        RegistryClient.Head top = head(spec.source(), job);
+    private Source findSource(ImageSpec spec, Context context) {
+        RegistryClient.Head top = head(spec.source(), context);
         SyncState.Entry known = cheap.state().get(spec);
         if (top != null && top.found() && known != null && known.top().equals(top.digest())) {
             return new Source(known.top(), known.digest(), null, false);
         }
-        return cheap.budget().take(spec.source().registry(), PullBudget.READ) ? readSource(spec, job) : null;
+        return cheap.budget().take(spec.source().registry(), PullBudget.READ) ? readSource(spec, context) : null;
     }
 
-    Source readSource(ImageSpec spec, Job job) {
+    Source readSource(ImageSpec spec, Context context) {
         ImageRef ref = spec.source();
         Platform platform = spec.platform().single();
         String what = "reading source " + ref.display();
-        Manifests.Parsed top = Manifests.parse(sourceManifest(ref, what, job));
+        Manifests.Parsed top = Manifests.parse(sourceManifest(ref, what, context));
         if (!top.index()) {
-            Manifests.Config c = config(ref.withDigest(top.digest()), "reading the config of source " + ref.display(), job);
+            Manifests.Config c = config(ref.withDigest(top.digest()), "reading the config of source " + ref.display(), context);
             if (!platform.accepts(c.os(), c.arch(), c.variant())) {
                 throw new SyncError(SyncError.Kind.PERMANENT, "source " + ref.display() + " is a single-platform image for " + c.platform()
                         + ", not " + spec.platform() + ": use --platform to match it");
@@ -193,19 +209,19 @@ public final class Syncer {
             throw new SyncError(SyncError.Kind.PERMANENT, "source " + ref.display() + " has no " + spec.platform() + " image; it offers "
                     + String.join(", ", Manifests.offered(top.entries())) + ": choose one of those with --platform");
         }
-        return new Source(top.digest(), entry.digest(), Lazy.of(() -> platformManifest(ref, entry.digest(), job).configDigest()), true);
+        return new Source(top.digest(), entry.digest(), Lazy.of(() -> platformManifest(ref, entry.digest(), context).configDigest()), true);
     }
 
     /**
      * Reads and checks a remembered platform image: its manifest must hash to the digest and its config must be
      * the requested platform. An entry that fails is dropped and the source is read in full (null: deferred).
      */
-    private Source check(ImageSpec spec, Source remembered, Job job) {
+    private Source check(ImageSpec spec, Source remembered, Context context) {
         ImageRef at = spec.source().withDigest(remembered.digest());
         String problem;
         try {
-            Manifests.Parsed image = platformManifest(spec.source(), remembered.digest(), job);
-            Manifests.Config c = config(at, "reading the config of source " + at.display(), job);
+            Manifests.Parsed image = platformManifest(spec.source(), remembered.digest(), context);
+            Manifests.Config c = config(at, "reading the config of source " + at.display(), context);
             if (spec.platform().single().accepts(c.os(), c.arch(), c.variant())) {
                 return new Source(remembered.top(), remembered.digest(), Lazy.of(image::configDigest), true);
             }
@@ -218,16 +234,16 @@ public final class Syncer {
         } catch (IllegalArgumentException e) {
             problem = e.getMessage();
         }
-        job.progress().warn("the state file's entry for " + SyncState.key(spec) + " (" + remembered.digest() + ") is wrong: " + problem
+        context.log().warn("the state file's entry for " + SyncState.key(spec) + " (" + remembered.digest() + ") is wrong: " + problem
                 + "; it is dropped and the source is read again");
         cheap.state().drop(spec);
-        return cheap.budget().take(spec.source().registry(), PullBudget.READ) ? readSource(spec, job) : null;
+        return cheap.budget().take(spec.source().registry(), PullBudget.READ) ? readSource(spec, context) : null;
     }
 
     /** A platform manifest by digest, checked against it: what a registry serves under a digest must hash to it. */
-    private Manifests.Parsed platformManifest(ImageRef repository, String digest, Job job) {
+    private Manifests.Parsed platformManifest(ImageRef repository, String digest, Context context) {
         ImageRef at = repository.withDigest(digest);
-        Manifests.Parsed image = Manifests.parse(sourceManifest(at, "reading " + at.display(), job));
+        Manifests.Parsed image = Manifests.parse(sourceManifest(at, "reading " + at.display(), context));
         if (image.index() || !image.digest().equals(digest)) {
             throw new SyncError(SyncError.Kind.PERMANENT, at.display() + " is not the platform manifest with that digest");
         }
@@ -238,10 +254,10 @@ public final class Syncer {
      * A source manifest, read by the registry client when it can (a request instead of a skopeo process, the same
      * pull for Docker Hub's quota), else by skopeo, which also says in its own words what is missing.
      */
-    byte[] sourceManifest(ImageRef ref, String what, Job job) {
+    byte[] sourceManifest(ImageRef ref, String what, Context context) {
         if (cheap.client() != null) {
             try {
-                byte[] raw = attempt(() -> cheap.client().manifest(ref, job), job);
+                byte[] raw = attempt(() -> cheap.client().manifest(ref, context), context);
                 if (raw != null) {
                     return raw;
                 }
@@ -249,11 +265,11 @@ public final class Syncer {
                 // skopeo answers what the client cannot.
             }
         }
-        return attempt(() -> inspector.inspectRaw(ref, what, false, job), job);
+        return attempt(() -> inspector.inspectRaw(ref, what, false, context), context);
     }
 
-    private Manifests.Config config(ImageRef ref, String what, Job job) {
-        return Manifests.config(attempt(() -> inspector.inspectConfig(ref, what, job), job));
+    private Manifests.Config config(ImageRef ref, String what, Context context) {
+        return Manifests.config(attempt(() -> inspector.inspectConfig(ref, what, context), context));
     }
 
     /**
@@ -261,7 +277,7 @@ public final class Syncer {
      * does). It may have been asked already by {@link #prefetch}: a target's answer is used once, since the image
      * may change the tag; a source's serves every image that reads it.
      */
-    RegistryClient.Head head(ImageRef ref, Job job) {
+    RegistryClient.Head head(ImageRef ref, Context context) {
         RegistryClient.Head early = sources.contains(ref.display()) ? asked.get(ref.display()) : asked.remove(ref.display());
         if (early != null) {
             return early;
@@ -270,31 +286,31 @@ public final class Syncer {
             return null;
         }
         try {
-            return attempt(() -> cheap.client().head(ref, job), job);
+            return attempt(() -> cheap.client().head(ref, context), context);
         } catch (RegistryClient.Unsupported e) {
             return null;
         }
     }
 
     /** The tag at a target as far as its digest; its config digest only if the ladder asks. Null when the tag does not exist. */
-    private Decision.Seen target(ImageRef ref, Platform platform, Job job) {
-        RegistryClient.Head head = head(ref, job);
+    private Decision.Seen target(ImageRef ref, Platform platform, Context context) {
+        RegistryClient.Head head = head(ref, context);
         if (head == null) {
-            return readTarget(ref, platform, job);
+            return readTarget(ref, platform, context);
         }
         if (!head.found()) {
             return null;
         }
         return new Decision.Seen(head.digest(), Lazy.of(() -> {
-            Decision.Seen full = readTarget(ref, platform, job);
+            Decision.Seen full = readTarget(ref, platform, context);
             return full == null ? "" : full.configDigest().get();
         }));
     }
 
     /** The target tag read in full: for an index, the entry for the platform (another platform's only: nothing in common). */
-    Decision.Seen readTarget(ImageRef ref, Platform platform, Job job) {
+    Decision.Seen readTarget(ImageRef ref, Platform platform, Context context) {
         String what = "reading target " + ref.display();
-        byte[] raw = attempt(() -> inspector.inspectRaw(ref, what, true, job), job);
+        byte[] raw = attempt(() -> inspector.inspectRaw(ref, what, true, context), context);
         if (raw == null) {
             return null;
         }
@@ -304,21 +320,21 @@ public final class Syncer {
             if (entry == null) {
                 return new Decision.Seen(parsed.digest(), () -> "");
             }
-            parsed = Manifests.parse(attempt(() -> inspector.inspectRaw(ref.withDigest(entry.digest()), what, false, job), job));
+            parsed = Manifests.parse(attempt(() -> inspector.inspectRaw(ref.withDigest(entry.digest()), what, false, context), context));
         }
         String configDigest = parsed.configDigest();
         return new Decision.Seen(parsed.digest(), () -> configDigest);
     }
 
-    private Report.TargetResult syncTo(Target target, Plan.Item item, ImageRun run) {
+    private TargetResult syncTo(Target target, Plan.Item item, ImageRun run) {
         ImageRef ref = target.reference(item.name());
-        Report.At at = new Report.At(target.id(), ref.display(), System.nanoTime());
+        TargetResult.At at = new TargetResult.At(target.id(), ref.display(), System.nanoTime());
         if (run.source == null) {
             return at.deferred();
         }
         String held = null;
         try {
-            Decision.Seen there = options.force() ? null : target(ref, item.spec().platform().single(), run.job);
+            Decision.Seen there = options.force() ? null : target(ref, item.spec().platform().single(), run.context);
             held = there == null ? null : there.digest();
             if (there != null && there.digest().equals(run.source.digest())) {
                 return at.skipped(Decision.Reason.DIGEST.label, held);
@@ -329,8 +345,8 @@ public final class Syncer {
             }
             Decision decision = Decision.decide(source.seen(), there, options.force());
             String reason = decision.reason().label;
-            Report.Created created = decision.reason() == Decision.Reason.IMAGE_ID || decision.reason() == Decision.Reason.CHANGED
-                    ? created(item.spec().source().withDigest(source.digest()), ref.withDigest(held), run.job) : null;
+            TargetResult.Created created = decision.reason() == Decision.Reason.IMAGE_ID || decision.reason() == Decision.Reason.CHANGED
+                    ? created(item.spec().source().withDigest(source.digest()), ref.withDigest(held), run.context) : null;
             if (!decision.copy()) {
                 return at.skipped(reason, held).withCreated(created);
             }
@@ -341,7 +357,7 @@ public final class Syncer {
                 return at.deferred();
             }
             run.copyTo(ref, "copying to " + target.id() + " " + ref.display());
-            String digest = writtenDigest(ref, run.job);
+            String digest = writtenDigest(ref, run.context);
             String warning = !copier.preservesDigests() || digest.equals(source.digest()) ? null
                     : "the target reports digest " + digest + ", the source " + source.digest() + " (the manifest was re-encoded on the way)";
             return at.copied(reason, digest).withWarning(warning).withCreated(created);
@@ -351,60 +367,60 @@ public final class Syncer {
     }
 
     /** Both configs' created times, for the report only; whatever cannot be read is left out. */
-    private Report.Created created(ImageRef source, ImageRef target, Job job) {
-        return new Report.Created(createdOf(source, job), createdOf(target, job));
+    private TargetResult.Created created(ImageRef source, ImageRef target, Context context) {
+        return new TargetResult.Created(createdOf(source, context), createdOf(target, context));
     }
 
-    private String createdOf(ImageRef ref, Job job) {
+    private String createdOf(ImageRef ref, Context context) {
         try {
-            return Manifests.config(inspector.inspectConfig(ref, "reading the config of " + ref.display(), job)).created();
+            return Manifests.config(inspector.inspectConfig(ref, "reading the config of " + ref.display(), context)).created();
         } catch (SyncError | IllegalArgumentException e) {
             return null;
         }
     }
 
     /** The digest the target reports after a copy: a HEAD when the client can ask, else skopeo. */
-    String writtenDigest(ImageRef ref, Job job) {
-        RegistryClient.Head head = head(ref, job);
+    String writtenDigest(ImageRef ref, Context context) {
+        RegistryClient.Head head = head(ref, context);
         if (head != null && head.found()) {
             return head.digest();
         }
-        return Manifests.digest(attempt(() -> inspector.inspectRaw(ref, "reading back " + ref.display(), false, job), job));
+        return Manifests.digest(attempt(() -> inspector.inspectRaw(ref, "reading back " + ref.display(), false, context), context));
     }
 
-    <T> T attempt(Supplier<T> action, Job job) {
-        return retry.run(action, job);
+    <T> T attempt(Supplier<T> action, Context context) {
+        return retry.run(action, context);
     }
 
     /** One image's source, checked at most once, and the engine's copies of it, closed (cleaned up) when the image is done. */
     private final class ImageRun implements AutoCloseable {
         private final ImageSpec spec;
-        private final Job job;
+        private final Context context;
         private Source source;
         private Copier.Copy copy;
 
-        ImageRun(ImageSpec spec, Source source, Job job) {
+        ImageRun(ImageSpec spec, Source source, Context context) {
             this.spec = spec;
             this.source = source;
-            this.job = job;
+            this.context = context;
         }
 
         /** The source, read or checked this run: what any decision beyond "the target holds this digest" needs. Null: deferred. */
         Source checked() {
             if (source != null && !source.checked()) {
-                source = check(spec, source, job);
+                source = check(spec, source, context);
             }
             return source;
         }
 
         void copyTo(ImageRef destination, String what) {
             if (copy == null) {
-                copy = copier.start(spec.source().withDigest(source.digest()), spec.platform().single(), job);
+                copy = copier.start(spec.source().withDigest(source.digest()), spec.platform().single(), context);
             }
             attempt(() -> {
                 copy.to(destination, what);
                 return null;
-            }, job);
+            }, context);
         }
 
         @Override

@@ -1,3 +1,15 @@
+package lib.sync;
+
+import lib.core.Context;
+import lib.core.ImageRef;
+import lib.core.Log;
+import lib.core.Retry;
+import lib.core.SyncError;
+import lib.core.Target;
+import lib.engine.Skopeo;
+import lib.list.ImageSpec;
+import lib.registry.RegistryClient;
+
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,50 +24,50 @@ import java.util.List;
 public final class TagExpansion {
     static final int PAGE = 100;
 
-    public record Result(List<ImageSpec> specs, List<Report.ImageResult> failed, List<String> errors) {}
+    public record Result(List<ImageSpec> specs, List<ImageResult> failed, List<String> errors) {}
 
     private TagExpansion() {}
 
     public static Result expand(String file, List<ImageSpec> policies, RegistryClient client, Skopeo skopeo, Retry retry, int maxTags,
-                                List<Target> targets, Duration limit, Console console) {
+                                List<Target> targets, Duration limit, Log log) {
         List<ImageSpec> specs = new ArrayList<>();
-        List<Report.ImageResult> failed = new ArrayList<>();
+        List<ImageResult> failed = new ArrayList<>();
         List<String> errors = new ArrayList<>();
         for (ImageSpec spec : policies) {
             String where = spec.line() == null ? "command line" : file + ":" + spec.line();
             String policy = spec.policy().describe() + " " + spec.source().shortName();
             List<String> tags;
             try {
-                tags = list(spec.source(), client, skopeo, retry, Job.outside(limit, console::warn));
+                tags = list(spec.source(), client, skopeo, retry, Context.outside(limit, log));
             } catch (SyncError e) {
                 long now = System.nanoTime();
-                String shown = TargetName.of(spec.withTag("*")).toString().replace(":*", ":<" + spec.policy().describe() + ">");
-                failed.add(Syncer.image(spec, targets.stream().map(t -> new Report.At(t.id(), t.registry() + "/" + t.namespace() + "/" + shown, now)
+                String shown = spec.withTag("*").targetName().toString().replace(":*", ":<" + spec.policy().describe() + ">");
+                failed.add(Syncer.image(spec, targets.stream().map(t -> new TargetResult.At(t.id(), t.registry() + "/" + t.namespace() + "/" + shown, now)
                         .failed(e.getMessage(), null)).toList()));
                 continue;
             }
             List<String> chosen = spec.policy().select(tags);
             if (chosen.isEmpty()) {
-                console.warn(where + ": " + policy + " matches none of its " + tags.size() + " tags; nothing to sync for this line");
+                log.warn(where + ": " + policy + " matches none of its " + tags.size() + " tags; nothing to sync for this line");
             } else if (chosen.size() > maxTags) {
                 errors.add(where + ": " + policy + " matches " + chosen.size() + " tags, more than --max-tags " + maxTags
                         + ": narrow it (e.g. add --latest=5) or raise --max-tags");
             } else {
-                console.info(where + ": " + policy + " → " + String.join(", ", chosen));
+                log.info(where + ": " + policy + " → " + String.join(", ", chosen));
                 chosen.forEach(tag -> specs.add(spec.withTag(tag)));
             }
         }
         return new Result(specs, failed, errors);
     }
 
-    private static List<String> list(ImageRef repository, RegistryClient client, Skopeo skopeo, Retry retry, Job job) {
+    private static List<String> list(ImageRef repository, RegistryClient client, Skopeo skopeo, Retry retry, Context context) {
         try {
-            return retry.run(() -> client.tags(repository, PAGE, job), job);
+            return retry.run(() -> client.tags(repository, PAGE, context), context);
         } catch (RegistryClient.Unsupported e) {
             if (skopeo == null) {
                 throw new SyncError(SyncError.Kind.PERMANENT, "listing the tags of " + repository.name() + ": " + e.getMessage());
             }
-            return retry.run(() -> skopeo.listTags(repository, job), job);
+            return retry.run(() -> skopeo.listTags(repository, context), context);
         }
     }
 }

@@ -1,0 +1,142 @@
+package lib.core;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.io.IOException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HexFormat;
+import java.util.List;
+
+/** Reading raw manifests, indexes and image configs exactly as registries store them. */
+public final class Manifests {
+    /**
+     * One entry of an index / manifest list. {@code describes}: for an attestation entry (build provenance, SBOM),
+     * the digest of the platform manifest it is about; null for a platform image.
+     */
+    public record Entry(String digest, String os, String arch, String variant, String describes) {
+        public String platform() {
+            return Platform.text(os, arch, variant);
+        }
+    }
+
+    /** What a raw manifest is: an index with entries, or a single image manifest with its config digest. */
+    public record Parsed(String digest, boolean index, List<Entry> entries, String configDigest) {}
+
+    /** The fields of an image config that the skip decision looks at. */
+    public record Config(String created, String os, String arch, String variant) {
+        public String platform() {
+            return Platform.text(os, arch, variant);
+        }
+    }
+
+    private Manifests() {}
+
+    public static String digest(byte[] raw) {
+        try {
+            return "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(raw));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static Parsed parse(byte[] raw) {
+        JsonNode root = read(raw, "manifest");
+        String digest = digest(raw);
+        JsonNode manifests = root.get("manifests");
+        if (manifests != null && manifests.isArray()) {
+            List<Entry> entries = new ArrayList<>();
+            for (JsonNode m : manifests) {
+                JsonNode p = m.path("platform");
+                entries.add(new Entry(m.path("digest").asText(), text(p, "os"), text(p, "architecture"), text(p, "variant"), describes(m)));
+            }
+            return new Parsed(digest, true, entries, null);
+        }
+        String config = text(root.path("config"), "digest");
+        if (config == null) {
+            throw new IllegalArgumentException("unsupported manifest (neither an index nor an image manifest with a config; schema 1 manifests are not supported)");
+        }
+        return new Parsed(digest, false, List.of(), config);
+    }
+
+    /**
+     * The index with only the entries for {@code chosen} platform manifests and the attestations about them,
+     * everything else as the source wrote it: the same source gives the same bytes, so the same digest, every run.
+     */
+    public static byte[] subset(byte[] index, Collection<String> chosen) {
+        JsonNode root = read(index, "index");
+        ArrayNode kept = Json.MAPPER.createArrayNode();
+        for (JsonNode m : root.path("manifests")) {
+            String describes = describes(m);
+            if (chosen.contains(m.path("digest").asText()) || (describes != null && chosen.contains(describes))) {
+                kept.add(m);
+            }
+        }
+        ((ObjectNode) root).set("manifests", kept);
+        try {
+            return Json.MAPPER.writeValueAsBytes(root);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Docker's convention for attestations inside an index (BuildKit writes them for provenance and SBOMs). */
+    private static String describes(JsonNode entry) {
+        JsonNode a = entry.path("annotations");
+        return "attestation-manifest".equals(text(a, "vnd.docker.reference.type")) ? text(a, "vnd.docker.reference.digest") : null;
+    }
+
+    public static Config config(byte[] raw) {
+        JsonNode root = read(raw, "image config");
+        return new Config(text(root, "created"), text(root, "os"), text(root, "architecture"), text(root, "variant"));
+    }
+
+    /**
+     * The index entry for a platform. Without a requested variant an entry without one is preferred, then the
+     * variant Docker itself defaults to (arm64/v8, arm/v7), then the first offered.
+     */
+    public static Entry select(List<Entry> entries, Platform platform) {
+        List<Entry> matching = entries.stream().filter(e -> platform.accepts(e.os(), e.arch(), e.variant())).toList();
+        if (matching.isEmpty()) {
+            return null;
+        }
+        return matching.stream().filter(e -> e.variant() == null).findFirst()
+                .or(() -> matching.stream().filter(e -> defaultVariant(e.arch()).equals(e.variant())).findFirst())
+                .orElse(matching.get(0));
+    }
+
+    /** Platforms an index offers, for the error message when the requested one is missing (attestations left out). */
+    public static List<String> offered(List<Entry> entries) {
+        return images(entries).stream().map(Entry::platform).distinct().toList();
+    }
+
+    /** The platform images of an index, without attestations. */
+    public static List<Entry> images(List<Entry> entries) {
+        return entries.stream().filter(e -> e.describes() == null && e.os() != null && !"unknown".equals(e.os())).toList();
+    }
+
+    private static String defaultVariant(String arch) {
+        return switch (arch) {
+            case "arm64" -> "v8";
+            case "arm" -> "v7";
+            default -> "";
+        };
+    }
+
+    private static JsonNode read(byte[] raw, String what) {
+        try {
+            return Json.MAPPER.readTree(raw);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("the registry returned a " + what + " that is not valid JSON");
+        }
+    }
+
+    private static String text(JsonNode node, String field) {
+        JsonNode v = node.get(field);
+        return v == null || v.isNull() || v.asText().isEmpty() ? null : v.asText();
+    }
+}

@@ -1,0 +1,249 @@
+package lib.run;
+
+import lib.core.Context;
+import lib.core.ImageRef;
+import lib.core.Retry;
+import lib.core.UsageError;
+import lib.doctor.Doctor;
+import lib.engine.CountingRunner;
+import lib.engine.Engines;
+import lib.engine.ProcessRunner;
+import lib.list.ImageSpec;
+import lib.list.Inputs;
+import lib.list.Plan;
+import lib.list.Shard;
+import lib.registry.RateLimits;
+import lib.registry.RegistryClient;
+import lib.report.Console;
+import lib.report.Outcome;
+import lib.report.Report;
+import lib.report.Summary;
+import lib.settings.Auth;
+import lib.settings.Settings;
+import lib.sync.Batch;
+import lib.sync.ImageResult;
+import lib.sync.Logins;
+import lib.sync.PullBudget;
+import lib.sync.SyncState;
+import lib.sync.Syncer;
+import lib.sync.TagExpansion;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * One sync, from what was asked to the report: the library call behind sync.java and issue.java. It reads and checks
+ * the list, logs in, lists the tags policies choose, plans again with them, syncs the batch and writes the report,
+ * the state and the summaries, whichever way the run ends (a SIGINT or SIGTERM included). {@link #plan} and
+ * {@link #doctor} stop short of syncing: offline, and online without copying.
+ */
+public final class SyncRun {
+    /** The exit code of everything found wrong before anything is copied. */
+    public static final int USAGE = 2;
+    /** The most tags one tag-policy line may choose, unless --max-tags says otherwise. */
+    public static final int DEFAULT_MAX_TAGS = 50;
+
+    /**
+     * Everything a run is asked to do: what to sync ({@code inputs}: the list, or images, with their platform and
+     * name), where ({@code to}, as --to takes it; null: SYNC_TARGETS' auto), the report file (null: none), how many
+     * tags a policy line may choose, and how the run works.
+     */
+    public record Options(Inputs inputs, String to, Path report, int maxTags, boolean force, boolean dryRun, int jobs,
+                          int registryRequests, int pullReserve, Duration imageTimeout, Path stateFile, Shard shard,
+                          String engine, double minFreeGb, Set<String> insecure) {}
+
+    /** How a run ended: its exit code, the report (null when it stopped before syncing) and what stopped it. */
+    public record Result(int exit, Report report, List<String> problems) {}
+
+    /** The list as read and checked offline, and the settings: what --plan, --doctor and a sync all start from. */
+    private record Checked(Settings settings, Inputs.Asked asked, Plan.Result planned, List<String> problems) {}
+
+    private final Map<String, String> env;
+    private final ProcessRunner runner;
+    private final Retry retry;
+    private final Console console;
+
+    public SyncRun(Map<String, String> env, ProcessRunner runner, Retry retry, Console console) {
+        this.env = env;
+        this.runner = runner;
+        this.retry = retry;
+        this.console = console;
+    }
+
+    /** --plan: parse, name, check for collisions and print where each image would go; nothing is asked online. */
+    public int plan(Options o) {
+        Checked c = check(o);
+        if (!c.problems().isEmpty()) {
+            return refuse(c.problems()).exit();
+        }
+        if (!c.settings().errors().isEmpty()) {
+            return stop(c.settings().errors()).exit();
+        }
+        c.planned().warnings().forEach(console::warn);
+        List<Plan.Item> items = o.shard() == null ? c.planned().items() : o.shard().select(c.planned().items());
+        Summary.plan(console, items, c.asked().policies(), c.settings().targets());
+        if (o.shard() != null) {
+            console.info("shard " + o.shard() + ": " + items.size() + " of the list's " + c.planned().items().size() + " image(s)"
+                    + (c.asked().policies().isEmpty() ? "" : "; the images tag policies choose are shared out when the run lists them"));
+        }
+        return 0;
+    }
+
+    /** --doctor: a checklist of everything a sync needs, checked online; copies and creates nothing. */
+    public int doctor(Options o) throws IOException {
+        Checked c = check(o);
+        hideSecrets(c.settings());
+        return new Doctor(console, env, runner, o.insecure(), o.engine(), o.minFreeGb(), o.pullReserve())
+                .run(c.settings(), c.asked(), c.planned(), o.inputs().list());
+    }
+
+    /** The sync. Bad options are a {@link UsageError}; anything else found before copying ends the run with exit 2. */
+    public Result sync(Options o) throws IOException, InterruptedException {
+        long started = System.nanoTime();
+        Checked c = check(o);
+        if (!c.problems().isEmpty()) {
+            return refuse(c.problems());
+        }
+        if (!c.settings().errors().isEmpty()) {
+            return stop(c.settings().errors());
+        }
+        if (c.settings().targets().isEmpty()) {
+            throw new UsageError("no target configured: set ALIYUN_REGISTRY, ALIYUN_NAMESPACE, ALIYUN_USERNAME and ALIYUN_PASSWORD, "
+                    + "and/or GHCR_TOKEN (or GITHUB_TOKEN) with GHCR_NAMESPACE and GHCR_USERNAME; or use --plan to only check the list");
+        }
+        String unwritable = o.report() == null ? null : Report.unwritable(o.report());
+        if (unwritable != null) {
+            throw new UsageError("--report " + o.report() + ": " + unwritable);
+        }
+        hideSecrets(c.settings());
+        Path privateDir = Auth.createPrivateDir(env, console);
+        try {
+            return run(o, c, privateDir, started);
+        } finally {
+            Auth.deletePrivateDir(privateDir, console);
+        }
+    }
+
+    private Checked check(Options o) {
+        Settings settings = Settings.from(env, o.to());
+        Inputs.Asked asked;
+        try {
+            asked = Inputs.read(o.inputs(), console);
+        } catch (IllegalArgumentException e) {
+            throw new UsageError(e.getMessage());
+        }
+        Plan.Result planned = Plan.of(o.inputs().list(), asked.named(), settings.targets());
+        List<String> problems = new ArrayList<>(asked.errors());
+        problems.addAll(planned.errors());
+        return new Checked(settings, asked, planned, problems);
+    }
+
+    private Result run(Options o, Checked c, Path privateDir, long started) throws IOException, InterruptedException {
+        Settings settings = c.settings();
+        Outcome outcome = new Outcome(console, o.shard(), env.get("GITHUB_STEP_SUMMARY"), o.report(), !o.dryRun(), started);
+        Path authFile = Auth.createAuthFile(privateDir, env);
+        RegistryClient client = new RegistryClient(settings.logins(Auth.logins(authFile)), o.insecure(), o.registryRequests(), env);
+        CountingRunner counting = new CountingRunner(runner);
+        Engines engines = Engines.choose(o.engine(), env, runner, counting, authFile, privateDir, o.insecure(), o.minFreeGb());
+        engines.warnings().forEach(console::warn);
+        boolean readsDockerHub = c.asked().specs().stream().anyMatch(s -> s.source().registry().equals(ImageRef.DOCKER_HUB));
+        List<String> failures = new Logins(client, engines.skopeo(), engines.docker(), authFile, retry, console).all(settings, readsDockerHub);
+        if (!failures.isEmpty()) {
+            failures.add("login failed; nothing was copied");
+            return stop(failures);
+        }
+        outcome.phase("login");
+
+        String list = o.inputs().list();
+        TagExpansion.Result expanded = TagExpansion.expand(list, c.asked().policies(), client, engines.skopeo(), retry, o.maxTags(),
+                settings.targets(), o.imageTimeout(), console);
+        // The tags the policies chose are named and checked for collisions like every other line.
+        List<ImageSpec> specs = new ArrayList<>(c.asked().named());
+        specs.addAll(expanded.specs());
+        Plan.Result planned = Plan.of(list, specs, settings.targets());
+        List<String> problems = new ArrayList<>(expanded.errors());
+        problems.addAll(planned.errors());
+        if (!problems.isEmpty()) {
+            return refuse(problems);
+        }
+        planned.warnings().forEach(console::warn);
+        List<Plan.Item> items = o.shard() == null ? planned.items() : o.shard().select(planned.items());
+
+        SyncState state = SyncState.load(stateFile(o), console);
+        Syncer syncer = new Syncer(engines.inspector(), engines.copier(), retry, settings.targets(), new Syncer.Options(o.force(), o.dryRun()),
+                new Syncer.Cheap(client, state, new PullBudget(client, o.pullReserve())));
+        console.info("image-sync: " + items.size() + " image(s) → " + String.join(", ", settings.targets().stream()
+                .map(t -> t.id() + " " + t.registry() + "/" + t.namespace()).toList()) + " (" + engines.description() + ", "
+                + Math.min(o.jobs(), items.size()) + " job(s), " + lib.core.Deadline.format(o.imageTimeout()) + " per image"
+                + (o.dryRun() ? ", dry run" : "") + (o.force() ? ", forced" : "") + ")");
+        syncer.prefetch(items, Context.outside(o.imageTimeout(), console));
+        outcome.logQuotas(quotas(client.rateLimits()), o.pullReserve());
+        Batch batch = new Batch(syncer, console, o.jobs(), o.imageTimeout(), privateDir, Batch.HEARTBEAT);
+        // A SIGINT or SIGTERM still ends with a report: the images not done are cancelled, their processes stopped.
+        Thread onSignal = new Thread(() -> {
+            batch.cancel();
+            outcome.finish(concat(expanded.failed(), batch.results()), state, costs(client, counting));
+        }, "image-sync-cancel");
+        Runtime.getRuntime().addShutdownHook(onSignal);
+        try {
+            Report report = outcome.finish(concat(expanded.failed(), batch.run(items)), state, costs(client, counting));
+            return new Result(outcome.exit(), report, List.of());
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(onSignal);
+            } catch (IllegalStateException e) {
+                // Shutting down already: the hook finishes the run.
+            }
+        }
+    }
+
+    /** Every mistake in the list at once, then exit 2: nothing was copied. */
+    private Result refuse(List<String> problems) {
+        List<String> said = new ArrayList<>(problems);
+        said.add(problems.size() + " problem(s) found; nothing was copied. Fix them and run again.");
+        return stop(said);
+    }
+
+    private Result stop(List<String> problems) {
+        problems.forEach(console::error);
+        return new Result(USAGE, null, List.copyOf(problems));
+    }
+
+    private void hideSecrets(Settings settings) {
+        settings.targets().forEach(t -> console.hide(t.secret(), t.secretVariable()));
+        console.hide(settings.dockerHubToken(), "DOCKERHUB_TOKEN");
+    }
+
+    private Path stateFile(Options o) {
+        if (o.stateFile() != null && !o.stateFile().toString().isBlank()) {
+            return o.stateFile();
+        }
+        String cache = lib.core.Env.value(env, "XDG_CACHE_HOME");
+        Path base = cache != null ? Path.of(cache) : Path.of(env.getOrDefault("HOME", System.getProperty("user.home")), ".cache");
+        return base.resolve("image-sync").resolve("state.json");
+    }
+
+    private static Map<String, Report.Quota> quotas(RateLimits limits) {
+        Map<String, Report.Quota> quotas = new TreeMap<>();
+        for (String registry : limits.registries()) {
+            quotas.put(registry, new Report.Quota(limits.first(registry).limit(), limits.first(registry).remaining(), limits.last(registry).remaining()));
+        }
+        return quotas;
+    }
+
+    private static Outcome.Costs costs(RegistryClient client, CountingRunner counting) {
+        return new Outcome.Costs(client.requests(), counting.started(), quotas(client.rateLimits()));
+    }
+
+    private static List<ImageResult> concat(List<ImageResult> first, List<ImageResult> then) {
+        List<ImageResult> all = new ArrayList<>(first);
+        all.addAll(then);
+        return all;
+    }
+}

@@ -1,0 +1,66 @@
+package lib.sync;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+import java.util.List;
+
+/**
+ * One image at one target. {@code digest} is what the target holds after the run (null when it holds nothing
+ * or the run did not get to look); {@code warning} is set when something is worth a look but did not fail;
+ * {@code created} shows both images' build times when they differed, for information only; {@code platforms}
+ * lists what a multi-platform tag serves.
+ */
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record TargetResult(String target, String image, Status status, String reason, String digest, String error,
+                           @JsonInclude(JsonInclude.Include.NON_NULL) String warning,
+                           @JsonInclude(JsonInclude.Include.NON_NULL) Created created,
+                           @JsonInclude(JsonInclude.Include.NON_NULL) List<String> platforms, double seconds) {
+    public TargetResult withWarning(String text) {
+        return new TargetResult(target, image, status, reason, digest, error, text, created, platforms, seconds);
+    }
+
+    public TargetResult withCreated(Created times) {
+        return new TargetResult(target, image, status, reason, digest, error, warning, times, platforms, seconds);
+    }
+
+    /** For a multi-platform line: the platforms the tag serves. */
+    public TargetResult withPlatforms(List<String> held) {
+        return new TargetResult(target, image, status, reason, digest, error, warning, created, held, seconds);
+    }
+
+    /** The image configs' "created" of source and target: never a reason to skip, since two builds can share one. */
+    public record Created(String source, String target) {}
+
+    /** Where one image×target outcome happened, and since when: builds its report entry for each status. */
+    public record At(String target, String image, long startNanos) {
+        private TargetResult result(Status status, String reason, String digest, String error) {
+            double seconds = Math.round((System.nanoTime() - startNanos) / 1e8) / 10.0;
+            return new TargetResult(target, image, status, reason, digest, error, null, null, null, seconds);
+        }
+
+        public TargetResult copied(String reason, String digest) {
+            return result(Status.COPIED, reason, digest, null);
+        }
+
+        public TargetResult skipped(String reason, String digest) {
+            return result(Status.SKIPPED, reason, digest, null);
+        }
+
+        public TargetResult wouldCopy(String reason, String targetDigest) {
+            return result(Status.WOULD_COPY, reason, targetDigest, null);
+        }
+
+        public TargetResult deferred() {
+            return result(Status.DEFERRED, "pull-reserve", null, null);
+        }
+
+        public TargetResult failed(String error, String targetDigest) {
+            return result(Status.FAILED, null, targetDigest, error);
+        }
+
+        public TargetResult cancelled() {
+            return result(Status.CANCELLED, null, null, "the run was interrupted before this image was done");
+        }
+    }
+}

@@ -1,0 +1,31 @@
+//SOURCES Batch.java
+//SOURCES BatchLog.java
+//SOURCES Decision.java
+//SOURCES ImageResult.java
+//SOURCES IndexSyncer.java
+//SOURCES Logins.java
+//SOURCES PullBudget.java
+//SOURCES Status.java
+//SOURCES SyncState.java
+//SOURCES Syncer.java
+//SOURCES TagExpansion.java
+//SOURCES TargetResult.java
+/**
+ * Deciding and copying: the skip ladder ({@link lib.sync.Decision}, which knows only core), one image at its
+ * targets, the batch, the state file, logins, tag expansion, and the results they produce.
+ *
+ * <p>The //SOURCES Batch.java
+//SOURCES BatchLog.java
+//SOURCES Decision.java
+//SOURCES ImageResult.java
+//SOURCES IndexSyncer.java
+//SOURCES Logins.java
+//SOURCES PullBudget.java
+//SOURCES Status.java
+//SOURCES SyncState.java
+//SOURCES Syncer.java
+//SOURCES TagExpansion.java
+//SOURCES TargetResult.java
+ * line; PackagesTest holds the list to the folder.
+ */
+package lib.sync;

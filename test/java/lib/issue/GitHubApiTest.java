@@ -1,0 +1,65 @@
+package lib.issue;
+
+import lib.core.Retry;
+import lib.core.SyncError;
+import lib.core.UsageError;
+import support.FakeGitHub;
+
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The REST calls against the fake API: what a passing failure and a missing permission look like to the owner. */
+class GitHubApiTest {
+    static final String TOKEN = "ghs-api-" + UUID.randomUUID();
+    final List<String> warnings = new CopyOnWriteArrayList<>();
+
+    GitHubApi api(FakeGitHub github) {
+        Retry quick = new Retry(3, Duration.ofMillis(10), Duration.ofSeconds(1), Retry.Sleeper.SYSTEM, () -> 0.5);
+        return GitHubApi.from(Map.of("GITHUB_API_URL", github.url() + "/", "GITHUB_REPOSITORY", "alice/image-sync", "GITHUB_TOKEN", TOKEN),
+                quick, warnings::add);
+    }
+
+    @Test
+    void aServerErrorIsTriedAgainAndSaidOnce() {
+        try (FakeGitHub github = new FakeGitHub(TOKEN)) {
+            github.failures.add(Map.entry(502, "Server Error"));
+            api(github).comment(3, "hello");
+            assertEquals(List.of("POST /repos/alice/image-sync/issues/3/comments", "POST /repos/alice/image-sync/issues/3/comments"), github.calls());
+            assertEquals(List.of("hello", "hello"), github.comments(), "the same comment, sent again");
+            assertEquals(1, warnings.size(), warnings.toString());
+            assertTrue(warnings.get(0).contains("GitHub API POST /repos/alice/image-sync/issues/3/comments: 502 Server Error"), warnings.get(0));
+        }
+    }
+
+    /** What a workflow without "issues: write" gets: one clear line, no retry, no token. */
+    @Test
+    void aMissingPermissionSaysWhichOneAndIsNotRetried() {
+        try (FakeGitHub github = new FakeGitHub(TOKEN)) {
+            github.failures.add(Map.entry(403, "Resource not accessible by integration"));
+            SyncError e = assertThrows(SyncError.class, () -> api(github).close(3, "completed"));
+            assertEquals("GitHub API PATCH /repos/alice/image-sync/issues/3: 403 Resource not accessible by integration "
+                    + "(the workflow's token needs permissions: issues: write; check GITHUB_TOKEN)", e.getMessage());
+            assertEquals(1, github.requests.size());
+            assertFalse(e.getMessage().contains(TOKEN));
+        }
+    }
+
+    @Test
+    void withoutTheRepositoryOrTheTokenItSaysWhatIsMissing() {
+        Retry retry = Retry.standard();
+        assertTrue(assertThrows(UsageError.class, () -> GitHubApi.from(Map.of("GITHUB_TOKEN", TOKEN), retry, w -> {}))
+                .getMessage().startsWith("GITHUB_REPOSITORY must name the repository as owner/name"));
+        assertTrue(assertThrows(UsageError.class, () -> GitHubApi.from(Map.of("GITHUB_REPOSITORY", "a/b"), retry, w -> {}))
+                .getMessage().startsWith("GITHUB_TOKEN is not set"));
+    }
+}

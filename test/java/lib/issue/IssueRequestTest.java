@@ -1,0 +1,210 @@
+package lib.issue;
+
+import lib.core.ImageRef;
+import lib.core.Platforms;
+import lib.core.UsageError;
+import lib.list.ImageList;
+import lib.list.ImageSpec;
+import lib.sync.TargetResult;
+import support.Tools;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** What an issue asks for, who asked, and how the answer is written: no registry, no network. */
+public class IssueRequestTest {
+    public static final Path EVENTS = Tools.REPO.resolve("test/events");
+
+    public static String form(String images, String platform, String target) {
+        return "### 镜像 / Images\r\n\r\n" + images + "\r\n\r\n### 平台 / Platform\r\n\r\n" + platform + "\r\n\r\n### 目标 / Target\r\n\r\n" + target;
+    }
+
+    /** The image lines the parser gets, without the blank lines that keep the numbering. */
+    static List<String> imageLines(IssueRequest r) {
+        return r.body().lines().filter(l -> !l.isBlank()).toList();
+    }
+
+    @Test
+    void theIssueFormsFieldsAreReadAndTheBodysLineNumbersKept() {
+        IssueRequest r = IssueRequest.of(form("```text\r\nnginx:alpine\r\n--platform=linux/arm64 mysql:8.0\r\n```", "linux/arm/v7", "ghcr"), "[sync] ");
+        assertEquals(List.of("nginx:alpine", "--platform=linux/arm64 mysql:8.0"), imageLines(r));
+        assertEquals("nginx:alpine", r.body().split("\n")[3], "the line keeps its place in the body");
+        assertEquals("linux/arm/v7", r.platform());
+        assertEquals("ghcr", r.targets());
+        assertEquals(List.of(), r.problems());
+        ImageList.Parsed parsed = ImageList.parse("issue", r.body(), Platforms.parse(r.platform()), ImageRef.DOCKER_HUB);
+        assertEquals(List.of(4, 5), parsed.images().stream().map(ImageSpec::line).toList());
+        assertEquals("linux/arm/v7", parsed.images().get(0).platform().toString());
+    }
+
+    @Test
+    void theDefaultTargetLeavesTheChoiceToTheRepositoryAndAnEmptyFieldIsNoAnswer() {
+        IssueRequest r = IssueRequest.of(form("_No response_", "linux/amd64", "default"), "[SYNC]  redis:7 ");
+        assertNull(r.targets());
+        assertEquals(List.of(), imageLines(r), "GitHub's _No response_ is not an image");
+        assertEquals("redis:7", r.title());
+    }
+
+    @Test
+    void aFreeFormBodyIsAllImageLinesInsideOrOutsideFences() {
+        IssueRequest r = IssueRequest.of("nginx:alpine\n~~~\nredis:7\n~~~\n```sh\nquay.io/coreos/etcd:v3.5.0\n```\n请帮忙同步", "whatever");
+        assertEquals(List.of("nginx:alpine", "redis:7", "quay.io/coreos/etcd:v3.5.0", "请帮忙同步"), imageLines(r));
+        assertNull(r.platform());
+        assertNull(r.targets());
+        ImageList.Parsed parsed = ImageList.parse("issue", r.body(), Platforms.DEFAULT, ImageRef.DOCKER_HUB);
+        assertEquals(3, parsed.images().size());
+        assertEquals(1, parsed.errors().size());
+        assertTrue(parsed.errors().get(0).startsWith("issue:8: invalid reference '请帮忙同步'"), parsed.errors().toString());
+    }
+
+    @Test
+    void aHeadingTheUserTypedInsideTheImagesDoesNotEndTheField() {
+        IssueRequest r = IssueRequest.of(form("```text\r\n### not a field\r\nnginx:alpine\r\n```", "linux/arm64", "aliyun"), "");
+        assertEquals(List.of("### not a field", "nginx:alpine"), imageLines(r));
+        assertEquals("linux/arm64", r.platform());
+    }
+
+    /** "all" is the whole index; an unknown target, or a platform typed by hand that does not exist, says what to write. */
+    @Test
+    void allPlatformsAreAChoiceAndAnUnknownTargetOrPlatformSaysWhatToDo() {
+        IssueRequest all = IssueRequest.of(form("nginx:alpine", "all", "both"), "");
+        assertEquals(List.of(), all.problems());
+        assertEquals("all", all.platform());
+        IssueRequest r = IssueRequest.of(form("nginx:alpine", "linux/amd", "everywhere"), "");
+        assertEquals(2, r.problems().size(), r.problems().toString());
+        assertTrue(r.problems().get(0).startsWith("平台 / platform: unknown platform 'linux/amd' (did you mean linux/amd64?)"), r.problems().get(0));
+        assertTrue(r.problems().get(1).contains("'everywhere'") && r.problems().get(1).contains("default, auto, aliyun, ghcr, both"), r.problems().get(1));
+    }
+
+    @Test
+    void theEventsAreReadAsGitHubSendsThem() throws IOException {
+        IssueEvent opened = IssueEvent.read(EVENTS.resolve("issues-opened.json"));
+        assertEquals(7, opened.number());
+        assertEquals("alice", opened.actor());
+        assertEquals("alice", opened.author());
+        assertEquals("OWNER", opened.association());
+        assertNull(opened.command());
+        assertFalse(opened.pullRequest());
+        assertTrue(opened.body().startsWith("### 镜像 / Images\r\n"));
+
+        IssueEvent comment = IssueEvent.read(EVENTS.resolve("issue-comment-created.json"));
+        assertEquals(8, comment.number());
+        assertEquals("/sync", comment.command());
+        assertEquals("carol", comment.actor());
+        assertEquals("COLLABORATOR", comment.association());
+        assertEquals(Set.of("sync-failed"), comment.labels());
+    }
+
+    @Test
+    void anEventFileThatIsNotAnIssueEventIsAClearUsageError(@TempDir Path dir) throws IOException {
+        Path push = dir.resolve("push.json");
+        Files.writeString(push, "{\"ref\": \"refs/heads/main\", \"commits\": []}");
+        UsageError e = assertThrows(UsageError.class, () -> IssueEvent.read(push));
+        assertTrue(e.getMessage().contains("not an issues or issue_comment event"), e.getMessage());
+        Files.writeString(push, "{not json");
+        assertTrue(assertThrows(UsageError.class, () -> IssueEvent.read(push)).getMessage().contains("cannot read the event file"));
+    }
+
+    static IssueEvent by(String login, String association) {
+        return new IssueEvent(1, "", "", login, login, association, Set.of(), false, null);
+    }
+
+    /** WorkflowRunTest evaluates the workflow's if: on these same cases with GitHub's engine and expects the same answers. */
+    public static final List<Object[]> WHO = List.of(
+            new Object[]{"alice", "OWNER", null, true},
+            new Object[]{"m", "member", null, true},
+            new Object[]{"c", "COLLABORATOR", "", true},
+            new Object[]{"mallory", "NONE", null, false},
+            new Object[]{"mallory", "CONTRIBUTOR", "bob,carol", false},
+            new Object[]{"mallory", "FIRST_TIME_CONTRIBUTOR", "bob, Mallory", true},
+            new Object[]{"Mallory", "NONE", "mallory", true},
+            new Object[]{"mal", "NONE", "mallory", false},
+            new Object[]{"lory", "NONE", "mallory, bob", false},
+            new Object[]{"bob", "MANNEQUIN", "mallory,bob", true},
+            // One space after a comma is fine; one before it is not part of the rule (the workflow could not match it).
+            new Object[]{"bob", "NONE", "mallory , bob", true},
+            new Object[]{"mallory", "NONE", "mallory , bob", false});
+
+    @Test
+    void ownersMembersCollaboratorsAndTheListedUsersMaySyncAndNoOneElse() {
+        for (Object[] c : WHO) {
+            assertEquals(c[3], by((String) c[0], (String) c[1]).allowed((String) c[2]), java.util.Arrays.toString(c));
+        }
+    }
+
+    @Test
+    void codeSpansShowAnyTextExactlyAndOnOneLine() {
+        assertEquals("`nginx`", IssueReply.code("nginx"));
+        assertEquals("`` `id` ``", IssueReply.code("`id`"));
+        assertEquals("``a`b``", IssueReply.code("a`b"));
+        assertEquals("`$(rm -rf /) ; x`", IssueReply.code("$(rm -rf /)\n; x"));
+        assertEquals("(empty)", IssueReply.code(" "));
+        assertEquals("````text\n```\n````\n", IssueReply.fenced("```"));
+    }
+
+    @Test
+    void aBadRequestListsAtMostThirtyProblems() {
+        List<IssueReply.Problem> many = new ArrayList<>();
+        for (int i = 1; i <= 35; i++) {
+            many.add(new IssueReply.Problem("第 " + i + " 行 / line " + i, "x".repeat(500), "bad"));
+        }
+        String md = IssueReply.badRequest(many);
+        assertTrue(md.contains("line 30:") && !md.contains("line 31:") && md.contains("and 5 more"), md);
+        assertTrue(md.length() < 10_000, "a quoted line is abbreviated: " + md.length());
+    }
+
+    /** The form GitHub shows and the parser that reads what GitHub makes of it must name the fields the same. */
+    @Test
+    void theIssueFormOffersWhatTheParserReads() throws IOException {
+        JsonNode form = new ObjectMapper(new YAMLFactory()).readTree(Tools.REPO.resolve(".github/ISSUE_TEMPLATE/sync.yml").toFile());
+        assertTrue(form.path("name").asText().contains("Sync images") && form.path("description").isTextual());
+        List<String> labels = new ArrayList<>();
+        Map<String, List<String>> options = new java.util.HashMap<>();
+        for (JsonNode element : form.path("body")) {
+            if (element.path("type").asText().equals("markdown")) {
+                continue;
+            }
+            String label = element.at("/attributes/label").asText();
+            labels.add(label);
+            List<String> choices = new ArrayList<>();
+            element.at("/attributes/options").forEach(o -> choices.add(o.asText()));
+            options.put(label, choices);
+            assertTrue(element.at("/validations/required").asBoolean(), label);
+        }
+        assertEquals(List.of(IssueRequest.IMAGES, IssueRequest.PLATFORM, IssueRequest.TARGET), labels);
+        assertEquals(List.of("linux/amd64", "linux/arm64", "linux/arm/v7", "all"), options.get(IssueRequest.PLATFORM));
+        assertEquals(IssueRequest.TARGETS, options.get(IssueRequest.TARGET));
+        assertEquals("text", form.at("/body/1/attributes/render").asText(), "the images arrive in a code fence, untouched by Markdown");
+        // What GitHub writes for this form (fixture) reads back as its fields.
+        IssueRequest fixture = IssueRequest.of(IssueEvent.read(EVENTS.resolve("issues-opened.json")).body(), "[sync] ");
+        assertEquals(List.of("alpine:3.19", "--platform=linux/arm64 busybox:1.36", "redis:7"), imageLines(fixture));
+        assertEquals("linux/amd64", fixture.platform());
+        assertNull(fixture.targets());
+    }
+
+    @Test
+    void aFailureHintGoesByTheKindOfFailure() {
+        TargetResult.At at = new TargetResult.At("aliyun", "r/ns/x:1", System.nanoTime());
+        assertTrue(IssueReply.hint(at.failed("x:1: reading source docker.io/library/x:1: not found (manifest unknown); check the image name and tag", null))
+                .contains("Check that the image and the tag exist"));
+        assertTrue(IssueReply.hint(at.failed("x:1: docker.io/library/x:1 has no linux/s390x image; it offers linux/amd64", null)).contains("choose one of those listed"));
+        assertTrue(IssueReply.hint(at.deferred()).contains("pull quota"));
+    }
+}

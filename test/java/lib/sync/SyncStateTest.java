@@ -1,0 +1,73 @@
+package lib.sync;
+
+import lib.core.Platforms;
+import lib.list.ImageList;
+import lib.list.ImageSpec;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The state file as a cache: unreadable is empty (with a warning), saves merge with other runs, drops are kept. */
+class SyncStateTest {
+    static final String D1 = "sha256:" + "1".repeat(64);
+    static final String D2 = "sha256:" + "2".repeat(64);
+
+    static ImageSpec spec(String image) {
+        return ImageList.parseLine(1, image, Platforms.DEFAULT, "docker.io");
+    }
+
+    @Test
+    void twoRunsThatLoadedTheSameFileKeepEachOthersEntries(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("state.json");
+        SyncState first = SyncState.load(file, w -> { });
+        SyncState second = SyncState.load(file, w -> { });
+        first.put(spec("a:1"), new SyncState.Entry(D1, D1));
+        first.save();
+        second.put(spec("b:1"), new SyncState.Entry(D2, D2));
+        second.save();
+        SyncState after = SyncState.load(file, w -> { });
+        assertEquals(new SyncState.Entry(D1, D1), after.get(spec("a:1")), "the first run's entry survived the second run's save");
+        assertEquals(new SyncState.Entry(D2, D2), after.get(spec("b:1")));
+
+        after.drop(spec("a:1"));
+        after.save();
+        assertNull(SyncState.load(file, w -> { }).get(spec("a:1")), "a dropped entry is gone from the file too");
+        try (var files = Files.list(dir)) {
+            assertEquals(List.of("state.json", "state.json.lock"), files.map(p -> p.getFileName().toString()).sorted().toList());
+        }
+    }
+
+    @Test
+    void unusableEntriesAndOldFieldsAreIgnored(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("state.json");
+        Files.writeString(file, "{\"version\":1,\"images\":{\"docker.io/library/a:1 linux/amd64\":{\"top\":\"" + D1 + "\",\"digest\":\"" + D2
+                + "\",\"created\":\"2024-01-01T00:00:00Z\",\"os\":\"linux\"},\"docker.io/library/b:1 linux/amd64\":{\"top\":\"x\"},\"c\":5}}");
+        List<String> warnings = new ArrayList<>();
+        SyncState state = SyncState.load(file, warnings::add);
+        assertEquals(List.of(), warnings);
+        assertEquals(new SyncState.Entry(D1, D2), state.get(spec("a:1")));
+        assertNull(state.get(spec("b:1")));
+    }
+
+    @Test
+    void aDirectoryIsNeitherReadNorWrittenAndSaysSo(@TempDir Path dir) throws IOException {
+        Path file = Files.createDirectory(dir.resolve("state.json"));
+        List<String> warnings = new ArrayList<>();
+        SyncState state = SyncState.load(file, warnings::add);
+        assertTrue(warnings.get(0).contains("it is a directory"), warnings.toString());
+        state.put(spec("a:1"), new SyncState.Entry(D1, D1));
+        IOException e = assertThrows(IOException.class, state::save);
+        assertTrue(e.getMessage().contains("is a directory"), e.getMessage());
+    }
+}

@@ -1,0 +1,163 @@
+package support;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/** A real CNCF distribution registry (Debian's docker-registry) on a free loopback port, with its access log. */
+public final class Registry implements AutoCloseable {
+    public final String host;
+    public final Path log;
+    private final List<String> command;
+    private Process process;
+
+    private Registry(String host, Path log, List<String> command, Process process) {
+        this.host = host;
+        this.log = log;
+        this.command = command;
+        this.process = process;
+    }
+
+    /** {@code user} null: no authentication; else htpasswd with that user and password. */
+    public static Registry start(Path dir, String user, String password) {
+        return start(dir, user, password, false);
+    }
+
+    /** {@code readOnly}: the registry's maintenance mode, which refuses every push. */
+    public static Registry start(Path dir, String user, String password, boolean readOnly) {
+        String binary = Tools.require("docker-registry", "docker-registry");
+        try {
+            Files.createDirectories(dir);
+            int port = freePort();
+            String auth = "";
+            if (user != null) {
+                String htpasswd = Tools.require("htpasswd", "apache2-utils");
+                Path file = dir.resolve("htpasswd");
+                Tools.Result r = Tools.run(List.of(htpasswd, "-B", "-i", "-c", file.toString(), user), null, null, password.getBytes(StandardCharsets.UTF_8));
+                if (r.exit() != 0) {
+                    throw new IllegalStateException("htpasswd failed: " + r.stderr());
+                }
+                auth = "auth: {htpasswd: {realm: test, path: " + file + "}}\n";
+            }
+            Path config = dir.resolve("config.yml");
+            Files.writeString(config, "version: 0.1\n"
+                    + "log: {level: info, accesslog: {disabled: false}}\n"
+                    + "storage: {filesystem: {rootdirectory: " + dir.resolve("data") + "}, delete: {enabled: true}"
+                    + (readOnly ? ", maintenance: {readonly: {enabled: true}}" : "") + "}\n"
+                    + "http: {addr: 127.0.0.1:" + port + "}\n" + auth);
+            Path log = dir.resolve("registry.log");
+            List<String> command = List.of(binary, "serve", config.toString());
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            Registry registry = new Registry("127.0.0.1:" + port, log, command, p);
+            registry.awaitReady();
+            return registry;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void awaitReady() {
+        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (System.nanoTime() < deadline) {
+            try {
+                client.send(HttpRequest.newBuilder(URI.create("http://" + host + "/v2/")).build(), HttpResponse.BodyHandlers.discarding());
+                return;
+            } catch (IOException e) {
+                sleep();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        throw new IllegalStateException("registry on " + host + " did not start; its log: " + log);
+    }
+
+    private static void sleep() {
+        try {
+            Thread.sleep(100);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Requests the access log has seen so far with this method on a manifests URL (e.g. "PUT", "GET", "HEAD"). */
+    public long manifestRequests(String method) {
+        try {
+            return Files.readAllLines(log).stream()
+                    .filter(l -> l.contains("\"" + method + " /v2/") && l.contains("/manifests/"))
+                    .count();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    /**
+     * The digest of the manifest {@code reference} (host/repository:tag) points at, read straight from the
+     * registry with skopeo ({@code authFile} may be null); null when there is no such tag.
+     */
+    public static String digestAt(String reference, Path authFile) {
+        List<String> cmd = new java.util.ArrayList<>(List.of("skopeo", "inspect", "--raw", "--tls-verify=false"));
+        if (authFile != null) {
+            cmd.addAll(List.of("--authfile", authFile.toString()));
+        }
+        cmd.add("docker://" + reference);
+        Tools.Result r = Tools.run(cmd, null, null, null);
+        if (r.exit() != 0) {
+            org.junit.jupiter.api.Assertions.assertTrue(r.stderr().contains("manifest unknown") || r.stderr().contains("name unknown"), r.stderr());
+            return null;
+        }
+        return Fixtures.sha256(r.stdout());
+    }
+
+    /** Pushes a fixture layout, every platform and its digests as they are, to {@code reference} (host/repository:tag). */
+    public static void push(Fixtures.Layout layout, String reference, Path authFile) {
+        List<String> cmd = new java.util.ArrayList<>(List.of("skopeo", "copy", "--all", "--preserve-digests", "--dest-tls-verify=false"));
+        if (authFile != null) {
+            cmd.addAll(List.of("--authfile", authFile.toString()));
+        }
+        cmd.addAll(List.of("oci:" + layout.dir() + ":fixture", "docker://" + reference));
+        Tools.Result r = Tools.run(cmd, null, null, null);
+        org.junit.jupiter.api.Assertions.assertEquals(0, r.exit(), r.stderr());
+    }
+
+    /** For @AfterAll: stops every registry that started. */
+    public static void closeAll(Registry... registries) {
+        for (Registry r : registries) {
+            if (r != null) {
+                r.close();
+            }
+        }
+    }
+
+    /** Dies as a crashed registry would (SIGKILL), mid-request if there is one. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly().waitFor();
+    }
+
+    /** The same registry (port, storage, log) back up after {@link #kill()}. */
+    public void restart() throws IOException {
+        process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        awaitReady();
+    }
+
+    @Override
+    public void close() {
+        process.destroy();
+    }
+}
