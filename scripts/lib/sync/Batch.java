@@ -2,6 +2,7 @@ package lib.sync;
 
 import lib.core.Context;
 import lib.core.Deadline;
+import lib.core.SyncError;
 import lib.engine.ProcessRunner;
 import lib.list.Plan;
 
@@ -91,7 +92,7 @@ public final class Batch {
         long start = System.nanoTime();
         logs.get(index).started();
         ScheduledFuture<?> stop = watchdog.schedule(() -> {
-            if (fill(index, failed(item, Deadline.format(imageTimeout) + " (--image-timeout) passed and the image did not stop by itself: abandoned"))) {
+            if (fill(index, failed(item, SyncError.Kind.GAVE_UP, Deadline.format(imageTimeout) + " (--image-timeout) passed and the image did not stop by itself: abandoned"))) {
                 self.interrupt();
             }
         }, imageTimeout.plus(GRACE).toMillis(), TimeUnit.MILLISECONDS);
@@ -109,16 +110,16 @@ public final class Batch {
         try {
             tmp = Files.createTempDirectory(tmpRoot, "image-");
         } catch (IOException | RuntimeException e) {
-            return failed(item, "cannot create a temporary directory under " + tmpRoot + ": " + describe(e)
+            return failed(item, SyncError.Kind.INTERNAL, "cannot create a temporary directory under " + tmpRoot + ": " + describe(e)
                     + " (is the disk full? set TMPDIR to a directory with free space)");
         }
         try {
             return syncer.sync(item, new Context(Deadline.after(imageTimeout), tmp, log));
         } catch (ProcessRunner.NotFound e) {
-            return failed(item, e.getMessage());
+            return failed(item, SyncError.Kind.PERMANENT, e.getMessage());
         } catch (Throwable e) {
             // One image's bug or exhausted resource must not take the batch, its report or its state with it.
-            return failed(item, "internal error: " + describe(e));
+            return failed(item, SyncError.Kind.INTERNAL, "internal error: " + describe(e));
         } finally {
             try {
                 PathUtils.deleteDirectory(tmp);
@@ -172,8 +173,8 @@ public final class Batch {
         return out;
     }
 
-    private ImageResult failed(Plan.Item item, String error) {
-        return every(item, at -> at.failed(item.spec().label() + ": " + error, null));
+    private ImageResult failed(Plan.Item item, SyncError.Kind kind, String error) {
+        return every(item, at -> at.failed(kind, item.spec().label() + ": " + error, null));
     }
 
     /** The same outcome at every target. */

@@ -60,7 +60,7 @@ final class IndexSyncer {
         try {
             wanted = find(spec, context);
         } catch (SyncError | IllegalArgumentException e) {
-            syncer.targets().forEach(t -> results.add(Syncer.at(t, item, start).failed(e.getMessage(), null)));
+            syncer.targets().forEach(t -> results.add(Syncer.at(t, item, start).failed(e, null)));
             return Syncer.image(spec, results);
         }
         for (Target target : syncer.targets()) {
@@ -111,7 +111,7 @@ final class IndexSyncer {
         for (Platform p : spec.platform().chosen()) {
             Manifests.Entry e = Manifests.select(images, p);
             if (e == null) {
-                throw new SyncError(SyncError.Kind.PERMANENT, "source " + ref.display() + " has no " + p + " image; it offers "
+                throw new SyncError(SyncError.Kind.NO_PLATFORM, "source " + ref.display() + " has no " + p + " image; it offers "
                         + String.join(", ", Manifests.offered(top.entries())) + ": choose from those with --platform");
             }
             chosen.add(e.digest());
@@ -172,7 +172,7 @@ final class IndexSyncer {
             String warning = wanted.singleSource() ? "the source is a single-platform image, not an index: copied as it is" : null;
             return at.copied(reason, digest).withPlatforms(wanted.platforms()).withWarning(warning);
         } catch (SyncError | IllegalArgumentException e) {
-            return at.failed(e.getMessage(), held);
+            return at.failed(e, held);
         }
     }
 

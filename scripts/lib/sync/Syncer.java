@@ -154,7 +154,7 @@ public final class Syncer {
         try {
             source = findSource(spec, context);
         } catch (SyncError | IllegalArgumentException e) {
-            targets.forEach(t -> results.add(at(t, item, start).failed(e.getMessage(), null)));
+            targets.forEach(t -> results.add(at(t, item, start).failed(e, null)));
             return image(spec, results);
         }
         if (source == null) {
@@ -199,14 +199,14 @@ public final class Syncer {
         if (!top.index()) {
             Manifests.Config c = config(ref.withDigest(top.digest()), "reading the config of source " + ref.display(), context);
             if (!platform.accepts(c.os(), c.arch(), c.variant())) {
-                throw new SyncError(SyncError.Kind.PERMANENT, "source " + ref.display() + " is a single-platform image for " + c.platform()
+                throw new SyncError(SyncError.Kind.NO_PLATFORM, "source " + ref.display() + " is a single-platform image for " + c.platform()
                         + ", not " + spec.platform() + ": use --platform to match it");
             }
             return new Source(top.digest(), top.digest(), Lazy.of(top::configDigest), true);
         }
         Manifests.Entry entry = Manifests.select(top.entries(), platform);
         if (entry == null) {
-            throw new SyncError(SyncError.Kind.PERMANENT, "source " + ref.display() + " has no " + spec.platform() + " image; it offers "
+            throw new SyncError(SyncError.Kind.NO_PLATFORM, "source " + ref.display() + " has no " + spec.platform() + " image; it offers "
                     + String.join(", ", Manifests.offered(top.entries())) + ": choose one of those with --platform");
         }
         return new Source(top.digest(), entry.digest(), Lazy.of(() -> platformManifest(ref, entry.digest(), context).configDigest()), true);
@@ -362,7 +362,7 @@ public final class Syncer {
                     : "the target reports digest " + digest + ", the source " + source.digest() + " (the manifest was re-encoded on the way)";
             return at.copied(reason, digest).withWarning(warning).withCreated(created);
         } catch (SyncError | IllegalArgumentException e) {
-            return at.failed(e.getMessage(), held);
+            return at.failed(e, held);
         }
     }
 

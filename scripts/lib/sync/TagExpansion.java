@@ -43,7 +43,7 @@ public final class TagExpansion {
                 long now = System.nanoTime();
                 String shown = spec.withTag("*").targetName().toString().replace(":*", ":<" + spec.policy().describe() + ">");
                 failed.add(Syncer.image(spec, targets.stream().map(t -> new TargetResult.At(t.id(), t.registry() + "/" + t.namespace() + "/" + shown, now)
-                        .failed(e.getMessage(), null)).toList()));
+                        .failed(e, null)).toList()));
                 continue;
             }
             List<String> chosen = spec.policy().select(tags);

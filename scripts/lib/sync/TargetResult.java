@@ -1,5 +1,7 @@
 package lib.sync;
 
+import lib.core.SyncError;
+
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 
@@ -7,26 +9,28 @@ import java.util.List;
 
 /**
  * One image at one target. {@code digest} is what the target holds after the run (null when it holds nothing
- * or the run did not get to look); {@code warning} is set when something is worth a look but did not fail;
+ * or the run did not get to look); a failure says what happened in {@code error} and what kind of failure it was
+ * in {@code kind} (for whoever acts on it: an issue answer's hint, a notification); {@code warning} is set when something is worth a look but did not fail;
  * {@code created} shows both images' build times when they differed, for information only; {@code platforms}
  * lists what a multi-platform tag serves.
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record TargetResult(String target, String image, Status status, String reason, String digest, String error,
+                           @JsonInclude(JsonInclude.Include.NON_NULL) SyncError.Kind kind,
                            @JsonInclude(JsonInclude.Include.NON_NULL) String warning,
                            @JsonInclude(JsonInclude.Include.NON_NULL) Created created,
                            @JsonInclude(JsonInclude.Include.NON_NULL) List<String> platforms, double seconds) {
     public TargetResult withWarning(String text) {
-        return new TargetResult(target, image, status, reason, digest, error, text, created, platforms, seconds);
+        return new TargetResult(target, image, status, reason, digest, error, kind, text, created, platforms, seconds);
     }
 
     public TargetResult withCreated(Created times) {
-        return new TargetResult(target, image, status, reason, digest, error, warning, times, platforms, seconds);
+        return new TargetResult(target, image, status, reason, digest, error, kind, warning, times, platforms, seconds);
     }
 
     /** For a multi-platform line: the platforms the tag serves. */
     public TargetResult withPlatforms(List<String> held) {
-        return new TargetResult(target, image, status, reason, digest, error, warning, created, held, seconds);
+        return new TargetResult(target, image, status, reason, digest, error, kind, warning, created, held, seconds);
     }
 
     /** The image configs' "created" of source and target: never a reason to skip, since two builds can share one. */
@@ -34,33 +38,38 @@ public record TargetResult(String target, String image, Status status, String re
 
     /** Where one image×target outcome happened, and since when: builds its report entry for each status. */
     public record At(String target, String image, long startNanos) {
-        private TargetResult result(Status status, String reason, String digest, String error) {
+        private TargetResult result(Status status, String reason, String digest, String error, SyncError.Kind kind) {
             double seconds = Math.round((System.nanoTime() - startNanos) / 1e8) / 10.0;
-            return new TargetResult(target, image, status, reason, digest, error, null, null, null, seconds);
+            return new TargetResult(target, image, status, reason, digest, error, kind, null, null, null, seconds);
         }
 
         public TargetResult copied(String reason, String digest) {
-            return result(Status.COPIED, reason, digest, null);
+            return result(Status.COPIED, reason, digest, null, null);
         }
 
         public TargetResult skipped(String reason, String digest) {
-            return result(Status.SKIPPED, reason, digest, null);
+            return result(Status.SKIPPED, reason, digest, null, null);
         }
 
         public TargetResult wouldCopy(String reason, String targetDigest) {
-            return result(Status.WOULD_COPY, reason, targetDigest, null);
+            return result(Status.WOULD_COPY, reason, targetDigest, null, null);
         }
 
         public TargetResult deferred() {
-            return result(Status.DEFERRED, "pull-reserve", null, null);
+            return result(Status.DEFERRED, "pull-reserve", null, null, null);
         }
 
-        public TargetResult failed(String error, String targetDigest) {
-            return result(Status.FAILED, null, targetDigest, error);
+        public TargetResult failed(SyncError.Kind kind, String error, String targetDigest) {
+            return result(Status.FAILED, null, targetDigest, error, kind);
+        }
+
+        /** A failure as it was thrown: a {@link SyncError} keeps its kind; anything else (a manifest that makes no sense) is permanent. */
+        public TargetResult failed(RuntimeException e, String targetDigest) {
+            return failed(e instanceof SyncError s ? s.kind : SyncError.Kind.PERMANENT, e.getMessage(), targetDigest);
         }
 
         public TargetResult cancelled() {
-            return result(Status.CANCELLED, null, null, "the run was interrupted before this image was done");
+            return result(Status.CANCELLED, null, null, "the run was interrupted before this image was done", null);
         }
     }
 }

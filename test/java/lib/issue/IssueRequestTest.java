@@ -2,6 +2,7 @@ package lib.issue;
 
 import lib.core.ImageRef;
 import lib.core.Platforms;
+import lib.core.SyncError;
 import lib.core.UsageError;
 import lib.list.ImageList;
 import lib.list.ImageSpec;
@@ -202,9 +203,9 @@ public class IssueRequestTest {
     @Test
     void aFailureHintGoesByTheKindOfFailure() {
         TargetResult.At at = new TargetResult.At("aliyun", "r/ns/x:1", System.nanoTime());
-        assertTrue(IssueReply.hint(at.failed("x:1: reading source docker.io/library/x:1: not found (manifest unknown); check the image name and tag", null))
+        assertTrue(IssueReply.hint(at.failed(SyncError.Kind.NOT_FOUND, "x:1: reading source docker.io/library/x:1: not found (manifest unknown); check the image name and tag", null))
                 .contains("Check that the image and the tag exist"));
-        assertTrue(IssueReply.hint(at.failed("x:1: docker.io/library/x:1 has no linux/s390x image; it offers linux/amd64", null)).contains("choose one of those listed"));
+        assertTrue(IssueReply.hint(at.failed(SyncError.Kind.NO_PLATFORM, "x:1: docker.io/library/x:1 has no linux/s390x image; it offers linux/amd64", null)).contains("choose one of those listed"));
         assertTrue(IssueReply.hint(at.deferred()).contains("pull quota"));
     }
 }

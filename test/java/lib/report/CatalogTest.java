@@ -1,6 +1,7 @@
 package lib.report;
 
 import lib.core.ImageRef;
+import lib.core.SyncError;
 import lib.sync.ImageResult;
 import lib.sync.Status;
 import lib.sync.TargetResult;
@@ -25,7 +26,7 @@ class CatalogTest {
 
     static TargetResult at(String target, String image, Status status, String digest) {
         return new TargetResult(target, image, status, status == Status.COPIED ? "new" : null, digest,
-                status == Status.FAILED ? "boom" : null, null, null, null, 0.1);
+                status == Status.FAILED ? "boom" : null, status == Status.FAILED ? SyncError.Kind.PERMANENT : null, null, null, null, 0.1);
     }
 
     static Report report(ImageResult... images) {
