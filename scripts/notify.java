@@ -4,6 +4,10 @@
 //DEPS info.picocli:picocli:4.7.7
 //DEPS com.fasterxml.jackson.core:jackson-databind:2.18.2
 //SOURCES lib/core/package-info.java
+//SOURCES lib/list/ImageSpec.java
+//SOURCES lib/list/SemVer.java
+//SOURCES lib/list/TagPolicy.java
+//SOURCES lib/list/VersionRange.java
 //SOURCES lib/sync/ImageResult.java
 //SOURCES lib/sync/Status.java
 //SOURCES lib/sync/TargetResult.java

@@ -180,7 +180,7 @@ public final class Batch {
     /** The same outcome at every target. */
     private ImageResult every(Plan.Item item, Function<TargetResult.At, TargetResult> outcome) {
         long now = System.nanoTime();
-        return Syncer.image(item.spec(), syncer.targets().stream()
+        return ImageResult.of(item.spec(), syncer.targets().stream()
                 .map(t -> outcome.apply(new TargetResult.At(t.id(), t.reference(item.name()).display(), now))).toList());
     }
 

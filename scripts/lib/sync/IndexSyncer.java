@@ -61,7 +61,7 @@ final class IndexSyncer {
             wanted = find(spec, context);
         } catch (SyncError | IllegalArgumentException e) {
             syncer.targets().forEach(t -> results.add(Syncer.at(t, item, start).failed(e, null)));
-            return Syncer.image(spec, results);
+            return ImageResult.of(spec, results);
         }
         for (Target target : syncer.targets()) {
             if (wanted != null && !wanted.checked()) {
@@ -77,7 +77,7 @@ final class IndexSyncer {
         if (wanted != null && wanted.checked()) {
             cheap.state().put(spec, new SyncState.Entry(wanted.top(), wanted.digest()));
         }
-        return Syncer.image(spec, results);
+        return ImageResult.of(spec, results);
     }
 
     /** The source's index as remembered when a HEAD shows the tag has not moved; else read. Null: deferred. */

@@ -155,11 +155,11 @@ public final class Syncer {
             source = findSource(spec, context);
         } catch (SyncError | IllegalArgumentException e) {
             targets.forEach(t -> results.add(at(t, item, start).failed(e, null)));
-            return image(spec, results);
+            return ImageResult.of(spec, results);
         }
         if (source == null) {
             targets.forEach(t -> results.add(at(t, item, start).deferred()));
-            return image(spec, results);
+            return ImageResult.of(spec, results);
         }
         try (ImageRun run = new ImageRun(spec, source, context)) {
             for (Target target : targets) {
@@ -169,16 +169,11 @@ public final class Syncer {
                 cheap.state().put(spec, new SyncState.Entry(run.source.top(), run.source.digest()));
             }
         }
-        return image(spec, results);
+        return ImageResult.of(spec, results);
     }
 
     static TargetResult.At at(Target target, Plan.Item item, long start) {
         return new TargetResult.At(target.id(), target.reference(item.name()).display(), start);
-    }
-
-    public static ImageResult image(ImageSpec spec, List<TargetResult> results) {
-        return new ImageResult(spec.line(), spec.source().display(), spec.platform().toString(),
-                spec.policy() == null ? null : spec.text(), results);
     }
 
     /** The source as the state remembers it when a HEAD shows the tag has not moved; else read in full. Null: deferred. */

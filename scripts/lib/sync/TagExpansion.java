@@ -42,7 +42,7 @@ public final class TagExpansion {
             } catch (SyncError e) {
                 long now = System.nanoTime();
                 String shown = spec.withTag("*").targetName().toString().replace(":*", ":<" + spec.policy().describe() + ">");
-                failed.add(Syncer.image(spec, targets.stream().map(t -> new TargetResult.At(t.id(), t.registry() + "/" + t.namespace() + "/" + shown, now)
+                failed.add(ImageResult.of(spec, targets.stream().map(t -> new TargetResult.At(t.id(), t.registry() + "/" + t.namespace() + "/" + shown, now)
                         .failed(e, null)).toList()));
                 continue;
             }
