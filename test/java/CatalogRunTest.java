@@ -1,3 +1,5 @@
+
+
 import support.Fixtures;
 import support.Registry;
 import support.Tools;

@@ -1,3 +1,5 @@
+
+
 import lib.core.Retry;
 import lib.engine.ProcessRunner;
 import lib.report.Console;

@@ -1,3 +1,5 @@
+
+
 import support.Tools;
 
 import com.sun.net.httpserver.HttpServer;

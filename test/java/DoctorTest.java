@@ -1,3 +1,5 @@
+
+
 import lib.engine.ProcessRunner;
 import support.FakeRunner;
 import support.Registry;

@@ -1,3 +1,5 @@
+
+
 import support.FaultProxy;
 import support.Fixtures;
 import support.Registry;

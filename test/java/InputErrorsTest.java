@@ -1,3 +1,5 @@
+
+
 import lib.core.Deadline;
 import lib.core.SyncError;
 import lib.engine.ToolErrors;

@@ -1,3 +1,5 @@
+
+
 import lib.issue.IssueRequestTest;
 import support.FakeGitHub;
 import support.Fixtures;

@@ -1,3 +1,5 @@
+
+
 import support.Tools;
 
 import org.junit.jupiter.api.Tag;

@@ -1,3 +1,5 @@
+
+
 import lib.core.Json;
 import lib.report.Report;
 import lib.report.Webhook;

@@ -1,3 +1,5 @@
+
+
 import lib.core.Platforms;
 import lib.list.ImageList;
 import lib.list.Plan;

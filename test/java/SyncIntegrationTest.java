@@ -1,3 +1,5 @@
+
+
 import lib.core.Retry;
 import support.Fixtures;
 import support.Registry;

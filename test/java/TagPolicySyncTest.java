@@ -1,3 +1,5 @@
+
+
 import support.FakeRunner;
 import support.Fixtures;
 import support.Registry;

@@ -1,5 +1,6 @@
 //SOURCES Context.java
 //SOURCES Deadline.java
+//SOURCES Digest.java
 //SOURCES Env.java
 //SOURCES ImageRef.java
 //SOURCES Json.java
@@ -23,6 +24,7 @@
  *
  * <p>The //SOURCES Context.java
 //SOURCES Deadline.java
+//SOURCES Digest.java
 //SOURCES Env.java
 //SOURCES ImageRef.java
 //SOURCES Json.java

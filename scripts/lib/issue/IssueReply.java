@@ -141,7 +141,7 @@ public final class IssueReply {
             ImageSpec spec = image.line() == null ? null : asked.get(image.line());
             // Read with Docker Hub as the source registry, the line's image is named as the asker wrote it.
             ImageRef named = spec != null ? spec.source() : copied;
-            String digest = copied.digest() == null ? "" : "@" + copied.digest().substring(0, 19);
+            String digest = copied.digest() == null ? "" : "@" + copied.digest().brief();
             for (TargetResult t : image.targets()) {
                 // A reference pinned by digest alone is tagged with the target's tag, as the copy was.
                 String tag = ":" + (copied.tag() != null ? copied.tag() : t.image().substring(t.image().lastIndexOf(':') + 1));

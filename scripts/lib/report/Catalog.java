@@ -86,7 +86,7 @@ public final class Catalog {
             ImageRef line = image.line() == null ? null : listed.get(image.line());
             // The tag is the report's: a tag-policy line names no tag, its images the ones it chose.
             String name = (line != null ? line.shortName() : source.shortName()) + (source.tag() == null ? "" : ":" + source.tag())
-                    + (source.digest() == null ? "" : "@" + source.digest().substring(0, 19));
+                    + (source.digest() == null ? "" : "@" + source.digest().brief());
             rows.add(new Row(name, image.platform(), addresses, changed));
         }
         return render(ordered(targets), rows);

@@ -1,10 +1,14 @@
 //SOURCES Batch.java
 //SOURCES BatchLog.java
 //SOURCES Decision.java
+//SOURCES HeadCache.java
 //SOURCES ImageResult.java
-//SOURCES IndexSyncer.java
+//SOURCES IndexSync.java
 //SOURCES Logins.java
+//SOURCES ManifestReader.java
+//SOURCES PlatformSync.java
 //SOURCES PullBudget.java
+//SOURCES SourceResolver.java
 //SOURCES Status.java
 //SOURCES SyncState.java
 //SOURCES Syncer.java
@@ -17,10 +21,14 @@
  * <p>The //SOURCES Batch.java
 //SOURCES BatchLog.java
 //SOURCES Decision.java
+//SOURCES HeadCache.java
 //SOURCES ImageResult.java
-//SOURCES IndexSyncer.java
+//SOURCES IndexSync.java
 //SOURCES Logins.java
+//SOURCES ManifestReader.java
+//SOURCES PlatformSync.java
 //SOURCES PullBudget.java
+//SOURCES SourceResolver.java
 //SOURCES Status.java
 //SOURCES SyncState.java
 //SOURCES Syncer.java
