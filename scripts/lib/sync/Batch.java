@@ -170,7 +170,7 @@ public final class Batch {
     public void cancel() {
         cancelled = true;
         for (int i = 0; i < slots.length(); i++) {
-            fill(i, every(items.get(i), TargetResult.At::cancelled));
+            fill(i, Syncer.atEvery(syncer.targets(), items.get(i), TargetResult.At::cancelled));
         }
         if (pool != null) {
             pool.shutdownNow();
@@ -192,14 +192,7 @@ public final class Batch {
     }
 
     private ImageResult failed(Plan.Item item, SyncError.Kind kind, String error) {
-        return every(item, at -> at.failed(kind, item.spec().label() + ": " + error, null));
-    }
-
-    /** The same outcome at every target. */
-    private ImageResult every(Plan.Item item, Function<TargetResult.At, TargetResult> outcome) {
-        long now = System.nanoTime();
-        return ImageResult.of(item.spec(), syncer.targets().stream()
-                .map(t -> outcome.apply(new TargetResult.At(t.id(), t.reference(item.name()).display(), now))).toList());
+        return Syncer.atEvery(syncer.targets(), item, at -> at.failed(kind, item.spec().label() + ": " + error, null));
     }
 
     /** "12/40 images · 3 copied, 8 skipped, 1 failed · 1m05s, about 2m20s left" */

@@ -25,23 +25,7 @@ import java.util.Set;
  * <p>The state works as for single platforms: it remembers the source index's digest and the digest the tag should
  * have, so a warm no-op is one HEAD at the source and one per target. Copying always reads the source first.
  */
-final class IndexSync {
-    private final ManifestReader reader;
-    private final SourceResolver sources;
-    private final Copier copier;
-    private final PullBudget budget;
-    private final List<Target> targets;
-    private final Syncer.Options options;
-
-    IndexSync(ManifestReader reader, SourceResolver sources, Copier copier, PullBudget budget, List<Target> targets, Syncer.Options options) {
-        this.reader = reader;
-        this.sources = sources;
-        this.copier = copier;
-        this.budget = budget;
-        this.targets = targets;
-        this.options = options;
-    }
-
+record IndexSync(ManifestReader reader, SourceResolver sources, Copier copier, PullBudget budget, List<Target> targets, Syncer.Options options) {
     ImageResult sync(Plan.Item item, Context context) {
         ImageSpec spec = item.spec();
         long start = System.nanoTime();
@@ -50,8 +34,7 @@ final class IndexSync {
         try {
             wanted = sources.index(spec, context);
         } catch (SyncError | IllegalArgumentException e) {
-            targets.forEach(t -> results.add(Syncer.at(t, item, start).failed(e, null)));
-            return ImageResult.of(spec, results);
+            return Syncer.atEvery(targets, item, at -> at.failed(e, null));
         }
         for (Target target : targets) {
             if (wanted != null && !wanted.checked()) {

@@ -22,38 +22,19 @@ import java.util.List;
  * that already holds the digest settles it without reading anything else; the source is read and checked (never
  * only remembered) before anything is copied or compared beyond the digest.
  */
-final class PlatformSync {
-    private final ManifestReader reader;
-    private final SourceResolver sources;
-    private final Copier copier;
-    private final PullBudget budget;
-    private final List<Target> targets;
-    private final Syncer.Options options;
-
-    PlatformSync(ManifestReader reader, SourceResolver sources, Copier copier, PullBudget budget, List<Target> targets, Syncer.Options options) {
-        this.reader = reader;
-        this.sources = sources;
-        this.copier = copier;
-        this.budget = budget;
-        this.targets = targets;
-        this.options = options;
-    }
-
+record PlatformSync(ManifestReader reader, SourceResolver sources, Copier copier, PullBudget budget, List<Target> targets, Syncer.Options options) {
     ImageResult sync(Plan.Item item, Context context) {
         ImageSpec spec = item.spec();
-        long start = System.nanoTime();
-        List<TargetResult> results = new ArrayList<>();
         SourceResolver.Image source;
         try {
             source = sources.image(spec, context);
         } catch (SyncError | IllegalArgumentException e) {
-            targets.forEach(t -> results.add(Syncer.at(t, item, start).failed(e, null)));
-            return ImageResult.of(spec, results);
+            return Syncer.atEvery(targets, item, at -> at.failed(e, null));
         }
         if (source == null) {
-            targets.forEach(t -> results.add(Syncer.at(t, item, start).deferred()));
-            return ImageResult.of(spec, results);
+            return Syncer.atEvery(targets, item, TargetResult.At::deferred);
         }
+        List<TargetResult> results = new ArrayList<>();
         try (ImageRun run = new ImageRun(spec, source, context)) {
             for (Target target : targets) {
                 results.add(to(target, item, run));

@@ -9,6 +9,7 @@ import lib.list.Plan;
 import lib.registry.RegistryClient;
 
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * One image to every target, put together from its pieces: the HEADs asked ahead ({@link HeadCache}), every read
@@ -51,6 +52,12 @@ public final class Syncer {
 
     public ImageResult sync(Plan.Item item, Context context) {
         return item.spec().platform().multi() ? multi.sync(item, context) : single.sync(item, context);
+    }
+
+    /** The same outcome at every target, e.g. a source that could not be read. */
+    static ImageResult atEvery(List<Target> targets, Plan.Item item, Function<TargetResult.At, TargetResult> outcome) {
+        long now = System.nanoTime();
+        return ImageResult.of(item.spec(), targets.stream().map(t -> outcome.apply(at(t, item, now))).toList());
     }
 
     static TargetResult.At at(Target target, Plan.Item item, long start) {
