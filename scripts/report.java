@@ -72,10 +72,12 @@ class ReportTool implements Callable<Integer> {
         }
         try {
             Report report = Report.read(file);
-            if (report == null || report.images() == null) {
-                throw new UsageError(file + " is not a sync report (it has no \"images\")");
+            if (report == null) {
+                throw new UsageError(file + " is not a sync report (it is empty, or null)");
             }
-            return report;
+            return report.checked();
+        } catch (IllegalArgumentException e) {
+            throw new UsageError(file + " is not a sync report: " + e.getMessage());
         } catch (IOException e) {
             String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().lines().findFirst().orElse("");
             throw new UsageError(file + " is not a readable sync report: " + message);

@@ -10,7 +10,8 @@ import java.util.regex.Pattern;
  * Every process and request of the image gets at most what is left, so nothing outlives it.
  */
 public record Deadline(long endNanos, Duration total) {
-    private static final Pattern DURATION = Pattern.compile("(?:(\\d+)h)?(?:(\\d+)m)?(?:(\\d+)s)?");
+    /** Nine digits a part at most: more is a typo, and could overflow a duration. */
+    private static final Pattern DURATION = Pattern.compile("(?:(\\d{1,9})h)?(?:(\\d{1,9})m)?(?:(\\d{1,9})s)?");
 
     public static Deadline after(Duration total) {
         return new Deadline(System.nanoTime() + total.toNanos(), total);

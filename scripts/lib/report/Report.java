@@ -48,6 +48,28 @@ public record Report(Summary summary, List<ImageResult> images, @JsonInclude(Jso
                 count(n, Status.WOULD_COPY), count(n, Status.DEFERRED), count(n, Status.CANCELLED)), images, null);
     }
 
+    /**
+     * This report as a reader can trust it, or an IllegalArgumentException saying what is wrong: every image with a
+     * source, a platform and at least one target, every target with its name and status. A report without a summary
+     * gets one counted from its images.
+     */
+    public Report checked() {
+        if (images == null) {
+            throw new IllegalArgumentException("it has no \"images\"");
+        }
+        for (int i = 0; i < images.size(); i++) {
+            ImageResult image = images.get(i);
+            String which = "image " + (i + 1) + " of " + images.size();
+            if (image == null || image.source() == null || image.platform() == null) {
+                throw new IllegalArgumentException(which + " has no " + (image == null ? "entry" : image.source() == null ? "source" : "platform"));
+            }
+            if (image.targets() == null || image.targets().isEmpty() || image.targets().stream().anyMatch(t -> t == null || t.target() == null || t.status() == null)) {
+                throw new IllegalArgumentException(which + " (" + image.source() + ") has no targets, or a target without its name or status");
+            }
+        }
+        return summary != null ? this : new Report(of(images).summary(), images, stats);
+    }
+
     private static int count(Map<Status, Integer> counts, Status status) {
         return counts.getOrDefault(status, 0);
     }
@@ -60,6 +82,10 @@ public record Report(Summary summary, List<ImageResult> images, @JsonInclude(Jso
         Path target = file.toAbsolutePath();
         if (Files.isDirectory(target)) {
             return "is a directory; give a file name, e.g. sync-report.json";
+        }
+        if (Files.exists(target) && !Files.isRegularFile(target)) {
+            // Writing to a FIFO waits for a reader that may never come, past any signal.
+            return "is not a regular file (a FIFO or a device?); give a file name, e.g. sync-report.json";
         }
         if (Files.exists(target) && !Files.isWritable(target)) {
             return "exists and is not writable";

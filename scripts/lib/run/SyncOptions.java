@@ -23,6 +23,17 @@ import java.util.Set;
  * {@link #defaults}), never from the real one behind it.
  */
 public final class SyncOptions {
+    /**
+     * The most each option takes: far beyond any real run, and small enough that nothing built from them (thread pools,
+     * deadlines in nanoseconds) can overflow or exhaust the machine.
+     */
+    static final int MAX_JOBS = 64;
+    static final int MAX_REGISTRY_REQUESTS = 64;
+    static final int MAX_PULL_RESERVE = 1_000_000;
+    static final int MAX_TAGS = 10_000;
+    static final double MAX_FREE_GB = 1_000_000;
+    static final Duration MAX_IMAGE_TIMEOUT = Duration.ofDays(1);
+
     /** Options whose default is an environment variable. */
     static final Map<String, String> FROM_ENV = Map.of("--shard", "SYNC_SHARD", "--image-timeout", "SYNC_IMAGE_TIMEOUT",
             "--source-registry", "SOURCE_REGISTRY", "--insecure-registry", "INSECURE_REGISTRIES", "--state", "SYNC_STATE",
@@ -125,11 +136,21 @@ public final class SyncOptions {
 
     /** A run's options: these, checked, and what the command says to sync, where, and with which report. */
     public SyncRun.Options options(Inputs inputs, String to, Path report, int maxTags) {
-        if (jobs < 1 || registryRequests < 1 || pullReserve < 0) {
-            throw new UsageError("--jobs and --registry-requests must be at least 1, --pull-reserve at least 0");
+        within("--jobs", jobs, 1, MAX_JOBS);
+        within("--registry-requests", registryRequests, 1, MAX_REGISTRY_REQUESTS);
+        within("--pull-reserve", pullReserve, 0, MAX_PULL_RESERVE);
+        within("--max-tags", maxTags, 1, MAX_TAGS);
+        if (!(minFreeGb >= 0 && minFreeGb <= MAX_FREE_GB)) {
+            throw new UsageError("--min-free-gb " + minFreeGb + ": give the free space in GB the docker engine needs, from 0 to " + MAX_FREE_GB);
         }
         return new SyncRun.Options(inputs, to, report, maxTags, force, dryRun, jobs, registryRequests, pullReserve, imageTimeout(),
                 stateFile, shard(), engine, minFreeGb, insecure());
+    }
+
+    private static void within(String option, int value, int min, int max) {
+        if (value < min || value > max) {
+            throw new UsageError(option + " " + value + ": give a whole number from " + min + " to " + max);
+        }
     }
 
     public String sourceRegistry() {
@@ -151,10 +172,15 @@ public final class SyncOptions {
     }
 
     private Duration imageTimeout() {
+        Duration limit;
         try {
-            return Deadline.parse(imageTimeout == null || imageTimeout.isBlank() ? "30m" : imageTimeout);
+            limit = Deadline.parse(imageTimeout == null || imageTimeout.isBlank() ? "30m" : imageTimeout);
         } catch (IllegalArgumentException e) {
             throw new UsageError("--image-timeout: " + e.getMessage());
         }
+        if (limit.compareTo(MAX_IMAGE_TIMEOUT) > 0) {
+            throw new UsageError("--image-timeout " + imageTimeout + ": at most " + Deadline.format(MAX_IMAGE_TIMEOUT) + " for one image");
+        }
+        return limit;
     }
 }

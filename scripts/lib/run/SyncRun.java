@@ -29,6 +29,7 @@ import lib.sync.Syncer;
 import lib.sync.TagExpansion;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -120,6 +121,11 @@ public final class SyncRun {
         String unwritable = o.report() == null ? null : Report.unwritable(o.report());
         if (unwritable != null) {
             throw new UsageError("--report " + o.report() + ": " + unwritable);
+        }
+        Path state = stateFile(o);
+        if (Files.exists(state) && !Files.isRegularFile(state) && !Files.isDirectory(state)) {
+            // Reading a FIFO waits for a writer that may never come.
+            throw new UsageError("--state " + state + " is not a regular file (a FIFO or a device?): give a file path, or leave --state out");
         }
         hideSecrets(c.settings());
         Path privateDir = Auth.createPrivateDir(env, console);

@@ -34,14 +34,17 @@ import org.apache.commons.io.file.PathUtils;
  * The run's private credentials: an auth file (0600) in a private directory (0700). It starts as a merge
  * of the user's own auth files, so registries the run does not log in to keep the access the user has.
  *
- * The directory lives under one known parent per user ($XDG_RUNTIME_DIR/image-sync when there is one, which no
- * other user can read and which is emptied at logout; else image-sync-UID in the temporary directory), named
- * after the run's process, so that a run killed before it could clean up (kill -9) has its credentials
- * removed by the next run.
+ * The directory lives under one known parent per user: image-sync-UID in $TMPDIR when the user set it (the images'
+ * temporary files go there too, so TMPDIR is the one setting that moves them to a disk with room); else
+ * $XDG_RUNTIME_DIR/image-sync (no other user can read it, and it is emptied at logout); else image-sync-UID in
+ * Java's temporary directory. It is named after the run's process and that process's start time, so that a run
+ * killed before it could clean up (kill -9) has its credentials removed by the next run, and a run still alive
+ * never loses them, whatever the age of its directory or a process id used again.
  */
 public final class Auth {
     private static final FileAttribute<Set<PosixFilePermission>> OWNER_ONLY = PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
-    private static final Pattern RUN_DIR = Pattern.compile("run-(\\d+)-.*");
+    /** run-PID-START-random, START the process's start in epoch milliseconds (0: not known); older runs wrote run-PID-random. */
+    private static final Pattern RUN_DIR = Pattern.compile("run-(\\d+)-(?:(\\d+)-)?\\d+");
 
     private Auth() {}
 
@@ -49,10 +52,21 @@ public final class Auth {
     public static Path createPrivateDir(Map<String, String> env, Log log) throws IOException {
         Path parent = privateParent(env);
         if (parent == null) {
-            return Files.createTempDirectory("image-sync-", OWNER_ONLY);
+            return Files.createTempDirectory(temporary(env), "image-sync-", OWNER_ONLY);
         }
         removeLeftovers(parent, log);
-        return Files.createTempDirectory(parent, "run-" + ProcessHandle.current().pid() + "-", OWNER_ONLY);
+        ProcessHandle self = ProcessHandle.current();
+        return Files.createTempDirectory(parent, "run-" + self.pid() + "-" + startMillis(self) + "-", OWNER_ONLY);
+    }
+
+    /** Where temporary files go: $TMPDIR when the user set it to a directory, else Java's temporary directory. */
+    public static Path temporary(Map<String, String> env) {
+        String tmpdir = Env.value(env, "TMPDIR");
+        return tmpdir != null && Files.isDirectory(Path.of(tmpdir)) ? Path.of(tmpdir) : Path.of(System.getProperty("java.io.tmpdir"));
+    }
+
+    private static long startMillis(ProcessHandle process) {
+        return process.info().startInstant().map(java.time.Instant::toEpochMilli).orElse(0L);
     }
 
     /** Removes a private directory and what is in it; what cannot be removed is a warning. */
@@ -69,9 +83,9 @@ public final class Auth {
     /** The per-user parent, created 0700; null when it exists but is not ours alone (then a fresh temporary directory is used). */
     static Path privateParent(Map<String, String> env) throws IOException {
         String runtime = Env.value(env, "XDG_RUNTIME_DIR");
-        Path parent = runtime != null && Files.isDirectory(Path.of(runtime))
+        Path parent = Env.value(env, "TMPDIR") == null && runtime != null && Files.isDirectory(Path.of(runtime))
                 ? Path.of(runtime, "image-sync")
-                : Path.of(System.getProperty("java.io.tmpdir"), "image-sync-" + uid());
+                : temporary(env).resolve("image-sync-" + uid());
         try {
             Files.createDirectory(parent, OWNER_ONLY);
         } catch (FileAlreadyExistsException e) {
@@ -87,12 +101,20 @@ public final class Auth {
         try (DirectoryStream<Path> runs = Files.newDirectoryStream(parent)) {
             for (Path run : runs) {
                 Matcher m = RUN_DIR.matcher(run.getFileName().toString());
-                if (m.matches() && ProcessHandle.of(Long.parseLong(m.group(1))).isEmpty()) {
+                if (m.matches() && gone(Long.parseLong(m.group(1)), m.group(2) == null ? null : Long.parseLong(m.group(2)))) {
                     PathUtils.deleteDirectory(run);
                     log.warn("removed the credentials a run that was killed (process " + m.group(1) + ") left in " + run);
                 }
             }
         }
+    }
+
+    /**
+     * Whether the run that made a directory has ended: no process has its id, or the one that has it started at
+     * another time (the id was used again). A process whose start time cannot be read counts as that run.
+     */
+    static boolean gone(long pid, Long started) {
+        return ProcessHandle.of(pid).map(p -> started != null && started != 0 && startMillis(p) != 0 && startMillis(p) != started).orElse(true);
     }
 
     private static int uid() {

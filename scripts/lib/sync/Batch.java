@@ -126,7 +126,7 @@ public final class Batch {
             tmp = Files.createTempDirectory(tmpRoot, "image-");
         } catch (IOException | RuntimeException e) {
             return failed(item, SyncError.Kind.INTERNAL, "cannot create a temporary directory under " + tmpRoot + ": " + describe(e)
-                    + " (is the disk full? set TMPDIR to a directory with free space)");
+                    + " (is the disk full? set TMPDIR to a directory with free space: temporary files go there)");
         }
         try {
             return syncer.sync(item, new Context(Deadline.after(imageTimeout), tmp, log));

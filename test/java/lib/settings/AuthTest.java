@@ -62,6 +62,37 @@ class AuthTest {
         assertTrue(warnings.get(0).contains("process " + gone.pid()), warnings.get(0));
     }
 
+    /**
+     * A run is alive when a process with its id and its start time runs: a directory whose process id now belongs to
+     * another process (the id was used again) is a leftover; one whose start time cannot be compared is kept.
+     */
+    @Test
+    void livenessIsTheProcessIdAndItsStartTime(@TempDir Path runtime) throws IOException {
+        ProcessHandle self = ProcessHandle.current();
+        long started = self.info().startInstant().orElseThrow().toEpochMilli();
+        Path parent = Files.createDirectories(runtime.resolve("image-sync"), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        Path mine = Files.createDirectories(parent.resolve("run-" + self.pid() + "-" + started + "-77"));
+        Path reused = Files.createDirectories(parent.resolve("run-" + self.pid() + "-" + (started - 60_000) + "-78"));
+        Path unknownStart = Files.createDirectories(parent.resolve("run-" + self.pid() + "-0-79"));
+
+        Path dir = Auth.createPrivateDir(Map.of("XDG_RUNTIME_DIR", runtime.toString()), w -> { });
+
+        assertTrue(Files.exists(mine), "the running run's directory, named with its start time");
+        assertFalse(Files.exists(reused), "a run whose process id another process now has");
+        assertTrue(Files.exists(unknownStart), "when the start time was not known, a live id keeps it");
+        assertTrue(dir.getFileName().toString().startsWith("run-" + self.pid() + "-" + started + "-"), dir.toString());
+    }
+
+    /** TMPDIR, when set, is where the run's private directory and so the images' temporary files go. */
+    @Test
+    void tmpdirIsHonouredBeforeTheRuntimeDirectory(@TempDir Path tmp) throws IOException {
+        Path runtime = Files.createDirectories(tmp.resolve("runtime"));
+        Path chosen = Files.createDirectories(tmp.resolve("big-disk"));
+        Path dir = Auth.createPrivateDir(Map.of("XDG_RUNTIME_DIR", runtime.toString(), "TMPDIR", chosen.toString()), w -> { });
+        assertTrue(dir.startsWith(chosen), dir.toString());
+        assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.getParent())));
+    }
+
     @Test
     void aParentThatOthersCanReadIsNotUsed(@TempDir Path runtime) throws IOException {
         Path parent = Files.createDirectories(runtime.resolve("image-sync"));
