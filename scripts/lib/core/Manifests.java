@@ -15,7 +15,12 @@ public final class Manifests {
      * One entry of an index / manifest list. {@code describes}: for an attestation entry (build provenance, SBOM),
      * the digest of the platform manifest it is about; null for a platform image.
      */
-    public record Entry(Digest digest, String os, String arch, String variant, Digest describes) {
+    public record Entry(Digest digest, String mediaType, String os, String arch, String variant, Digest describes) {
+        /** An index inside an index: nothing copies or pulls it as one platform's image. */
+        public boolean nestedIndex() {
+            return mediaType != null && INDEX_TYPES.contains(mediaType);
+        }
+
         public String platform() {
             return Platform.text(os, arch, variant);
         }
@@ -31,6 +36,10 @@ public final class Manifests {
         }
     }
 
+    /** The media types of an index: OCI's, and Docker's manifest list. */
+    public static final java.util.Set<String> INDEX_TYPES = java.util.Set.of("application/vnd.oci.image.index.v1+json",
+            "application/vnd.docker.distribution.manifest.list.v2+json");
+
     private Manifests() {}
 
     public static Parsed parse(byte[] raw) {
@@ -44,7 +53,7 @@ public final class Manifests {
                 // An entry we cannot address (another digest algorithm) cannot be chosen or copied by digest: left out.
                 Digest entry = Digest.parseOrNull(text(m, "digest"));
                 if (entry != null) {
-                    entries.add(new Entry(entry, text(p, "os"), text(p, "architecture"), text(p, "variant"), describes(m)));
+                    entries.add(new Entry(entry, text(m, "mediaType"), text(p, "os"), text(p, "architecture"), text(p, "variant"), describes(m)));
                 }
             }
             return new Parsed(digest, true, entries, null);

@@ -102,6 +102,7 @@ final class SourceResolver {
             throw new SyncError(SyncError.Kind.NO_PLATFORM, "source " + ref.display() + " has no " + spec.platform() + " image; it offers "
                     + String.join(", ", Manifests.offered(top.entries())) + ": choose one of those with --platform");
         }
+        refuseNested(ref, List.of(entry));
         return new Image(top.digest(), entry.digest(), Lazy.of(() -> platformManifest(ref, entry.digest(), context).configDigest()), true);
     }
 
@@ -143,6 +144,20 @@ final class SourceResolver {
         return image;
     }
 
+    /**
+     * An index that lists an index (a nested index) is refused the same way on every run, whatever the line asks:
+     * copying it by digest as one platform's image, or as part of a whole, gives nothing a client can pull.
+     */
+    private static void refuseNested(ImageRef ref, List<Manifests.Entry> entries) {
+        for (Manifests.Entry e : entries) {
+            if (e.nestedIndex()) {
+                throw new SyncError(SyncError.Kind.PERMANENT, "source " + ref.display() + " is an index that lists another index ("
+                        + e.digest().brief() + (e.os() == null ? "" : ", for " + e.platform()) + "): nested indexes are not supported; "
+                        + "name the inner index by its digest instead, e.g. " + ref.name() + (ref.tag() == null ? "" : ":" + ref.tag()) + "@" + e.digest());
+            }
+        }
+    }
+
     private Index readIndex(ImageSpec spec, Context context) {
         ImageRef ref = spec.source();
         byte[] raw = reader.source(ref, "reading source " + ref.display(), context);
@@ -155,6 +170,7 @@ final class SourceResolver {
             return new Index(top.digest(), top.digest(), null, List.of(top.digest()), List.of(), true, true);
         }
         List<Manifests.Entry> images = Manifests.images(top.entries());
+        refuseNested(ref, top.entries());
         if (spec.platform().all()) {
             return new Index(top.digest(), top.digest(), null, top.entries().stream().map(Manifests.Entry::digest).toList(),
                     images.stream().map(Manifests.Entry::platform).toList(), false, true);

@@ -83,6 +83,24 @@ public final class Fixtures {
         return new Layout(dir, top, digests);
     }
 
+    /**
+     * An index that lists another index (a nested index), {@code inner}, for linux/amd64 and nothing else, as some
+     * hand-made images have it. skopeo will not push one: put it with {@link Registry#putManifest}.
+     */
+    public static byte[] indexOfIndex(Layout inner) {
+        long size;
+        try {
+            size = Files.size(inner.dir().resolve("blobs/sha256/" + inner.top().substring("sha256:".length())));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        ObjectNode d = descriptor(OCI_INDEX, inner.top(), size);
+        d.putObject("platform").put("architecture", "amd64").put("os", "linux");
+        ObjectNode index = JSON.createObjectNode().put("schemaVersion", 2).put("mediaType", OCI_INDEX);
+        index.putArray("manifests").add(d);
+        return bytes(index);
+    }
+
     public static Layout single(Path dir, Image image) {
         byte[] manifest = manifest(dir, image);
         String digest = blob(dir, manifest);

@@ -136,6 +136,19 @@ public final class Registry implements AutoCloseable {
         org.junit.jupiter.api.Assertions.assertEquals(0, r.exit(), r.stderr());
     }
 
+    /** PUTs a manifest as it is, for what skopeo will not push (an index of an index); the registry must be open. */
+    public void putManifest(String repository, String reference, String mediaType, byte[] manifest) {
+        try {
+            java.net.http.HttpResponse<String> r = HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                            java.net.URI.create("http://" + host + "/v2/" + repository + "/manifests/" + reference))
+                    .header("Content-Type", mediaType).PUT(java.net.http.HttpRequest.BodyPublishers.ofByteArray(manifest)).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            org.junit.jupiter.api.Assertions.assertEquals(201, r.statusCode(), r.body());
+        } catch (IOException | InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** For @AfterAll: stops every registry that started. */
     public static void closeAll(Registry... registries) {
         for (Registry r : registries) {
