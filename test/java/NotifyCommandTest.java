@@ -1,4 +1,5 @@
 import lib.core.Json;
+import support.RecordingProxy;
 import support.Robot;
 import support.Tools;
 
@@ -62,6 +63,37 @@ class NotifyCommandTest {
         Tools.Result broken = inJvm(Map.of("WEBHOOK_URL", robot.url("/hook")), "--status", "failure");
         assertEquals(0, broken.exit(), broken.all());
         assertEquals("notify: warning: the generic webhook at 127.0.0.1 refused the message: HTTP 500", broken.stderr().strip());
+    }
+
+    /** As for registries and GitHub: HTTP_PROXY (HTTPS_PROXY for an https:// robot) unless NO_PROXY names the host. */
+    @Test
+    void theRobotIsReachedThroughTheProxyTheEnvironmentNamesAndStraightWhenNoProxyNamesIt() throws Exception {
+        try (RecordingProxy proxy = new RecordingProxy()) {
+            Tools.Result proxied = inJvm(Map.of("WEBHOOK_URL", robot.url("/hook?key=k1"), "HTTP_PROXY", proxy.url()), "--status", "success");
+            assertEquals(0, proxied.exit(), proxied.all());
+            assertEquals("notify: sent to the generic webhook at 127.0.0.1", proxied.out().strip(), proxied.all());
+            assertEquals(List.of("POST " + robot.url("/hook?key=k1")), proxy.requests());
+            assertEquals("success", Json.MAPPER.readTree(robot.received.get(0).body()).path("status").asText(), "the proxy passed the message on");
+
+            Tools.Result straight = inJvm(Map.of("WEBHOOK_URL", robot.url("/hook"), "HTTP_PROXY", proxy.url(), "NO_PROXY", "localhost,127.0.0.1"),
+                    "--status", "success");
+            assertEquals(0, straight.exit(), straight.all());
+            assertEquals(1, proxy.requests().size(), "NO_PROXY names the robot's host: " + proxy.requests());
+            assertEquals(2, robot.received.size());
+        }
+    }
+
+    @Test
+    void aProxyThatIsDownIsNamedInTheWarning() {
+        RecordingProxy proxy = new RecordingProxy();
+        String url = proxy.url();
+        proxy.close();
+        Tools.Result r = inJvm(Map.of("WEBHOOK_URL", robot.url("/hook"), "HTTP_PROXY", url), "--status", "success");
+        assertEquals(0, r.exit(), r.all());
+        assertEquals("notify: warning: could not send the notification: could not reach 127.0.0.1:" + robot.port() + " through the proxy "
+                + url.substring("http://".length()) + ": connection refused; are WEBHOOK_URL and the proxy (HTTPS_PROXY, HTTP_PROXY, NO_PROXY) right?",
+                r.stderr().strip());
+        assertTrue(robot.received.isEmpty());
     }
 
     @Test

@@ -104,8 +104,8 @@ class NotifyTest {
         Tools.Result r = notify(dir, Map.of("WEBHOOK_URL", unreachable, "WEBHOOK_TYPE", "dingtalk", "GITHUB_ACTIONS", "true"), "--status", "success");
 
         assertEquals(0, r.exit(), r.all());
-        assertEquals("::warning::notify: could not send the notification: connection refused by 127.0.0.1:" + port
-                + " (nothing answers there; is WEBHOOK_URL right?)", stderr(r));
+        assertEquals("::warning::notify: could not send the notification: could not reach 127.0.0.1:" + port
+                + ": connection refused; is WEBHOOK_URL right?", stderr(r));
         assertFalse(r.all().contains("null") || r.all().contains("tok-gone"), r.all());
     }
 

@@ -300,20 +300,22 @@ public class WebhookTest {
         assertEquals("HTTP 500", Webhook.problem(500, ""));
     }
 
-    /** The JDK's client gives these failures no message (a refused connection is tested for real below). */
+    /** The JDK's client gives these failures no message (a refused connection is tested for real in NotifyTest). */
     @Test
-    void anUnreachableWebhookIsDescribedInWords() {
+    void anUnreachableWebhookIsDescribedInTheRegistryClientsWords() {
         URI uri = URI.create("https://open.feishu.cn/open-apis/bot/v2/hook/x");
         ConnectException unresolved = new ConnectException();
         unresolved.initCause(new UnresolvedAddressException());
-        assertEquals("the host open.feishu.cn could not be found (is WEBHOOK_URL right?)", Webhook.unreachable(unresolved, uri));
-        assertEquals("no answer from open.feishu.cn in time (request timed out)", Webhook.unreachable(new HttpTimeoutException("request timed out"), uri));
+        assertEquals("could not reach open.feishu.cn: no such host; is WEBHOOK_URL right?", Webhook.unreachable(unresolved, uri, null));
+        assertEquals("could not reach open.feishu.cn: timed out; is WEBHOOK_URL right?", Webhook.unreachable(new HttpTimeoutException("request timed out"), uri, null));
         ConnectException refused = new ConnectException();
         refused.initCause(new ClosedChannelException());
-        assertEquals("connection refused by open.feishu.cn (nothing answers there; is WEBHOOK_URL right?)", Webhook.unreachable(refused, uri));
-        assertEquals("could not connect to 10.1.2.3:8443: No route to host",
-                Webhook.unreachable(new ConnectException("No route to host"), URI.create("https://10.1.2.3:8443/hook")));
-        assertEquals("SSLHandshakeException: PKIX path building failed", Webhook.unreachable(new SSLHandshakeException("PKIX path building failed"), uri));
+        assertEquals("could not reach open.feishu.cn through the proxy proxy.corp:3128: connection refused; are WEBHOOK_URL and the proxy "
+                + "(HTTPS_PROXY, HTTP_PROXY, NO_PROXY) right?", Webhook.unreachable(refused, uri, "proxy.corp:3128"));
+        assertEquals("could not reach 10.1.2.3:8443: could not connect (No route to host); is WEBHOOK_URL right?",
+                Webhook.unreachable(new ConnectException("No route to host"), URI.create("https://10.1.2.3:8443/hook"), null));
+        assertEquals("could not reach open.feishu.cn: TLS failed: PKIX path building failed; is WEBHOOK_URL right?",
+                Webhook.unreachable(new SSLHandshakeException("PKIX path building failed"), uri, null));
     }
 
     public static Map<String, String> query(URI uri) {
