@@ -30,10 +30,10 @@ public record ImageResult(Integer line, String source,
     public static ImageResult of(ImageSpec spec, List<TargetResult> targets) {
         ImageRef source = spec.source();
         // A tag-policy line that failed before choosing has no tag, so no name at the targets either.
-        TargetName at = spec.unexpanded() ? null : spec.targetName();
+        TargetName named = spec.unexpanded() ? null : spec.targetName();
         return new ImageResult(spec.line(), source.display(), source.shortName(), source.canonicalName(), source.tag(), source.digest(),
                 spec.platform().toString(), spec.policy() == null ? null : spec.text(),
-                at == null ? targets : targets.stream().map(t -> t.at(at)).toList(), null);
+                named == null ? targets : targets.stream().map(t -> t.named(named)).toList(), null);
     }
 
     /** How tables name the image: as its user does, e.g. mysql:8.0, quay.io/coreos/etcd:v3.5.0, nginx:1.25@sha256:0123456789ab. */

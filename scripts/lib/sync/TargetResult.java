@@ -11,8 +11,8 @@ import java.util.List;
 
 /**
  * One image at one target: {@code image} its address there, {@code repository} and {@code tag} the name it has inside
- * the target's namespace (absent for a tag-policy line that failed before choosing its tags). {@code digest} is what the target holds after the run (null when it holds nothing
- * or the run did not get to look); a failure says what happened in {@code error} and what kind of failure it was
+ * the target's namespace (absent for a tag-policy line that failed before choosing its tags). {@code digest} is what
+ * the target holds after the run (null when it holds nothing or the run did not get to look); a failure says what happened in {@code error} and what kind of failure it was
  * in {@code kind} (for whoever acts on it: an issue answer's hint, a notification); {@code warning} is set when something is worth a look but did not fail;
  * {@code created} shows both images' build times when they differed, for information only; {@code platforms}
  * lists what a multi-platform tag serves.
@@ -40,7 +40,7 @@ public record TargetResult(String target, String image,
     }
 
     /** Named {@code name} inside the target's namespace: every target names an image alike (see TargetName). */
-    TargetResult at(TargetName name) {
+    TargetResult named(TargetName name) {
         return new TargetResult(target, image, name.repository(), name.tag(), status, reason, digest, error, kind, warning, created, platforms, seconds);
     }
 

@@ -3,8 +3,6 @@ package support;
 import com.sun.net.httpserver.HttpServer;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -23,11 +21,7 @@ public final class RecordingProxy implements AutoCloseable {
     private final HttpServer server;
 
     public RecordingProxy() {
-        try {
-            server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        server = Robot.loopback();
         server.createContext("/", exchange -> {
             // A client talking to a proxy names the whole address in the request line; a request for the proxy itself would not.
             URI target = exchange.getRequestURI();

@@ -20,11 +20,7 @@ public final class Robot implements AutoCloseable {
     private final HttpServer server;
 
     public Robot() {
-        try {
-            server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        server = loopback();
         server.createContext("/", exchange -> {
             received.add(new Received(exchange.getRequestURI().getPath(), exchange.getRequestURI().getRawQuery(),
                     new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8)));
@@ -34,6 +30,15 @@ public final class Robot implements AutoCloseable {
             exchange.close();
         });
         server.start();
+    }
+
+    /** An HTTP server on a free loopback port, not started. */
+    static HttpServer loopback() {
+        try {
+            return HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     public int port() {
