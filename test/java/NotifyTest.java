@@ -1,5 +1,3 @@
-
-
 import lib.core.Json;
 import lib.report.WebhookTest;
 import support.Robot;
