@@ -1,5 +1,3 @@
-
-
 import lib.core.Retry;
 import lib.engine.ProcessRunner;
 import lib.report.Console;

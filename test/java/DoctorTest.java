@@ -1,5 +1,3 @@
-
-
 import lib.engine.ProcessRunner;
 import support.FakeRunner;
 import support.Registry;

@@ -1,5 +1,3 @@
-
-
 import support.FaultProxy;
 import support.Fixtures;
 import support.Registry;

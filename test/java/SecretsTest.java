@@ -1,5 +1,3 @@
-
-
 import support.Fixtures;
 import support.Registry;
 import support.Tools;

@@ -1,5 +1,3 @@
-
-
 import lib.core.Retry;
 import support.Fixtures;
 import support.Registry;

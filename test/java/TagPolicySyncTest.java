@@ -1,5 +1,3 @@
-
-
 import support.FakeRunner;
 import support.Fixtures;
 import support.Registry;

@@ -1,6 +1,5 @@
 package lib.report;
 
-import lib.core.ImageRef;
 import lib.sync.ImageResult;
 import lib.sync.TargetResult;
 
@@ -34,7 +33,10 @@ public final class Catalog {
 
     /** One image: {@code addresses} maps a target id (aliyun, ghcr) to the image's reference there. */
     record Row(String image, String platform, Map<String, String> addresses, String changed) {
-        /** The target name (repository:tag), the same at every target and unique in a list: how a row is found again. */
+        /**
+         * The target name (repository:tag), the same at every target and unique in a list: how a row is found again. A
+         * row read back from the catalog has only its addresses, and a target name is the last part of any of them.
+         */
         String key() {
             return addresses.values().stream().map(a -> a.substring(a.lastIndexOf('/') + 1)).findFirst().orElse(null);
         }
@@ -45,12 +47,11 @@ public final class Catalog {
     private Catalog() {}
 
     /**
-     * The catalog after a run that produced {@code report}, on {@code today}; {@code previous} may be empty.
-     * {@code listed}: the image each line of the list names, read with Docker Hub as the source registry; it names the
-     * image as the list writes it (the report's full reference would show a mirror's host for a bare name synced
-     * through SOURCE_REGISTRY). A line it lacks is named from the report.
+     * The catalog after a run that produced {@code report}, on {@code today}; {@code previous} may be empty. Images are
+     * named as their users name them ({@link Report#completed} names those of a report written before images carried
+     * their names).
      */
-    public static String update(String previous, Report report, Map<Integer, ImageRef> listed, LocalDate today) {
+    public static String update(String previous, Report report, LocalDate today) {
         Table old = parse(previous);
         Map<String, Row> byKey = new HashMap<>();
         old.rows().forEach(r -> {
@@ -61,8 +62,8 @@ public final class Catalog {
         Set<String> targets = new LinkedHashSet<>(old.targets());
         List<Row> rows = new ArrayList<>();
         for (ImageResult image : report.images()) {
-            String first = image.targets().get(0).image();
-            Row before = byKey.get(first.substring(first.lastIndexOf('/') + 1));
+            TargetResult first = image.targets().get(0);
+            Row before = first.repository() == null ? null : byKey.get(first.repository() + ":" + first.tag());
             Map<String, String> addresses = new HashMap<>(before == null ? Map.of() : before.addresses());
             boolean copied = false;
             for (TargetResult t : image.targets()) {
@@ -82,12 +83,7 @@ public final class Catalog {
                 }
             }
             String changed = copied ? today.toString() : before != null ? before.changed() : NONE;
-            ImageRef source = ImageRef.parse(image.source(), ImageRef.DOCKER_HUB);
-            ImageRef line = image.line() == null ? null : listed.get(image.line());
-            // The tag is the report's: a tag-policy line names no tag, its images the ones it chose.
-            String name = (line != null ? line.shortName() : source.shortName()) + (source.tag() == null ? "" : ":" + source.tag())
-                    + (source.digest() == null ? "" : "@" + source.digest().brief());
-            rows.add(new Row(name, image.platform(), addresses, changed));
+            rows.add(new Row(image.label(), image.platform(), addresses, changed));
         }
         return render(ordered(targets), rows);
     }
