@@ -206,7 +206,9 @@ class FaultTest {
             Run run = sync(work, env(work, source.host, proxy.host), "dropped:1");
             assertEquals(0, run.result().exit(), run.result().all());
             assertEquals(List.of("aliyun:copied:new"), run.statuses());
-            assertTrue(run.result().out().contains("connection reset by peer") && run.result().out().contains("try 1/4"), run.result().all());
+            // skopeo sees the cut as a reset or as its own write failing, depending on which side notices first.
+            assertTrue(run.result().out().contains("try 1/4") && (run.result().out().contains("connection reset by peer")
+                    || run.result().out().contains("use of closed network connection")), run.result().all());
             assertEquals(image.digests().get("linux/amd64"), at("dropped:1"));
         }
     }
@@ -314,7 +316,10 @@ class FaultTest {
         }
     }
 
-    /** A state entry pointing at another platform's manifest (or at nothing) is caught before it copies anything. */
+    /**
+     * A state entry pointing at another platform's manifest (or at nothing) cannot prove itself against the source's
+     * HEAD, so the source is read before anything is copied, and the entry is rewritten with what proves it.
+     */
     @Test
     void aLyingStateEntryIsCheckedBeforeItCopiesAndDropped(@TempDir Path work) throws IOException {
         Fixtures.Layout liar = push(work, "liar:1");
@@ -331,8 +336,9 @@ class FaultTest {
         assertEquals(List.of("aliyun:copied:new", "aliyun:copied:new"), run.statuses());
         assertEquals(liar.digests().get("linux/amd64"), at("liar:1"), "the amd64 image, not the arm64 one the state named");
         assertEquals(ghost.digests().get("linux/amd64"), at("ghost:1"));
-        assertTrue(run.result().out().contains("it is a linux/arm64 image, not linux/amd64"), run.result().out());
         JsonNode state = Fixtures.JSON.readTree(work.resolve("state.json").toFile());
+        assertEquals(liar.top(), Fixtures.sha256(state.at("/images/" + liarKey.replace("/", "~1") + "/source").binaryValue()),
+                "the entry now carries the source index it follows from");
         assertEquals(liar.digests().get("linux/amd64"), state.at("/images/" + liarKey.replace("/", "~1") + "/digest").asText());
         assertEquals(ghost.digests().get("linux/amd64"), state.at("/images/" + ghostKey.replace("/", "~1") + "/digest").asText());
     }

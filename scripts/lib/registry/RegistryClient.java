@@ -49,8 +49,12 @@ public final class RegistryClient {
     /** rel="next", the relation a list's following page has; rel may hold several relations. */
     private static final Pattern NEXT = Pattern.compile("rel\\s*=\\s*\"?(?:[^\";,]*\\s)?next(?:[\\s\";]|$)", Pattern.CASE_INSENSITIVE);
 
-    /** The answer to a HEAD: {@code found} false for 404, else the manifest digest the registry reports. */
-    public record Head(boolean found, Digest digest) {}
+    /** The answer to a HEAD: {@code found} false for 404, else the manifest digest and media type the registry reports. */
+    public record Head(boolean found, Digest digest, String mediaType) {
+        public Head(boolean found, Digest digest) {
+            this(found, digest, null);
+        }
+    }
 
     /** The registry cannot answer this cheaply: ask skopeo instead. */
     public static final class Unsupported extends RuntimeException {
@@ -213,7 +217,7 @@ public final class RegistryClient {
         if (digest == null) {
             throw new Unsupported(what + " gave no usable Docker-Content-Digest");
         }
-        return new Head(true, digest);
+        return new Head(true, digest, r.headers().firstValue("Content-Type").map(t -> t.split(";")[0].strip()).orElse(null));
     }
 
     /** 429 and 5xx are transient, for the retry layer; any other answer but 200 is left to skopeo. */

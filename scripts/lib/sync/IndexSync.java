@@ -48,7 +48,7 @@ record IndexSync(ManifestReader reader, SourceResolver sources, Copier copier, P
             results.add(wanted == null ? Syncer.at(target, item, start).deferred() : to(target, item, wanted, context));
         }
         if (wanted != null && wanted.checked()) {
-            sources.state().put(spec, new SyncState.Entry(wanted.top(), wanted.digest()));
+            sources.state().put(spec, wanted.entry());
         }
         return ImageResult.of(spec, results);
     }

@@ -40,7 +40,7 @@ record PlatformSync(ManifestReader reader, SourceResolver sources, Copier copier
                 results.add(to(target, item, run));
             }
             if (run.source != null && run.source.checked()) {
-                sources.state().put(spec, new SyncState.Entry(run.source.top(), run.source.digest()));
+                sources.state().put(spec, run.source.entry());
             }
         }
         return ImageResult.of(spec, results);

@@ -15,16 +15,21 @@ import java.util.List;
 
 /**
  * What the source holds for a line, as cheaply as the state allows: when a HEAD shows the tag still resolves to what
- * the state file recorded, the remembered answer stands and no manifest is read; otherwise the source is read, if the
- * pull reserve allows (null: deferred to a later run). A remembered answer is never trusted to copy: {@link #check}
- * reads and verifies it first, and drops a wrong entry.
+ * the state file recorded, and the entry proves what it says (see {@link #proves}), the remembered answer stands and
+ * no manifest is read; otherwise the source is read, if the pull reserve allows (null: deferred to a later run). A
+ * remembered answer is never trusted to copy: {@link #check} reads and verifies it first, and drops a wrong entry.
  */
 final class SourceResolver {
     /**
      * The platform image of a single-platform line. {@code top} is what the reference resolves to (index or
-     * manifest), which the state remembers; {@code checked} is false while the digest is only remembered.
+     * manifest), which the state remembers with its bytes, {@code source}; {@code checked} is false while the digest
+     * is only remembered.
      */
-    record Image(Digest top, Digest digest, Lazy<Digest> configDigest, boolean checked) {
+    record Image(Digest top, Digest digest, byte[] source, Lazy<Digest> configDigest, boolean checked) {
+        SyncState.Entry entry() {
+            return new SyncState.Entry(top, digest, source);
+        }
+
         Decision.Seen seen() {
             return new Decision.Seen(digest, configDigest);
         }
@@ -32,12 +37,19 @@ final class SourceResolver {
 
     /**
      * What a multi-platform line's tag should hold. {@code digest}: the source index's (all) or the subset index's;
-     * {@code index}: the subset index to write (null for all); {@code manifests}: the platform manifests and
-     * attestations it lists; {@code platforms}: what it serves; {@code checked}: read from the source this run.
+     * {@code source}: the source's index as read; {@code index}: the subset index to write (null for all);
+     * {@code manifests}: the platform manifests and attestations it lists; {@code platforms}: what it serves;
+     * {@code checked}: read from the source this run.
      */
-    record Index(Digest top, Digest digest, byte[] index, List<Digest> manifests, List<String> platforms, boolean singleSource, boolean checked) {
+    record Index(Digest top, Digest digest, byte[] source, byte[] index, List<Digest> manifests, List<String> platforms, boolean singleSource,
+                 boolean checked) {
         static Index remembered(SyncState.Entry entry) {
-            return new Index(entry.top(), entry.digest(), null, List.of(), List.of(), false, false);
+            return new Index(entry.top(), entry.digest(), null, null, List.of(), List.of(), false, false);
+        }
+
+        /** What the state keeps: a subset's digest comes with the source index it was cut from, so it can prove itself. */
+        SyncState.Entry entry() {
+            return new SyncState.Entry(top, digest, index == null ? null : source);
         }
     }
 
@@ -59,7 +71,7 @@ final class SourceResolver {
     Image image(ImageSpec spec, Context context) {
         SyncState.Entry known = unchanged(spec, context);
         if (known != null) {
-            return new Image(known.top(), known.digest(), null, false);
+            return new Image(known.top(), known.digest(), known.source(), null, false);
         }
         return budget.take(spec.source().registry(), PullBudget.READ) ? readImage(spec, context) : null;
     }
@@ -78,32 +90,100 @@ final class SourceResolver {
         return budget.take(spec.source().registry(), PullBudget.READ) ? readIndex(spec, context) : null;
     }
 
-    /** The state's entry when a HEAD shows the source's tag has not moved since it was recorded; else null. */
+    /**
+     * The state's entry when a HEAD shows the source's tag has not moved since it was recorded, and the entry proves
+     * itself; else null. An entry whose own bytes contradict it is wrong, and dropped aloud; one of an older version,
+     * without bytes, that cannot prove itself is simply read again (and rewritten with them).
+     */
     private SyncState.Entry unchanged(ImageSpec spec, Context context) {
         RegistryClient.Head top = reader.head(spec.source(), context);
         SyncState.Entry known = state.get(spec);
-        return top != null && top.found() && known != null && known.top().equals(top.digest()) ? known : null;
+        if (top == null || !top.found() || known == null || !known.top().equals(top.digest())) {
+            return null;
+        }
+        if (proves(spec, known, top.mediaType())) {
+            return known;
+        }
+        if (known.source() != null) {
+            context.log().warn("the state file's entry for " + SyncState.key(spec) + " (" + known.digest() + ") does not follow from the source "
+                    + "manifest it holds; it is dropped and the source is read again");
+            state.drop(spec);
+        }
+        return null;
+    }
+
+    /**
+     * Whether an entry whose top the source's HEAD has just confirmed proves the digest it claims, so that the state is
+     * trusted for nothing the run has not seen: the digest is the top itself, and the top is what the line copies (a
+     * single image for a single-platform line, by its media type; anything for "all"); or the entry carries the
+     * source's top manifest, which hashes to the top, and the line's digest follows from it as a read would make it.
+     * Nothing is asked for this: the proof is in the bytes the HEAD vouched for.
+     */
+    static boolean proves(ImageSpec spec, SyncState.Entry known, String mediaType) {
+        if (known.source() != null) {
+            try {
+                return Digest.of(known.source()).equals(known.top()) && known.digest().equals(wanted(spec, known.source()));
+            } catch (IllegalArgumentException | SyncError e) {
+                return false;
+            }
+        }
+        return known.digest().equals(known.top())
+                && (spec.platform().all() || (mediaType != null && !Manifests.INDEX_TYPES.contains(mediaType)));
+    }
+
+    /** The digest a line wants from a source index, made exactly as reading the source makes it. */
+    private static Digest wanted(ImageSpec spec, byte[] raw) {
+        Manifests.Parsed top = Manifests.parse(raw);
+        if (!top.index() || spec.platform().all()) {
+            return top.digest();
+        }
+        if (!spec.platform().multi()) {
+            return platformEntry(spec, top).digest();
+        }
+        return Digest.of(Manifests.subset(raw, chosen(spec, top).stream().map(Manifests.Entry::digest).toList()));
+    }
+
+    /** A single-platform line's entry in its source's index. */
+    private static Manifests.Entry platformEntry(ImageSpec spec, Manifests.Parsed top) {
+        Manifests.Entry entry = Manifests.select(top.entries(), spec.platform().single());
+        if (entry == null) {
+            throw new SyncError(SyncError.Kind.NO_PLATFORM, "source " + spec.source().display() + " has no " + spec.platform() + " image; it offers "
+                    + String.join(", ", Manifests.offered(top.entries())) + ": choose one of those with --platform");
+        }
+        refuseNested(spec.source(), List.of(entry));
+        return entry;
+    }
+
+    /** A platform list's entries in its source's index, in the order the line names them. */
+    private static List<Manifests.Entry> chosen(ImageSpec spec, Manifests.Parsed top) {
+        List<Manifests.Entry> images = Manifests.images(top.entries());
+        List<Manifests.Entry> chosen = new ArrayList<>();
+        for (Platform p : spec.platform().chosen()) {
+            Manifests.Entry e = Manifests.select(images, p);
+            if (e == null) {
+                throw new SyncError(SyncError.Kind.NO_PLATFORM, "source " + spec.source().display() + " has no " + p + " image; it offers "
+                        + String.join(", ", Manifests.offered(top.entries())) + ": choose from those with --platform");
+            }
+            chosen.add(e);
+        }
+        return chosen;
     }
 
     private Image readImage(ImageSpec spec, Context context) {
         ImageRef ref = spec.source();
         Platform platform = spec.platform().single();
-        Manifests.Parsed top = Manifests.parse(reader.source(ref, "reading source " + ref.display(), context));
+        byte[] raw = reader.source(ref, "reading source " + ref.display(), context);
+        Manifests.Parsed top = Manifests.parse(raw);
         if (!top.index()) {
             Manifests.Config c = reader.config(ref.withDigest(top.digest()), "reading the config of source " + ref.display(), context);
             if (!platform.accepts(c.os(), c.arch(), c.variant())) {
                 throw new SyncError(SyncError.Kind.NO_PLATFORM, "source " + ref.display() + " is a single-platform image for " + c.platform()
                         + ", not " + spec.platform() + ": use --platform to match it");
             }
-            return new Image(top.digest(), top.digest(), Lazy.of(top::configDigest), true);
+            return new Image(top.digest(), top.digest(), raw, Lazy.of(top::configDigest), true);
         }
-        Manifests.Entry entry = Manifests.select(top.entries(), platform);
-        if (entry == null) {
-            throw new SyncError(SyncError.Kind.NO_PLATFORM, "source " + ref.display() + " has no " + spec.platform() + " image; it offers "
-                    + String.join(", ", Manifests.offered(top.entries())) + ": choose one of those with --platform");
-        }
-        refuseNested(ref, List.of(entry));
-        return new Image(top.digest(), entry.digest(), Lazy.of(() -> platformManifest(ref, entry.digest(), context).configDigest()), true);
+        Manifests.Entry entry = platformEntry(spec, top);
+        return new Image(top.digest(), entry.digest(), raw, Lazy.of(() -> platformManifest(ref, entry.digest(), context).configDigest()), true);
     }
 
     /**
@@ -117,7 +197,7 @@ final class SourceResolver {
             Manifests.Parsed image = platformManifest(spec.source(), remembered.digest(), context);
             Manifests.Config c = reader.config(at, "reading the config of source " + at.display(), context);
             if (spec.platform().single().accepts(c.os(), c.arch(), c.variant())) {
-                return new Image(remembered.top(), remembered.digest(), Lazy.of(image::configDigest), true);
+                return new Image(remembered.top(), remembered.digest(), remembered.source(), Lazy.of(image::configDigest), true);
             }
             problem = "it is a " + c.platform() + " image, not " + spec.platform();
         } catch (SyncError e) {
@@ -167,27 +247,16 @@ final class SourceResolver {
                 throw new SyncError(SyncError.Kind.PERMANENT, "source " + ref.display() + " is a single-platform image, not an index: "
                         + "a list of platforms needs an index; use --platform=all to copy it as it is, or name its one platform");
             }
-            return new Index(top.digest(), top.digest(), null, List.of(top.digest()), List.of(), true, true);
+            return new Index(top.digest(), top.digest(), raw, null, List.of(top.digest()), List.of(), true, true);
         }
-        List<Manifests.Entry> images = Manifests.images(top.entries());
         refuseNested(ref, top.entries());
         if (spec.platform().all()) {
-            return new Index(top.digest(), top.digest(), null, top.entries().stream().map(Manifests.Entry::digest).toList(),
-                    images.stream().map(Manifests.Entry::platform).toList(), false, true);
+            return new Index(top.digest(), top.digest(), raw, null, top.entries().stream().map(Manifests.Entry::digest).toList(),
+                    Manifests.images(top.entries()).stream().map(Manifests.Entry::platform).toList(), false, true);
         }
-        List<Digest> chosen = new ArrayList<>();
-        List<String> platforms = new ArrayList<>();
-        for (Platform p : spec.platform().chosen()) {
-            Manifests.Entry e = Manifests.select(images, p);
-            if (e == null) {
-                throw new SyncError(SyncError.Kind.NO_PLATFORM, "source " + ref.display() + " has no " + p + " image; it offers "
-                        + String.join(", ", Manifests.offered(top.entries())) + ": choose from those with --platform");
-            }
-            chosen.add(e.digest());
-            platforms.add(e.platform());
-        }
-        byte[] index = Manifests.subset(raw, chosen);
+        List<Manifests.Entry> chosen = chosen(spec, top);
+        byte[] index = Manifests.subset(raw, chosen.stream().map(Manifests.Entry::digest).toList());
         List<Digest> manifests = Manifests.parse(index).entries().stream().map(Manifests.Entry::digest).toList();
-        return new Index(top.digest(), Digest.of(index), index, manifests, platforms, false, true);
+        return new Index(top.digest(), Digest.of(index), raw, index, manifests, chosen.stream().map(Manifests.Entry::platform).toList(), false, true);
     }
 }

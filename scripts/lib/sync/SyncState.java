@@ -6,6 +6,7 @@ import lib.core.Log;
 import lib.list.ImageSpec;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import java.io.IOException;
@@ -29,9 +30,18 @@ import java.util.concurrent.ConcurrentHashMap;
  * Anything unreadable is a warning and is replaced; two runs on one file merge their entries under a lock.
  */
 public final class SyncState {
-    /** {@code top}: the digest the source reference resolves to (index or manifest); {@code digest}: its platform image. */
+    /**
+     * {@code top}: the digest the source reference resolves to (index or manifest); {@code digest}: its platform image
+     * (or the index a line writes); {@code source}: the top manifest's bytes as read, which hash to {@code top} and
+     * from which {@code digest} follows, so an entry can prove itself (absent in entries of older versions).
+     */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record Entry(Digest top, Digest digest) {
+    public record Entry(Digest top, Digest digest, @JsonInclude(JsonInclude.Include.NON_NULL) byte[] source) {
+        /** An entry whose digest is its top: nothing more to prove it (see SourceResolver.proves). */
+        public Entry(Digest top, Digest digest) {
+            this(top, digest, null);
+        }
+
         /** Read from a file: what is not a digest reads as null, and such an entry is left out. */
         boolean usable() {
             return top != null && digest != null;
