@@ -30,6 +30,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * push and remove, against the same kind of local registries as the core tests.
  */
 @Tag("registry")
+@Tag("process")
 class DockerEngineTest {
     static final String PASSWORD = "pw-docker-" + UUID.randomUUID();
     @RegisterExtension

@@ -381,6 +381,7 @@ class FaultTest {
     // ---- a cancelled run ----------------------------------------------------------------------
 
     @Test
+    @Tag("process")
     void aSigtermStillWritesTheReportWithUnfinishedImagesCancelled(@TempDir Path work) throws Exception {
         Fixtures.Layout first = push(work, "before-term:1");
         push(work, "hanging-term:1");

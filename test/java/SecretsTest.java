@@ -26,6 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * arguments or any child's environment. Run as users run it: ./jbang, with skopeo behind a recording shim.
  */
 @Tag("registry")
+@Tag("process")
 class SecretsTest {
     static final String PASSWORD = "  p$a'ss\"w #ö€ $(id) `x` ";
     static final String OTHER_SECRETS = "hub-token-0123456789";

@@ -141,6 +141,7 @@ class SyncIntegrationTest {
     // ---- scenarios -----------------------------------------------------------------------------
 
     @Test
+    @Tag("process")
     void firstSyncCopiesEachPlatformThenASecondRunCopiesNothing(@TempDir Path work) throws IOException {
         Fixtures.Layout src = pushSource(work, "first:1.0", Fixtures.threeArch(T1, "first"));
         Files.writeString(work.resolve("images.txt"), "# three architectures of one tag\nfirst:1.0\n--platform=linux/arm64 first:1.0\n--platform linux/arm/v7 first:1.0\n");
@@ -338,6 +339,7 @@ class SyncIntegrationTest {
     }
 
     @Test
+    @Tag("process")
     void theWorkflowsCommandLineTakesEmptyInputsAsNotGiven(@TempDir Path work) throws IOException {
         Fixtures.Layout src = pushSource(work, "wf:1", Fixtures.threeArch(T1, "wf"));
         // As sync-double.yml runs it on a manual run where only image_name was filled in.

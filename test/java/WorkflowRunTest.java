@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -45,6 +46,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * GHCR_REGISTRY, SOURCE_REGISTRY and INSECURE_REGISTRIES set in the runner's environment, as on a runner whose
  * machine points there. A local HTTP server is the webhook.
  */
+@Tag("registry")
+@Tag("process")
 class WorkflowRunTest {
     static final String ALIYUN_PASSWORD = "pw-aliyun-" + UUID.randomUUID();
     static final String WORKFLOW_TOKEN = "ghs-workflow-" + UUID.randomUUID();
