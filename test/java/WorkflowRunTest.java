@@ -1,6 +1,7 @@
 import lib.issue.IssueRequestTest;
 import support.FakeGitHub;
 import support.Fixtures;
+import support.Registries;
 import support.Registry;
 import support.Tools;
 
@@ -9,7 +10,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -43,15 +46,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * GHCR_REGISTRY, SOURCE_REGISTRY and INSECURE_REGISTRIES set in the runner's environment, as on a runner whose
  * machine points there. A local HTTP server is the webhook.
  */
+@Tag("registry")
+@Tag("process")
 class WorkflowRunTest {
     static final String ALIYUN_PASSWORD = "pw-aliyun-" + UUID.randomUUID();
     static final String WORKFLOW_TOKEN = "ghs-workflow-" + UUID.randomUUID();
 
-    static Path root;
-    static Registry source;
-    static Registry aliyun;
-    static Registry ghcr;
-    static Path authFile;
+    @RegisterExtension
+    static final Registries registries = new Registries("workflow-run-");
+    static final Registry source = registries.open("source");
+    static final Registry aliyun = registries.withPassword("aliyun", "alice", ALIYUN_PASSWORD);
+    static final Registry ghcr = registries.withPassword("ghcr", "bob", WORKFLOW_TOKEN);
     static Fixtures.Layout alpine;
     static Fixtures.Layout busybox;
     static Fixtures.Layout redis;
@@ -61,14 +66,6 @@ class WorkflowRunTest {
     @BeforeAll
     static void start() throws IOException {
         Tools.require("node", "nodejs");
-        Tools.require("skopeo", "skopeo");
-        root = Files.createTempDirectory("workflow-run-");
-        source = Registry.start(root.resolve("source"), null, null);
-        aliyun = Registry.start(root.resolve("aliyun"), "alice", ALIYUN_PASSWORD);
-        ghcr = Registry.start(root.resolve("ghcr"), "bob", WORKFLOW_TOKEN);
-        authFile = root.resolve("auth.json");
-        login(aliyun, "alice", ALIYUN_PASSWORD);
-        login(ghcr, "bob", WORKFLOW_TOKEN);
         alpine = push("library/alpine:3.19", List.of(image("linux/amd64", "alpine"), image("linux/arm64", "alpine")));
         busybox = push("library/busybox:1.36", List.of(image("linux/amd64", "busybox"), image("linux/arm64", "busybox")));
         redis = push("library/redis:7", List.of(image("linux/amd64", "redis")));
@@ -87,11 +84,6 @@ class WorkflowRunTest {
     static void stop() {
         if (webhook != null) {
             webhook.stop(0);
-        }
-        for (Registry r : new Registry[]{source, aliyun, ghcr}) {
-            if (r != null) {
-                r.close();
-            }
         }
     }
 
@@ -877,19 +869,13 @@ class WorkflowRunTest {
     }
 
     static Fixtures.Layout push(String repoTag, List<Fixtures.Image> images) throws IOException {
-        Fixtures.Layout layout = Fixtures.multiArch(Files.createTempDirectory(root, "layout"), images);
+        Fixtures.Layout layout = Fixtures.multiArch(Files.createTempDirectory(registries.root(), "layout"), images);
         Registry.push(layout, source.host + "/" + repoTag, null);
         return layout;
     }
 
-    static void login(Registry r, String user, String password) {
-        Tools.Result res = Tools.run(List.of("skopeo", "login", "--authfile", authFile.toString(), "--tls-verify=false",
-                "-u", user, "--password-stdin", r.host), null, null, password.getBytes(StandardCharsets.UTF_8));
-        assertEquals(0, res.exit(), res.stderr());
-    }
-
     /** The digest of the manifest a tag points at; null when there is no such tag. */
     static String digestAt(String reference) {
-        return Registry.digestAt(reference, authFile);
+        return Registry.digestAt(reference, registries.authFile());
     }
 }
