@@ -7,6 +7,7 @@
 //SOURCES Log.java
 //SOURCES Login.java
 //SOURCES Manifests.java
+//SOURCES Naming.java
 //SOURCES Platform.java
 //SOURCES Platforms.java
 //SOURCES Retry.java
@@ -30,6 +31,7 @@
 //SOURCES Log.java
 //SOURCES Login.java
 //SOURCES Manifests.java
+//SOURCES Naming.java
 //SOURCES Platform.java
 //SOURCES Platforms.java
 //SOURCES Retry.java
