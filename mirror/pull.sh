@@ -19,8 +19,6 @@ me=pull.sh
 
 bad() { printf '%s: %s\n' "$me" "$*" >&2; }
 die() { bad "$@"; exit 2; }
-matches() { printf '%s\n' "$1" | grep -Eq "$2"; }
-lower() { printf '%s' "$1" | tr '[:upper:]' '[:lower:]'; }
 
 platform= keep= print= client=
 while [ $# -gt 0 ]; do
@@ -69,32 +67,50 @@ case $platform in
     [ "$platform" = linux/amd64 ] || prefix=$(printf '%s' "$platform" | tr / _)$sep ;;
 esac
 
-# name REF: the mirror reference and the original full name of REF, as "MIRROR-REF ORIGINAL", or a message and 1.
+# Without a process per image (a long list stays fast): replace STRING FROM TO sets r to STRING with every FROM as TO.
+replace() {
+  r= s=$1
+  while :; do
+    case $s in *"$2"*) r=$r${s%%"$2"*}$3; s=${s#*"$2"} ;; *) break ;; esac
+  done
+  r=$r$s
+}
+
+# name REF: sets m to REF's mirror reference and o to its original full name, or says what is wrong and returns 1.
+# The checks are ImageRef.parse's patterns, written as case patterns: a name component is letters and digits with
+# single '.', '_', '__' or runs of '-' between them; a host is dot-separated labels, then an optional :port.
 name() {
   ref=$1
   case $ref in ''|*[!A-Za-z0-9._:/@-]*) bad "'$ref' is not an image reference"; return 1 ;; esac
   [ ${#ref} -le 455 ] || { bad "'$ref' is too long for an image reference"; return 1; }
   rest=$ref digest= tag= host= hub=
-  case $rest in *@*) digest=${rest#*@}; rest=${rest%%@*} ;; esac
-  if [ -n "$digest" ] || [ "$rest" != "$ref" ]; then
-    matches "$digest" '^sha256:[0-9a-f]{64}$' || { bad "invalid digest in '$ref': expected @sha256: and 64 hex digits"; return 1; }
-  fi
+  case $rest in
+    *@*) digest=${rest#*@}; rest=${rest%%@*}
+      case ${digest#sha256:} in "$digest"|*[!0-9a-f]*) digest= ;; esac
+      [ ${#digest} -eq 71 ] || { bad "invalid digest in '$ref': expected @sha256: and 64 hex digits"; return 1; } ;;
+  esac
   case ${rest##*/} in
     *:*) tag=${rest##*:}; rest=${rest%:*}
-      matches "$tag" '^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$' || { bad "invalid tag '$tag' in '$ref'"; return 1; } ;;
+      case $tag in ''|[.-]*|*[!A-Za-z0-9_.-]*) tag= ;; esac
+      [ -n "$tag" ] && [ ${#tag} -le 128 ] || { bad "invalid tag in '$ref': a tag is up to 128 letters, digits, '_', '.', '-', not starting with '.' or '-'"; return 1; } ;;
   esac
   [ ${#rest} -le 255 ] || { bad "the name in '$ref' is longer than 255 characters"; return 1; }
   case $rest in
     ?*/*) first=${rest%%/*}
       case $first in
-        *.*|*:*|localhost) host=$(lower "$first"); rest=${rest#*/}
-          matches "$host" '^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*(:[0-9]{1,5})?$' \
-            || { bad "invalid registry host '$first' in '$ref'"; return 1; } ;;
+        *.*|*:*|localhost) host=$first; rest=${rest#*/}
+          case $host in *[[:upper:]]*) host=$(printf '%s' "$host" | tr '[:upper:]' '[:lower:]') ;; esac
+          case $host in *:*) port=${host##*:} labels=${host%:*} ;; *) port=0 labels=$host ;; esac
+          case $port in ''|*[!0-9]*|??????*) port= ;; esac
+          case $labels in ''|*[!a-z0-9.-]*|.*|*.|*..*|-*|*-|*.-*|*-.*) port= ;; esac
+          [ -n "$port" ] || { bad "invalid registry host '$first' in '$ref'"; return 1; } ;;
       esac ;;
   esac
-  [ "$rest" = "$(lower "$rest")" ] || { bad "'$ref' has upper-case letters in its name: repository names are lower case"; return 1; }
-  matches "$rest" '^[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$' \
-    || { bad "'$ref' is not a valid image name (letters, digits and single '.', '_', '__' or '-' between them)"; return 1; }
+  case $rest in *[[:upper:]]*) bad "'$ref' has upper-case letters in its name: repository names are lower case"; return 1 ;; esac
+  case $rest in
+    ''|*[!a-z0-9._/-]*|[._/-]*|*[._/-]|*/[._-]*|*[._-]/*|*//*|*..*|*._*|*.-*|*_.*|*_-*|*-.*|*-_*|*___*)
+      bad "'$ref' is not a valid image name: letters and digits with single '.', '_', '__' or '-' between them"; return 1 ;;
+  esac
   case $host in
     ''|docker.io|index.docker.io|registry-1.docker.io) hub=1; host=docker.io
       case $rest in */*) ;; *) rest=library/$rest ;; esac ;;
@@ -104,21 +120,19 @@ name() {
     tag=latest
   fi
   # Flat: library/ dropped, the host a prefix with '.' and ':' as '-', '/' as '_'. Path: the path kept, the host its first element.
-  path=$rest hostpart=
+  hostpart= path=$rest
   if [ "$sep" = _ ]; then
-    [ -z "$hub" ] || path=${path#library/}
-    [ -n "$hub" ] || hostpart=$(printf '%s' "$host" | tr .: --)_
-    path=$(printf '%s' "$path" | tr / _)
-  else
-    [ -n "$hub" ] || hostpart=$(printf '%s' "$host" | tr : -)/
+    if [ -n "$hub" ]; then path=${path#library/}; else replace "$host" . -; replace "$r" : -; hostpart=${r}_; fi
+    replace "$path" / _; path=$r
+  elif [ -z "$hub" ]; then
+    replace "$host" : -; hostpart=$r/
   fi
-  echo "$mirror/$prefix$hostpart$path:$tag $host/$rest:$tag"
+  m=$mirror/$prefix$hostpart$path:$tag o=$host/$rest:$tag
 }
 
 pairs=
 for ref in "$@"; do
-  pair=$(name "$ref") || { failed=1; continue; }
-  pairs="$pairs $pair"
+  if name "$ref"; then pairs="$pairs $m $o"; else failed=1; fi
 done
 [ -z "${failed:-}" ] || exit 2
 set -- $pairs

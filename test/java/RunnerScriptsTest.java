@@ -80,6 +80,25 @@ class RunnerScriptsTest {
         assertTrue(unchanged.out().contains("nothing changed"));
     }
 
+    /** The mirror/ files of a repository made before them are new, untracked files: they are committed all the same. */
+    @Test
+    void aFileTheRunWritesForTheFirstTimeIsCommitted(@TempDir Path dir) throws IOException {
+        Path origin = dir.resolve("origin.git");
+        git(dir, "init", "-q", "--bare", "-b", "main", origin.toString());
+        Path runner = dir.resolve("runner");
+        git(dir, "clone", "-q", origin.toString(), runner.toString());
+        Files.writeString(runner.resolve("README.md"), README);
+        git(runner, "add", "README.md");
+        git(runner, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-q", "-m", "init");
+        git(runner, "push", "-q", "origin", "HEAD:main");
+        Files.createDirectories(runner.resolve("mirror"));
+        Files.writeString(runner.resolve("mirror/pull.sh"), "#!/bin/sh\n");
+        Tools.Result r = Tools.run(List.of(Tools.REPO.resolve("scripts/commit-badge.sh").toString(), "README.md", "mirror"), Tools.cleanEnv(), runner, null);
+        assertEquals(0, r.exit(), r.all());
+        assertTrue(r.out().contains("pushed"), r.all());
+        assertEquals("#!/bin/sh\n", git(runner, "show", "origin/main:mirror/pull.sh").out());
+    }
+
     @Test
     void aPushThatKeepsFailingIsOnlyAWarning(@TempDir Path dir) throws IOException {
         Path repo = dir.resolve("repo");
