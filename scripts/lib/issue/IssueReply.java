@@ -3,6 +3,7 @@ package lib.issue;
 import lib.core.ImageRef;
 import lib.core.Platforms;
 import lib.list.ImageSpec;
+import lib.list.ListAppend;
 import lib.report.Report;
 import lib.sync.ImageResult;
 import lib.sync.Status;
@@ -23,8 +24,6 @@ public final class IssueReply {
     public record Problem(String where, String text, String message) {}
 
     /** Lines the run added to images.txt, found there already, or could not add (with why). */
-    public record Remembered(List<String> added, List<String> present, List<String> refused) {}
-
     /** At most this many problems are listed: a pasted log must not turn into a comment longer than GitHub accepts. */
     static final int MAX_PROBLEMS = 30;
     static final int MAX_QUOTE = 120;
@@ -86,7 +85,7 @@ public final class IssueReply {
      * the request's lines by number, which name each image as the asker wrote it (the report's sources may carry a
      * mirror's host, and a tag-policy line's images carry the tags it chose).
      */
-    public static String result(Map<Integer, ImageSpec> asked, Report report, Remembered remembered, String runUrl) {
+    public static String result(Map<Integer, ImageSpec> asked, Report report, ListAppend.Appended remembered, String runUrl) {
         List<Row> rows = rows(asked, report);
         long ready = rows.stream().filter(Row::pullable).count();
         if (rows.isEmpty()) {
@@ -214,7 +213,7 @@ public final class IssueReply {
                 + "problem: comment `/sync` to try again; if it keeps failing, see the run log.";
     }
 
-    private static String remembered(Remembered r) {
+    private static String remembered(ListAppend.Appended r) {
         StringBuilder md = new StringBuilder();
         if (!r.added().isEmpty()) {
             md.append("\n#### images.txt\n\n已加入 images.txt（本次运行结束时提交），每天的批量同步会让它们保持最新。/ Added to images.txt "
