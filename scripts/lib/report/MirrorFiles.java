@@ -146,20 +146,13 @@ public final class MirrorFiles {
                 + "# Each rule maps one repository as the node asks for it (docker.io's nginx is library/nginx) to its name in the mirror;\n"
                 + "# an image without a rule is not rewritten, and k3s then tries its own registry.\n" + WRITTEN);
         Map<String, Map<String, String>> byHost = new TreeMap<>();
-        List<String> left = new ArrayList<>();
-        for (Mirrored r : rows) {
-            if (r.byRepository()) {
-                byHost.computeIfAbsent(r.source().registry(), h -> new LinkedHashMap<>())
-                        .putIfAbsent("^" + r.source().repository().replace(".", "\\.") + "$", r.namespace() + "/" + r.repository());
-            } else {
-                left.add(r.image() + " (" + r.platforms() + ") → " + r.address());
-            }
-        }
+        rows.stream().filter(Mirrored::byRepository).forEach(r -> byHost.computeIfAbsent(r.source().registry(), h -> new LinkedHashMap<>())
+                .putIfAbsent("^" + r.source().repository().replace(".", "\\.") + "$", r.namespace() + "/" + r.repository()));
         if (byHost.isEmpty()) {
             return yaml.append("mirrors: {}\n").toString();
         }
         yaml.append("# Target ").append(mirror.target()).append(": ").append(mirror.registry()).append('/').append(mirror.namespace()).append('\n');
-        leftOut(yaml, left);
+        leftOut(yaml, rows);
         yaml.append("mirrors:\n");
         byHost.forEach((host, rules) -> {
             yaml.append("  \"").append(host).append("\":\n    endpoint:\n      - \"https://").append(mirror.registry()).append("\"\n    rewrite:\n");
@@ -176,29 +169,25 @@ public final class MirrorFiles {
                 + "# kustomization.yaml. kustomize matches the name as your manifests write it (nginx, bitnami/redis) and keeps the tag.\n"
                 + WRITTEN);
         Map<String, String> entries = new LinkedHashMap<>();
-        List<String> left = new ArrayList<>();
-        for (Mirrored r : rows) {
-            if (r.byRepository()) {
-                entries.putIfAbsent(r.source().shortName(), r.registry() + "/" + r.namespace() + "/" + r.repository());
-            } else {
-                left.add(r.image() + " (" + r.platforms() + ") → " + r.address());
-            }
-        }
+        rows.stream().filter(Mirrored::byRepository)
+                .forEach(r -> entries.putIfAbsent(r.source().shortName(), r.registry() + "/" + r.namespace() + "/" + r.repository()));
         if (entries.isEmpty()) {
             return yaml.append("images: []\n").toString();
         }
         yaml.append("# Target ").append(mirror.target()).append(": ").append(mirror.registry()).append('/').append(mirror.namespace()).append('\n');
-        leftOut(yaml, left);
+        leftOut(yaml, rows);
         yaml.append("images:\n");
         entries.forEach((name, newName) -> yaml.append("  - name: \"").append(name).append("\"\n    newName: \"").append(newName).append("\"\n"));
         return yaml.toString();
     }
 
-    private static void leftOut(StringBuilder yaml, List<String> left) {
+    /** The rows a rule by repository cannot serve, named in a comment so that nobody wonders where they went. */
+    private static void leftOut(StringBuilder yaml, List<Mirrored> rows) {
+        List<Mirrored> left = rows.stream().filter(r -> !r.byRepository()).toList();
         if (!left.isEmpty()) {
             yaml.append("# Left out: a platform prefix or an explicit --name is not in the name a node asks for. Pull these with\n"
                     + "# pull.sh, or sync a platform's line with --platform=all (one tag for every platform) instead:\n");
-            left.forEach(l -> yaml.append("#   ").append(l).append('\n'));
+            left.forEach(r -> yaml.append("#   ").append(r.image()).append(" (").append(r.platforms()).append(") → ").append(r.address()).append('\n'));
         }
     }
 
