@@ -10,7 +10,7 @@ import java.util.regex.Pattern;
  * dropped): bare names resolved through the source registry, and explicit docker.io references.
  * Engines write their own transport form from it (skopeo's docker://, docker's plain reference).
  */
-public record ImageRef(String registry, String repository, String tag, String digest, boolean dockerHubNamed) {
+public record ImageRef(String registry, String repository, String tag, Digest digest, boolean dockerHubNamed) {
     public static final String DOCKER_HUB = "docker.io";
     /** The distribution spec's limit on host + repository, which docker and the registries enforce. */
     public static final int MAX_NAME = 255;
@@ -20,7 +20,6 @@ public record ImageRef(String registry, String repository, String tag, String di
     public static final Pattern NAME_COMPONENT = Pattern.compile("[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*");
     public static final Pattern TAG = Pattern.compile("\\w[\\w.-]{0," + (MAX_TAG - 1) + "}");
     public static final Pattern HOST = Pattern.compile("[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*(?::[0-9]{1,5})?");
-    private static final Pattern DIGEST = Pattern.compile("sha256:[0-9a-f]{64}");
     private static final String TAG_RULE = "a tag is up to 128 letters, digits, '_', '.', '-', not starting with '.' or '-'";
 
     /** Parses {@code [host[:port]/]path[:tag][@sha256:hex]}; bare names resolve to {@code sourceRegistry}. */
@@ -31,12 +30,12 @@ public record ImageRef(String registry, String repository, String tag, String di
                     + "'): a name has at most " + MAX_NAME + " characters and a tag at most " + MAX_TAG);
         }
         String rest = text;
-        String digest = null;
+        Digest digest = null;
         int at = rest.indexOf('@');
         if (at >= 0) {
-            digest = rest.substring(at + 1);
+            digest = Digest.parseOrNull(rest.substring(at + 1));
             rest = rest.substring(0, at);
-            if (!DIGEST.matcher(digest).matches()) {
+            if (digest == null) {
                 throw new IllegalArgumentException("invalid digest in '" + text + "': expected @sha256: followed by 64 lowercase hex characters");
             }
         }
@@ -112,7 +111,7 @@ public record ImageRef(String registry, String repository, String tag, String di
     }
 
     /** The same repository at one manifest: the digest is what gets read, so the tag is dropped. */
-    public ImageRef withDigest(String newDigest) {
+    public ImageRef withDigest(Digest newDigest) {
         return new ImageRef(registry, repository, null, newDigest, dockerHubNamed);
     }
 
@@ -121,9 +120,17 @@ public record ImageRef(String registry, String repository, String tag, String di
         return registry + "/" + repository;
     }
 
+    /**
+     * host/repository as the image is known wherever it was read from: docker.io for a Docker Hub name, even one read
+     * through a mirror (SOURCE_REGISTRY); containerd's name for it.
+     */
+    public String canonicalName() {
+        return (dockerHubNamed ? DOCKER_HUB : registry) + "/" + repository;
+    }
+
     /** What a registry's /manifests/ URL takes: the digest when there is one, else the tag. */
     public String reference() {
-        return digest != null ? digest : tag;
+        return digest != null ? digest.value() : tag;
     }
 
     /** The name as Docker Hub users write it: "library/" dropped and no host, or host/path otherwise. */
@@ -132,6 +139,14 @@ public record ImageRef(String registry, String repository, String tag, String di
             return repository.startsWith("library/") ? repository.substring("library/".length()) : repository;
         }
         return name();
+    }
+
+    /**
+     * A reference as people read it in logs and tables: {@code name}, then the tag and the digest when there are,
+     * the digest cut to its first 12 hex digits, e.g. mysql:8.0 or nginx:1.25@sha256:0123456789ab.
+     */
+    public static String label(String name, String tag, Digest digest) {
+        return name + (tag == null ? "" : ":" + tag) + (digest == null ? "" : "@" + digest.brief());
     }
 
     /** The full reference as written in logs and reports, e.g. docker.io/library/mysql:8.0. */

@@ -5,11 +5,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HexFormat;
 import java.util.List;
 
 /** Reading raw manifests, indexes and image configs exactly as registries store them. */
@@ -18,14 +15,14 @@ public final class Manifests {
      * One entry of an index / manifest list. {@code describes}: for an attestation entry (build provenance, SBOM),
      * the digest of the platform manifest it is about; null for a platform image.
      */
-    public record Entry(String digest, String os, String arch, String variant, String describes) {
+    public record Entry(Digest digest, String os, String arch, String variant, Digest describes) {
         public String platform() {
             return Platform.text(os, arch, variant);
         }
     }
 
     /** What a raw manifest is: an index with entries, or a single image manifest with its config digest. */
-    public record Parsed(String digest, boolean index, List<Entry> entries, String configDigest) {}
+    public record Parsed(Digest digest, boolean index, List<Entry> entries, Digest configDigest) {}
 
     /** The fields of an image config that the skip decision looks at. */
     public record Config(String created, String os, String arch, String variant) {
@@ -36,43 +33,38 @@ public final class Manifests {
 
     private Manifests() {}
 
-    public static String digest(byte[] raw) {
-        try {
-            return "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(raw));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
     public static Parsed parse(byte[] raw) {
         JsonNode root = read(raw, "manifest");
-        String digest = digest(raw);
+        Digest digest = Digest.of(raw);
         JsonNode manifests = root.get("manifests");
         if (manifests != null && manifests.isArray()) {
             List<Entry> entries = new ArrayList<>();
             for (JsonNode m : manifests) {
                 JsonNode p = m.path("platform");
-                entries.add(new Entry(m.path("digest").asText(), text(p, "os"), text(p, "architecture"), text(p, "variant"), describes(m)));
+                // An entry we cannot address (another digest algorithm) cannot be chosen or copied by digest: left out.
+                Digest entry = Digest.parseOrNull(text(m, "digest"));
+                if (entry != null) {
+                    entries.add(new Entry(entry, text(p, "os"), text(p, "architecture"), text(p, "variant"), describes(m)));
+                }
             }
             return new Parsed(digest, true, entries, null);
         }
-        String config = text(root.path("config"), "digest");
-        if (config == null) {
+        if (text(root.path("config"), "digest") == null) {
             throw new IllegalArgumentException("unsupported manifest (neither an index nor an image manifest with a config; schema 1 manifests are not supported)");
         }
-        return new Parsed(digest, false, List.of(), config);
+        return new Parsed(digest, false, List.of(), digestIn(root.path("config"), "the config"));
     }
 
     /**
      * The index with only the entries for {@code chosen} platform manifests and the attestations about them,
      * everything else as the source wrote it: the same source gives the same bytes, so the same digest, every run.
      */
-    public static byte[] subset(byte[] index, Collection<String> chosen) {
+    public static byte[] subset(byte[] index, Collection<Digest> chosen) {
         JsonNode root = read(index, "index");
         ArrayNode kept = Json.MAPPER.createArrayNode();
         for (JsonNode m : root.path("manifests")) {
-            String describes = describes(m);
-            if (chosen.contains(m.path("digest").asText()) || (describes != null && chosen.contains(describes))) {
+            Digest describes = describes(m);
+            if (chosen.contains(Digest.parseOrNull(m.path("digest").asText())) || (describes != null && chosen.contains(describes))) {
                 kept.add(m);
             }
         }
@@ -85,9 +77,18 @@ public final class Manifests {
     }
 
     /** Docker's convention for attestations inside an index (BuildKit writes them for provenance and SBOMs). */
-    private static String describes(JsonNode entry) {
+    private static Digest describes(JsonNode entry) {
         JsonNode a = entry.path("annotations");
-        return "attestation-manifest".equals(text(a, "vnd.docker.reference.type")) ? text(a, "vnd.docker.reference.digest") : null;
+        return "attestation-manifest".equals(text(a, "vnd.docker.reference.type")) ? Digest.parseOrNull(text(a, "vnd.docker.reference.digest")) : null;
+    }
+
+    /** The "digest" field of a descriptor, which must be one: a manifest that names content by anything else is unusable. */
+    private static Digest digestIn(JsonNode descriptor, String what) {
+        Digest d = Digest.parseOrNull(text(descriptor, "digest"));
+        if (d == null) {
+            throw new IllegalArgumentException("the registry returned a manifest whose " + what + " has no valid digest");
+        }
+        return d;
     }
 
     public static Config config(byte[] raw) {

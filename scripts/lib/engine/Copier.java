@@ -1,6 +1,7 @@
 package lib.engine;
 
 import lib.core.Context;
+import lib.core.Digest;
 import lib.core.ImageRef;
 import lib.core.Platform;
 
@@ -30,7 +31,7 @@ public interface Copier {
      * by digest from {@code source}'s repository, then {@code index} (listing exactly the chosen ones) is
      * written under {@code destination}'s tag.
      */
-    void copySubset(ImageRef source, List<String> missing, byte[] index, ImageRef destination, String what, Context context);
+    void copySubset(ImageRef source, List<Digest> missing, byte[] index, ImageRef destination, String what, Context context);
 
     /** Whether the target receives the source's manifest bytes, so that another digest afterwards deserves a warning. */
     boolean preservesDigests();

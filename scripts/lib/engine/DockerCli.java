@@ -1,6 +1,7 @@
 package lib.engine;
 
 import lib.core.Context;
+import lib.core.Digest;
 import lib.core.ImageRef;
 import lib.core.Manifests;
 import lib.core.Platform;
@@ -144,7 +145,7 @@ public final class DockerCli implements Copier, Inspector {
 
     /** buildx writes its own index from the chosen manifests (copying them across repositories as needed). */
     @Override
-    public void copySubset(ImageRef source, List<String> missing, byte[] index, ImageRef destination, String what, Context context) {
+    public void copySubset(ImageRef source, List<Digest> missing, byte[] index, ImageRef destination, String what, Context context) {
         List<ImageRef> chosen = Manifests.images(Manifests.parse(index).entries()).stream().map(e -> source.withDigest(e.digest())).toList();
         run(imagetoolsCreateArgs(destination, chosen), PULL_TIMEOUT, what, context);
     }
@@ -209,6 +210,13 @@ public final class DockerCli implements Copier, Inspector {
     public byte[] inspectConfig(ImageRef ref, String what, Context context) {
         return Inspector.answer(runner.run(new ProcessRunner.Command(imagetoolsArgs(ref, "--format", "{{json .Image}}"), null, env(),
                 context.deadline().cap(SHORT_TIMEOUT, what))), what, false, context);
+    }
+
+    /** Neither docker nor podman lists a repository's tags. */
+    @Override
+    public List<String> listTags(ImageRef repository, Context context) {
+        throw new SyncError(SyncError.Kind.PERMANENT, "listing the tags of " + repository.name() + " needs skopeo, which is not installed "
+                + "(the docker CLI cannot list tags): install skopeo, or name the tags instead of a policy");
     }
 
     public List<String> imagetoolsArgs(ImageRef ref, String... options) {

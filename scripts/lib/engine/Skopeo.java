@@ -1,6 +1,7 @@
 package lib.engine;
 
 import lib.core.Context;
+import lib.core.Digest;
 import lib.core.ImageRef;
 import lib.core.Json;
 import lib.core.Platform;
@@ -76,7 +77,7 @@ public final class Skopeo implements Inspector, Copier {
         return Inspector.answer(runner.run(command(inspectArgs(ref, true), context, INSPECT_TIMEOUT, what)), what, false, context);
     }
 
-    /** The repository's tags, for a tag policy, when the registry client cannot list them itself. */
+    @Override
     public List<String> listTags(ImageRef repository, Context context) {
         List<String> args = new ArrayList<>(List.of("skopeo", "list-tags"));
         auth(args);
@@ -138,8 +139,8 @@ public final class Skopeo implements Inspector, Copier {
 
     /** The index is written from a dir: layout beside the image's temporary files, by skopeo, so its logins and TLS settings apply. */
     @Override
-    public void copySubset(ImageRef source, List<String> missing, byte[] index, ImageRef destination, String what, Context context) {
-        for (String digest : missing) {
+    public void copySubset(ImageRef source, List<Digest> missing, byte[] index, ImageRef destination, String what, Context context) {
+        for (Digest digest : missing) {
             copy(copyArgs(source.withDigest(digest), destination.withDigest(digest)), what, context);
         }
         try {

@@ -22,7 +22,6 @@ import lib.settings.Settings;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -146,13 +145,11 @@ public final class IssueSync {
             answer.post(IssueReply.notStarted(result.problems(), runUrl()), false);
             return result.exit() == 0 ? 1 : result.exit();
         }
-        Map<Integer, ImageSpec> byLine = new HashMap<>();
-        parsed.images().forEach(spec -> byLine.put(spec.line(), spec));
         Report synced = result.report();
         boolean ready = !synced.images().isEmpty() && synced.images().stream().flatMap(i -> i.targets().stream()).allMatch(IssueReply::there);
         ListAppend.Appended remembered = "true".equalsIgnoreCase(Env.value(env, "ISSUE_SYNC_REMEMBER"))
                 ? Remember.remember(imagesFile, parsed.images(), synced, targets, event.number(), console) : null;
-        answer.post(IssueReply.result(byLine, synced, remembered, runUrl()), ready);
+        answer.post(IssueReply.result(synced, remembered, runUrl()), ready);
         return result.exit();
     }
 

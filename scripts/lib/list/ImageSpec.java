@@ -43,7 +43,7 @@ public record ImageSpec(Integer line, String text, ImageRef source, Platforms pl
 
     /** How the image is named in log lines: as the user knows it, e.g. mysql:8.0 or quay.io/coreos/etcd:v3.5.0. */
     public String label() {
-        return source.shortName() + (source.tag() == null ? "" : ":" + source.tag()) + (source.digest() == null ? "" : "@" + source.digest().substring(0, 19));
+        return ImageRef.label(source.shortName(), source.tag(), source.digest());
     }
 
     public String where() {

@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.function.Consumer;
 
 /**
  * What the user asked to sync: IMAGE arguments, or a list (a file, or text that came another way, such as an issue's

@@ -2,6 +2,7 @@ package lib.registry;
 
 import lib.core.Context;
 import lib.core.Deadline;
+import lib.core.Digest;
 import lib.core.ImageRef;
 import lib.core.Json;
 import lib.core.Login;
@@ -49,7 +50,7 @@ public final class RegistryClient {
     private static final Pattern NEXT = Pattern.compile("rel\\s*=\\s*\"?(?:[^\";,]*\\s)?next(?:[\\s\";]|$)", Pattern.CASE_INSENSITIVE);
 
     /** The answer to a HEAD: {@code found} false for 404, else the manifest digest the registry reports. */
-    public record Head(boolean found, String digest) {}
+    public record Head(boolean found, Digest digest) {}
 
     /** The registry cannot answer this cheaply: ask skopeo instead. */
     public static final class Unsupported extends RuntimeException {
@@ -72,25 +73,28 @@ public final class RegistryClient {
 
     /**
      * Checks a login the way skopeo login does (GET /v2/ with the credentials, through a token when the registry
-     * asks for one), without starting a process. True only when the registry accepted it; false when it refused
-     * or could not say, and then the caller asks skopeo, whose answer is the authority.
+     * asks for one), without starting a process. Null when the registry accepted it; else why it is not confirmed
+     * (refused, or the client could not say), and then the caller asks skopeo, whose answer is the authority.
      */
-    public boolean accepts(String registry, Login login, Deadline deadline) {
+    public String unconfirmedLogin(String registry, Login login, Deadline deadline) {
         try {
             Duration timeout = deadline.cap(REQUEST_TIMEOUT, "logging in to " + registry);
             HttpResponse<Void> open = http.send(registry, "GET", "/v2/", timeout);
             auth.pinged(registry, open);
             if (open.statusCode() == 200) {
-                return true;
+                return null;
             }
             String challenge = open.headers().firstValue("WWW-Authenticate").orElse("");
             if (open.statusCode() != 401 || challenge.isEmpty()) {
-                return false;
+                return "GET /v2/ answered HTTP " + open.statusCode() + (challenge.isEmpty() ? " without a challenge" : "");
             }
             String authorization = auth.answer(registry, challenge, null, login, timeout);
-            return http.send(registry, "GET", "/v2/", timeout, "Authorization", authorization).statusCode() == 200;
-        } catch (IOException | Unsupported | SyncError e) {
-            return false;
+            int status = http.send(registry, "GET", "/v2/", timeout, "Authorization", authorization).statusCode();
+            return status == 200 ? null : "GET /v2/ with the login answered HTTP " + status;
+        } catch (IOException e) {
+            return Http.describe(e);
+        } catch (Unsupported | SyncError e) {
+            return e.getMessage();
         }
     }
 
@@ -205,8 +209,8 @@ public final class RegistryClient {
             return new Head(false, null);
         }
         refuseUnlessOk(what, r);
-        String digest = r.headers().firstValue("Docker-Content-Digest").orElse(null);
-        if (digest == null || !digest.matches("sha256:[0-9a-f]{64}")) {
+        Digest digest = Digest.parseOrNull(r.headers().firstValue("Docker-Content-Digest").orElse(null));
+        if (digest == null) {
             throw new Unsupported(what + " gave no usable Docker-Content-Digest");
         }
         return new Head(true, digest);

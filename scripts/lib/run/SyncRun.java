@@ -203,8 +203,10 @@ public final class SyncRun {
         outcome.phase("login");
 
         String list = o.inputs().list();
-        TagExpansion.Result expanded = TagExpansion.expand(list, c.asked().policies(), client, engines.skopeo(), retry, o.maxTags(),
-                settings.targets(), o.imageTimeout(), console);
+        SyncState state = SyncState.load(stateFile(o), console);
+        Syncer syncer = new Syncer(client, engines.inspector(), engines.copier(), retry, settings.targets(), new Syncer.Options(o.force(), o.dryRun()),
+                state, new PullBudget(client, o.pullReserve()));
+        TagExpansion.Result expanded = TagExpansion.expand(list, c.asked().policies(), syncer, o.maxTags(), o.imageTimeout(), console);
         // The tags the policies chose are named and checked for collisions like every other line.
         List<ImageSpec> specs = new ArrayList<>(c.asked().named());
         specs.addAll(expanded.specs());
@@ -217,9 +219,6 @@ public final class SyncRun {
         planned.warnings().forEach(console::warn);
         List<Plan.Item> items = o.shard() == null ? planned.items() : o.shard().select(planned.items());
 
-        SyncState state = SyncState.load(stateFile(o), console);
-        Syncer syncer = new Syncer(engines.inspector(), engines.copier(), retry, settings.targets(), new Syncer.Options(o.force(), o.dryRun()),
-                new Syncer.Cheap(client, state, new PullBudget(client, o.pullReserve())));
         console.info("image-sync: " + items.size() + " image(s) → " + String.join(", ", settings.targets().stream()
                 .map(t -> t.id() + " " + t.registry() + "/" + t.namespace()).toList()) + " (" + engines.description() + ", "
                 + Math.min(o.jobs(), items.size()) + " job(s), " + lib.core.Deadline.format(o.imageTimeout()) + " per image"

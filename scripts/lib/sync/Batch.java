@@ -72,14 +72,17 @@ public final class Batch {
             logs.add(log.image(i + 1, items.size(), items.get(i).spec()));
         }
         pool = Executors.newFixedThreadPool(Math.max(1, Math.min(jobs, items.size())), daemons("image"));
-        for (int i = 0; i < items.size(); i++) {
-            int index = i;
-            pool.submit(() -> work(index));
+        try {
+            for (int i = 0; i < items.size(); i++) {
+                int index = i;
+                pool.submit(() -> work(index));
+            }
+            done.await();
+        } finally {
+            pool.shutdown();
+            watchdog.shutdownNow();
+            log.endProgress();
         }
-        done.await();
-        pool.shutdown();
-        watchdog.shutdownNow();
-        log.endProgress();
         return results();
     }
 
@@ -90,19 +93,31 @@ public final class Batch {
         Plan.Item item = items.get(index);
         Thread self = Thread.currentThread();
         long start = System.nanoTime();
-        logs.get(index).started();
-        ScheduledFuture<?> stop = watchdog.schedule(() -> {
-            if (fill(index, failed(item, SyncError.Kind.GAVE_UP, Deadline.format(imageTimeout) + " (--image-timeout) passed and the image did not stop by itself: abandoned"))) {
-                self.interrupt();
+        ScheduledFuture<?> stop = null;
+        ScheduledFuture<?> beat = null;
+        try {
+            logs.get(index).started();
+            stop = watchdog.schedule(() -> {
+                if (fill(index, failed(item, SyncError.Kind.GAVE_UP, Deadline.format(imageTimeout)
+                        + " (--image-timeout) passed and the image did not stop by itself: abandoned"))) {
+                    self.interrupt();
+                }
+            }, imageTimeout.plus(GRACE).toMillis(), TimeUnit.MILLISECONDS);
+            beat = watchdog.scheduleAtFixedRate(
+                    () -> logs.get(index).stillRunning(Deadline.format(Duration.ofNanos(System.nanoTime() - start))),
+                    heartbeat.toMillis(), heartbeat.toMillis(), TimeUnit.MILLISECONDS);
+            fill(index, one(item, logs.get(index)));
+        } catch (Throwable e) {
+            // Whatever fails around the image (its log, the watchdog) fails that image: the batch must not wait for it forever.
+            fill(index, failed(item, SyncError.Kind.INTERNAL, "internal error: " + describe(e)));
+        } finally {
+            if (stop != null) {
+                stop.cancel(false);
             }
-        }, imageTimeout.plus(GRACE).toMillis(), TimeUnit.MILLISECONDS);
-        ScheduledFuture<?> beat = watchdog.scheduleAtFixedRate(
-                () -> logs.get(index).stillRunning(Deadline.format(Duration.ofNanos(System.nanoTime() - start))),
-                heartbeat.toMillis(), heartbeat.toMillis(), TimeUnit.MILLISECONDS);
-        ImageResult result = one(item, logs.get(index));
-        stop.cancel(false);
-        beat.cancel(false);
-        fill(index, result);
+            if (beat != null) {
+                beat.cancel(false);
+            }
+        }
     }
 
     private ImageResult one(Plan.Item item, BatchLog.ImageLog log) {
@@ -134,14 +149,17 @@ public final class Batch {
         if (!slots.compareAndSet(index, null, result)) {
             return false;
         }
-        logs.get(index).add(result);
-        logs.get(index).flush();
-        synchronized (counts) {
-            result.targets().forEach(t -> counts.merge(t.status(), 1, Integer::sum));
-            int finished = slots.length() - (int) done.getCount() + 1;
-            log.progress(progress(finished));
+        try {
+            logs.get(index).add(result);
+            logs.get(index).flush();
+            synchronized (counts) {
+                result.targets().forEach(t -> counts.merge(t.status(), 1, Integer::sum));
+                int finished = slots.length() - (int) done.getCount() + 1;
+                log.progress(progress(finished));
+            }
+        } finally {
+            done.countDown();
         }
-        done.countDown();
         return true;
     }
 
@@ -152,7 +170,7 @@ public final class Batch {
     public void cancel() {
         cancelled = true;
         for (int i = 0; i < slots.length(); i++) {
-            fill(i, every(items.get(i), TargetResult.At::cancelled));
+            fill(i, Syncer.atEvery(syncer.targets(), items.get(i), TargetResult.At::cancelled));
         }
         if (pool != null) {
             pool.shutdownNow();
@@ -174,14 +192,7 @@ public final class Batch {
     }
 
     private ImageResult failed(Plan.Item item, SyncError.Kind kind, String error) {
-        return every(item, at -> at.failed(kind, item.spec().label() + ": " + error, null));
-    }
-
-    /** The same outcome at every target. */
-    private ImageResult every(Plan.Item item, Function<TargetResult.At, TargetResult> outcome) {
-        long now = System.nanoTime();
-        return ImageResult.of(item.spec(), syncer.targets().stream()
-                .map(t -> outcome.apply(new TargetResult.At(t.id(), t.reference(item.name()).display(), now))).toList());
+        return Syncer.atEvery(syncer.targets(), item, at -> at.failed(kind, item.spec().label() + ": " + error, null));
     }
 
     /** "12/40 images · 3 copied, 8 skipped, 1 failed · 1m05s, about 2m20s left" */

@@ -1,5 +1,7 @@
 package lib.sync;
 
+import lib.core.Digest;
+
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
@@ -25,14 +27,14 @@ public record Decision(boolean copy, Reason reason) {
      * An image as seen at the source or a target. Its config digest is fetched only if the ladder gets that far:
      * for a source it needs the platform manifest, which a plain copy never does.
      */
-    public record Seen(String digest, Supplier<String> configDigest) {}
+    public record Seen(Digest digest, Supplier<Digest> configDigest) {}
 
     /**
      * The same for a multi-platform line, whose tag holds an index: the index the source has (or, for a subset,
      * the one this run would write) is there; or, for a subset, an index listing exactly the chosen platform
      * manifests is (written by another tool, its digest differs); else copy.
      */
-    public static Decision decideIndex(String wanted, String held, BooleanSupplier listsExactlyTheChosen, boolean force) {
+    public static Decision decideIndex(Digest wanted, Digest held, BooleanSupplier listsExactlyTheChosen, boolean force) {
         if (force) {
             return new Decision(true, Reason.FORCED);
         }

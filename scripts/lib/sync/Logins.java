@@ -69,12 +69,12 @@ public final class Logins {
         // A thread each: the common pool has one thread on a two-core runner.
         ExecutorService checking = Executors.newFixedThreadPool(Math.max(1, wanted.size()));
         try {
-            List<CompletableFuture<Boolean>> accepted = wanted.stream()
-                    .map(w -> CompletableFuture.supplyAsync(() -> client.accepts(w.registry(), w.login(), context.deadline()), checking)).toList();
+            List<CompletableFuture<String>> unconfirmed = wanted.stream()
+                    .map(w -> CompletableFuture.supplyAsync(() -> client.unconfirmedLogin(w.registry(), w.login(), context.deadline()), checking)).toList();
             List<String> failures = new ArrayList<>();
             for (int i = 0; i < wanted.size(); i++) {
                 Wanted w = wanted.get(i);
-                one(w.registry(), w.login(), w.hint(), accepted.get(i).join(), context, failures);
+                one(w.registry(), w.login(), w.hint(), unconfirmed.get(i).join(), context, failures);
             }
             return failures;
         } finally {
@@ -82,12 +82,13 @@ public final class Logins {
         }
     }
 
-    /** {@code accepted}: whether the registry client already saw the registry take the login. */
-    private void one(String registry, Login login, Function<SyncError, String> hint, boolean accepted, Context context, List<String> failures) {
+    /** {@code unconfirmed}: null when the registry client already saw the registry take the login, else why not. */
+    private void one(String registry, Login login, Function<SyncError, String> hint, String unconfirmed, Context context, List<String> failures) {
         try {
-            if (accepted) {
+            if (unconfirmed == null) {
                 Auth.addLogin(authFile, registry, login);
             } else if (skopeo != null) {
+                log.info("the login to " + registry + " is not confirmed by a request (" + unconfirmed + "): skopeo login decides");
                 check(registry, () -> skopeo.login(registry, login.username(), login.password(), context), context);
             }
             if (docker != null) {

@@ -1,5 +1,6 @@
 package lib.sync;
 
+import lib.core.Digest;
 import lib.core.Json;
 import lib.core.Log;
 import lib.list.ImageSpec;
@@ -20,7 +21,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Consumer;
 
 /**
  * What each source looked like at the last successful check, so that a HEAD can tell "unchanged" without a
@@ -31,9 +31,10 @@ import java.util.function.Consumer;
 public final class SyncState {
     /** {@code top}: the digest the source reference resolves to (index or manifest); {@code digest}: its platform image. */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record Entry(String top, String digest) {
+    public record Entry(Digest top, Digest digest) {
+        /** Read from a file: what is not a digest reads as null, and such an entry is left out. */
         boolean usable() {
-            return top != null && digest != null && top.startsWith("sha256:") && digest.startsWith("sha256:");
+            return top != null && digest != null;
         }
     }
 

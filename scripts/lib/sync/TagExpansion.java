@@ -1,14 +1,10 @@
 package lib.sync;
 
 import lib.core.Context;
-import lib.core.ImageRef;
 import lib.core.Log;
-import lib.core.Retry;
 import lib.core.SyncError;
 import lib.core.Target;
-import lib.engine.Skopeo;
 import lib.list.ImageSpec;
-import lib.registry.RegistryClient;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,8 +24,9 @@ public final class TagExpansion {
 
     private TagExpansion() {}
 
-    public static Result expand(String file, List<ImageSpec> policies, RegistryClient client, Skopeo skopeo, Retry retry, int maxTags,
-                                List<Target> targets, Duration limit, Log log) {
+    /** {@code syncer}: whose reads list the tags (the registry API, else the engine), under the one retry policy. */
+    public static Result expand(String file, List<ImageSpec> policies, Syncer syncer, int maxTags, Duration limit, Log log) {
+        List<Target> targets = syncer.targets();
         List<ImageSpec> specs = new ArrayList<>();
         List<ImageResult> failed = new ArrayList<>();
         List<String> errors = new ArrayList<>();
@@ -38,7 +35,7 @@ public final class TagExpansion {
             String policy = spec.policy().describe() + " " + spec.source().shortName();
             List<String> tags;
             try {
-                tags = list(spec.source(), client, skopeo, retry, Context.outside(limit, log));
+                tags = syncer.reader().tags(spec.source(), PAGE, Context.outside(limit, log));
             } catch (SyncError e) {
                 long now = System.nanoTime();
                 String shown = spec.withTag("*").targetName().toString().replace(":*", ":<" + spec.policy().describe() + ">");
@@ -58,16 +55,5 @@ public final class TagExpansion {
             }
         }
         return new Result(specs, failed, errors);
-    }
-
-    private static List<String> list(ImageRef repository, RegistryClient client, Skopeo skopeo, Retry retry, Context context) {
-        try {
-            return retry.run(() -> client.tags(repository, PAGE, context), context);
-        } catch (RegistryClient.Unsupported e) {
-            if (skopeo == null) {
-                throw new SyncError(SyncError.Kind.PERMANENT, "listing the tags of " + repository.name() + ": " + e.getMessage());
-            }
-            return retry.run(() -> skopeo.listTags(repository, context), context);
-        }
     }
 }

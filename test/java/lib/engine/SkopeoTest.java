@@ -2,6 +2,7 @@ package lib.engine;
 
 import lib.core.Context;
 import lib.core.Deadline;
+import lib.core.Digest;
 import lib.core.ImageRef;
 import lib.core.Platform;
 import lib.core.Secret;
@@ -16,6 +17,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 
+import static support.Digests.d;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -38,18 +40,18 @@ class SkopeoTest {
         assertEquals(List.of("skopeo", "inspect", "--raw", "--authfile", "/private/auth.json", "docker://docker.io/library/nginx:1"),
                 skopeo.inspectArgs(ref("nginx:1"), false));
         assertEquals(List.of("skopeo", "inspect", "--raw", "--config", "--authfile", "/private/auth.json", "--tls-verify=false",
-                "docker://127.0.0.1:5000/library/nginx@sha256:" + "a".repeat(64)), skopeo.inspectArgs(ref("127.0.0.1:5000/library/nginx:1").withDigest("sha256:" + "a".repeat(64)), true));
+                "docker://127.0.0.1:5000/library/nginx@sha256:" + "a".repeat(64)), skopeo.inspectArgs(ref("127.0.0.1:5000/library/nginx:1").withDigest(new Digest("sha256:" + "a".repeat(64))), true));
     }
 
     @Test
     void copyLeavesRetriesToUsPreservesDigestsAndRelaxesTlsOnlyForInsecureHosts() {
-        ImageRef source = ref("127.0.0.1:5000/library/a:1").withDigest("sha256:1");
+        ImageRef source = ref("127.0.0.1:5000/library/a:1").withDigest(d("1"));
         assertEquals(List.of("skopeo", "copy", "--retry-times", "0", "--preserve-digests", "--authfile", "/private/auth.json",
-                        "--src-tls-verify=false", "docker://127.0.0.1:5000/library/a@sha256:1", "docker://ghcr.io/me/a:1"),
+                        "--src-tls-verify=false", "docker://127.0.0.1:5000/library/a@" + d("1"), "docker://ghcr.io/me/a:1"),
                 skopeo.copyArgs(source, ImageRef.in("ghcr.io", "me", "a", "1")));
         Skopeo old = new Skopeo(runner, null, Set.of(), false);
-        assertEquals(List.of("skopeo", "copy", "--retry-times", "0", "docker://a.io/x@sha256:1", "docker://b.io/ns/y:1"),
-                old.copyArgs(ref("a.io/x:1").withDigest("sha256:1"), ImageRef.in("b.io", "ns", "y", "1")));
+        assertEquals(List.of("skopeo", "copy", "--retry-times", "0", "docker://a.io/x@" + d("1"), "docker://b.io/ns/y:1"),
+                old.copyArgs(ref("a.io/x:1").withDigest(d("1")), ImageRef.in("b.io", "ns", "y", "1")));
     }
 
     @Test
@@ -86,7 +88,7 @@ class SkopeoTest {
     void temporaryFilesGoToTheImagesOwnDirectoryAndNoProcessOutlivesTheDeadline() {
         runner.answer("skopeo copy", "");
         Context soon = new Context(Deadline.after(Duration.ofSeconds(40)), Path.of("/tmp/image-1"), w -> { });
-        try (Copier.Copy copy = skopeo.start(ref("a.io/x:1").withDigest("sha256:1"), Platform.DEFAULT, soon)) {
+        try (Copier.Copy copy = skopeo.start(ref("a.io/x:1").withDigest(d("1")), Platform.DEFAULT, soon)) {
             copy.to(ImageRef.in("b.io", "ns", "y", "1"), "copying");
         }
         ProcessRunner.Command c = runner.commands.get(0);

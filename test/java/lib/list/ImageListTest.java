@@ -57,7 +57,7 @@ class ImageListTest {
     void digestReferencesKeepTheirTag() {
         ImageSpec spec = parse("nginx:1.25@sha256:" + HEX + "\n").images().get(0);
         assertEquals("1.25", spec.source().tag());
-        assertEquals("sha256:" + HEX, spec.source().digest());
+        assertEquals("sha256:" + HEX, spec.source().digest().value());
         assertEquals("docker.io/library/nginx@sha256:" + HEX, spec.source().pullable());
     }
 

@@ -1,6 +1,7 @@
 package lib.registry;
 
 import lib.core.Context;
+import lib.core.Digest;
 import lib.core.ImageRef;
 import lib.core.Login;
 import lib.core.Retry;
@@ -37,6 +38,7 @@ import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -125,8 +127,7 @@ class RegistryClientTest {
     }
 
     static RegistryClient.Head head(RegistryClient c, String registry, String repository, String reference) {
-        return c.head(new ImageRef(registry, repository, reference.startsWith("sha256:") ? null : reference,
-                reference.startsWith("sha256:") ? reference : null, false), JOB);
+        return c.head(new ImageRef(registry, repository, Digest.valid(reference) ? null : reference, Digest.parseOrNull(reference), false), JOB);
     }
 
     @Test
@@ -135,9 +136,9 @@ class RegistryClientTest {
         long gets = open.manifestRequests("GET");
         RegistryClient.Head head = head(c, open.host, "library/app", "1");
         assertTrue(head.found());
-        assertEquals(skopeoDigest(open.host + "/library/app:1", null), head.digest());
-        assertEquals(image.top(), head.digest());
-        assertEquals(image.digests().get("linux/arm64"), head(c, open.host, "library/app", image.digests().get("linux/arm64")).digest());
+        assertEquals(skopeoDigest(open.host + "/library/app:1", null), head.digest().value());
+        assertEquals(image.top(), head.digest().value());
+        assertEquals(image.digests().get("linux/arm64"), head(c, open.host, "library/app", image.digests().get("linux/arm64")).digest().value());
         assertFalse(head(c, open.host, "library/app", "no-such-tag").found());
         assertFalse(head(c, open.host, "library/nothing", "1").found());
         assertEquals(gets + 1, open.manifestRequests("GET"), "only skopeo's inspect above sent a GET");
@@ -154,7 +155,7 @@ class RegistryClientTest {
         assertEquals(new String(skopeo.stdout(), java.nio.charset.StandardCharsets.UTF_8), new String(top, java.nio.charset.StandardCharsets.UTF_8));
         assertEquals(image.top(), Fixtures.sha256(top));
         String arm = image.digests().get("linux/arm64");
-        assertEquals(arm, Fixtures.sha256(c.manifest(new ImageRef(open.host, "library/app", null, arm, false), JOB)));
+        assertEquals(arm, Fixtures.sha256(c.manifest(new ImageRef(open.host, "library/app", null, new Digest(arm), false), JOB)));
         assertEquals(null, c.manifest(new ImageRef(open.host, "library/app", "no-such-tag", null, false), JOB));
         assertEquals(gets + 4, open.manifestRequests("GET"), "three GETs here, one by skopeo");
     }
@@ -162,8 +163,8 @@ class RegistryClientTest {
     @Test
     void basicAuthUsesTheLoginAndIsRememberedForTheRepository() {
         RegistryClient c = client(Map.of(basic.host, new Login("carol", new Secret("carol-pw"))), Set.of(basic.host), new ArrayList<>());
-        assertEquals(image.top(), head(c, basic.host, "ns/app", "1").digest());
-        assertEquals(image.top(), head(c, basic.host, "ns/app", "1").digest());
+        assertEquals(image.top(), head(c, basic.host, "ns/app", "1").digest().value());
+        assertEquals(image.top(), head(c, basic.host, "ns/app", "1").digest().value());
         assertEquals(Map.of("HEAD", 2L, "GET", 1L), c.requests().get(basic.host), "the ping learns the challenge: no HEAD is refused");
         assertFalse(head(c, basic.host, "ns/other", "1").found());
         assertEquals(Map.of("HEAD", 3L, "GET", 1L), c.requests().get(basic.host), "another repository: one HEAD");
@@ -172,18 +173,20 @@ class RegistryClientTest {
     @Test
     void aLoginIsCheckedWithoutAProcess() throws IOException {
         RegistryClient c = client(Map.of(), Set.of(basic.host, open.host), new ArrayList<>());
-        assertTrue(c.accepts(basic.host, new Login("carol", new Secret("carol-pw")), JOB.deadline()));
-        assertFalse(c.accepts(basic.host, new Login("carol", new Secret("wrong")), JOB.deadline()));
-        assertTrue(c.accepts(open.host, new Login("anyone", new Secret("x")), JOB.deadline()), "an open registry accepts any login, as skopeo login does");
+        assertNull(c.unconfirmedLogin(basic.host, new Login("carol", new Secret("carol-pw")), JOB.deadline()));
+        assertEquals("GET /v2/ with the login answered HTTP 401", c.unconfirmedLogin(basic.host, new Login("carol", new Secret("wrong")), JOB.deadline()));
+        assertNull(c.unconfirmedLogin(open.host, new Login("anyone", new Secret("x")), JOB.deadline()), "an open registry accepts any login, as skopeo login does");
         try (RegistryFront front = new RegistryFront(open.host)) {
             front.bearer = true;
             front.users.put("dave", "dave-pw");
             front.anonymous = false;
             RegistryClient b = client(Map.of(), Set.of(front.host), new ArrayList<>());
-            assertTrue(b.accepts(front.host, new Login("dave", new Secret("dave-pw")), JOB.deadline()));
-            assertFalse(b.accepts(front.host, new Login("dave", new Secret("nope")), JOB.deadline()));
+            assertNull(b.unconfirmedLogin(front.host, new Login("dave", new Secret("dave-pw")), JOB.deadline()));
+            assertTrue(b.unconfirmedLogin(front.host, new Login("dave", new Secret("nope")), JOB.deadline()).contains("answered HTTP 401"),
+                    "a refused login says so; skopeo then has the last word");
         }
-        assertFalse(c.accepts("127.0.0.1:1", new Login("x", new Secret("y")), JOB.deadline()), "unreachable: left to skopeo");
+        assertTrue(c.unconfirmedLogin("127.0.0.1:1", new Login("x", new Secret("y")), JOB.deadline()).startsWith("connection refused"),
+                "unreachable: left to skopeo, with the reason kept");
     }
 
     @Test
@@ -201,8 +204,8 @@ class RegistryClientTest {
             front.users.put("dave", "dave-pw");
             front.anonymous = false;
             RegistryClient c = client(Map.of(front.host, new Login("dave", new Secret("dave-pw"))), Set.of(front.host), new ArrayList<>());
-            assertEquals(image.top(), head(c, front.host, "library/app", "1").digest());
-            assertEquals(image.top(), head(c, front.host, "library/app", "1").digest());
+            assertEquals(image.top(), head(c, front.host, "library/app", "1").digest().value());
+            assertEquals(image.top(), head(c, front.host, "library/app", "1").digest().value());
             assertEquals(1, front.tokenRequests.get(), "the token is reused for the same repository");
             head(c, front.host, "library/other", "1");
             assertEquals(2, front.tokenRequests.get(), "a new repository gets its own token");
@@ -211,7 +214,7 @@ class RegistryClientTest {
             RegistryClient anonymous = client(Map.of(), Set.of(front.host), new ArrayList<>());
             assertThrows(RegistryClient.Unsupported.class, () -> head(anonymous, front.host, "library/app", "1"), "the token service refuses anonymous");
             front.anonymous = true;
-            assertEquals(image.top(), head(anonymous, front.host, "library/app", "1").digest(), "anonymous tokens, as Docker Hub gives them");
+            assertEquals(image.top(), head(anonymous, front.host, "library/app", "1").digest().value(), "anonymous tokens, as Docker Hub gives them");
         }
     }
 
@@ -227,7 +230,7 @@ class RegistryClientTest {
             assertTrue(e.getMessage().contains("HTTP 429 Too Many Requests (Retry-After: 7)"), e.getMessage());
             List<Duration> slept = new ArrayList<>();
             Retry retry = new Retry(4, Duration.ofSeconds(2), Duration.ofSeconds(60), slept::add, () -> 0.5);
-            assertEquals(image.top(), retry.run(() -> head(c, front.host, "library/app", "1"), JOB).digest());
+            assertEquals(image.top(), retry.run(() -> head(c, front.host, "library/app", "1"), JOB).digest().value());
             assertEquals(List.of(Duration.ofSeconds(7)), slept, "the second throttled answer waited as the registry asked");
             assertEquals(new RateLimits.RateLimit(100, 76), c.rateLimits().first(front.host));
             front.remaining = 70;

@@ -1,8 +1,13 @@
 package lib.report;
 
 import lib.core.ImageRef;
+import lib.core.Naming;
+import lib.core.Platforms;
+import lib.core.Target;
+import lib.list.ImageList;
+import lib.list.ImageSpec;
 import lib.sync.ImageResult;
-import lib.sync.Status;
+import lib.sync.TargetResult;
 import support.MirrorRules;
 import support.Tools;
 
@@ -11,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -22,27 +28,33 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class MirrorFilesTest {
     static final String HEX = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
 
-    static ImageResult row(String source, String platform, String aliyun, String harbor) {
-        List<lib.sync.TargetResult> at = new java.util.ArrayList<>(List.of(CatalogTest.at("aliyun", "reg.example/ns/" + aliyun, Status.COPIED, "sha256:1")));
-        if (harbor != null) {
-            at.add(CatalogTest.at("harbor", "harbor.example:8443/proj/" + harbor, Status.COPIED, "sha256:1"));
+    static final Target ALIYUN = new Target("aliyun", "reg.example", "ns", "u", null, "ALIYUN");
+    static final Target HARBOR = new Target("harbor", "harbor.example:8443", "proj", "u", null, "HARBOR");
+
+    /** A list line copied to aliyun with flat names and, when {@code harbor}, to a target that keeps paths. */
+    static ImageResult row(int line, String text, boolean harbor) {
+        ImageSpec spec = ImageList.parseLine(line, text, Platforms.DEFAULT, ImageRef.DOCKER_HUB);
+        long now = System.nanoTime();
+        List<TargetResult> at = new ArrayList<>(List.of(new TargetResult.At("aliyun", ALIYUN.reference(spec.targetName()).display(), now).copied("new", "sha256:1")));
+        if (harbor) {
+            at.add(new TargetResult.At("harbor", HARBOR.reference(spec.targetName(Naming.PATH)).display(), now).copied("new", "sha256:1"));
         }
-        return new ImageResult(null, source, platform, null, at);
+        return ImageResult.of(spec, at);
     }
 
     /** Every rule of the naming, at both targets; what a rule by repository cannot serve is there too. */
     static final List<ImageResult> ROWS = List.of(
-            row("docker.io/library/nginx:1.27", "linux/amd64", "nginx:1.27", "library/nginx:1.27"),
-            row("docker.io/library/nginx:alpine", "all", "nginx:alpine", "library/nginx:alpine"),
-            row("docker.io/bitnami/redis:7", "linux/amd64,linux/arm64", "bitnami_redis:7", "bitnami/redis:7"),
-            row("docker.io/library/mysql:8.0", "linux/arm64", "linux_arm64_mysql:8.0", "linux_arm64/library/mysql:8.0"),
-            row("quay.io/coreos/etcd:v3.5.0", "linux/amd64", "quay-io_coreos_etcd:v3.5.0", "quay.io/coreos/etcd:v3.5.0"),
-            row("localhost:5000/team/my.app:1@sha256:" + HEX, "linux/amd64", "localhost-5000_team_my.app:1", "localhost-5000/team/my.app:1"),
-            row("docker.io/library/python:3.9", "linux/amd64", "my-python:3.9", "my-python:3.9"),
-            row("registry.k8s.io/pause:3.9", "linux/amd64", "registry-k8s-io_pause:3.9", null));
+            row(1, "nginx:1.27", true),
+            row(2, "--platform=all nginx:alpine", true),
+            row(3, "--platform=linux/amd64,linux/arm64 bitnami/redis:7", true),
+            row(4, "--platform=linux/arm64 mysql:8.0", true),
+            row(5, "quay.io/coreos/etcd:v3.5.0", true),
+            row(6, "localhost:5000/team/my.app:1@sha256:" + HEX, true),
+            row(7, "--name=my-python python:3.9", true),
+            row(8, "registry.k8s.io/pause:3.9", false));
 
     static String catalog() {
-        return Catalog.update("", Report.of(ROWS), Map.of(), LocalDate.of(2026, 12, 1));
+        return Catalog.update("", Report.of(ROWS), LocalDate.of(2026, 12, 1));
     }
 
     static Map<String, String> files() throws IOException {
@@ -117,13 +129,13 @@ class MirrorFilesTest {
         for (String file : List.of("mirror/pull.sh", "mirror/k3s-registries.yaml", "mirror/kustomization-images.yaml", "mirror/containerd/")) {
             assertTrue(catalog.contains(file), file + " is not mentioned in MIRRORS.md");
         }
-        assertEquals(files(), MirrorFiles.render(Catalog.update(catalog, Report.of(ROWS), Map.of(), LocalDate.of(2026, 12, 2)),
+        assertEquals(files(), MirrorFiles.render(Catalog.update(catalog, Report.of(ROWS), LocalDate.of(2026, 12, 2)),
                 Files.readString(Tools.REPO.resolve("scripts/pull.sh"))), "the files depend on the catalog only");
     }
 
     @Test
     void withoutAnImageTheFilesAreEmptyButValidAndTheTemplateShipsThem() throws IOException {
-        String empty = Catalog.update("", Report.of(List.of()), Map.of(), LocalDate.of(2026, 12, 1));
+        String empty = Catalog.update("", Report.of(List.of()), LocalDate.of(2026, 12, 1));
         Map<String, String> files = MirrorFiles.render(empty, Files.readString(Tools.REPO.resolve("scripts/pull.sh")));
         assertEquals(List.of(MirrorFiles.K3S, MirrorFiles.KUSTOMIZE, MirrorFiles.PULL), List.copyOf(files.keySet()));
         assertEquals(0, MirrorRules.yaml(files.get(MirrorFiles.K3S)).path("mirrors").size());

@@ -2,12 +2,14 @@ package lib.sync;
 
 import lib.core.Platforms;
 import lib.core.Retry;
+import lib.core.SyncError;
 import lib.engine.ProcessRunner;
 import lib.engine.Skopeo;
 import lib.list.ImageList;
 import lib.list.ImageSpec;
 import lib.list.Plan;
 import lib.report.Console;
+import support.FakeRunner;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,6 +24,7 @@ import java.util.List;
 import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The batch loop as a person at a terminal sees it: started lines, a heartbeat, coloured statuses, one live progress line. */
@@ -50,8 +53,8 @@ class BatchTest {
             return new ProcessRunner.Result(0, manifest.getBytes(StandardCharsets.UTF_8), "");
         };
         Skopeo skopeo = new Skopeo(slowCopy, null, Set.of(), true);
-        Syncer syncer = new Syncer(skopeo, skopeo, new Retry(1, Duration.ZERO, Duration.ZERO, d -> { }, () -> 0.0), List.of(SyncerTest.ALIYUN),
-                new Syncer.Options(false, false), new Syncer.Cheap(null, SyncState.load(null, w -> { }), new PullBudget(null, 0)));
+        Syncer syncer = new Syncer(null, skopeo, skopeo, new Retry(1, Duration.ZERO, Duration.ZERO, d -> { }, () -> 0.0), List.of(SyncerTest.ALIYUN),
+                new Syncer.Options(false, false), SyncState.load(null, w -> { }), new PullBudget(null, 0));
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         PrintStream stream = new PrintStream(out, true, StandardCharsets.UTF_8);
         Console console = new Console(stream, stream, false, true);
@@ -70,5 +73,92 @@ class BatchTest {
         try (var left = Files.list(tmp)) {
             assertEquals(0, left.count(), "the image's temporary directory was removed");
         }
+    }
+
+    /**
+     * Whatever fails around an image, before its sync even starts (here its log), fails that image with its message:
+     * the batch ends, with a result for every image, instead of waiting for it forever; and its watchdog thread goes.
+     */
+    @Test
+    void aFailureBeforeTheImageStartsFailsThatImageAndTheBatchEnds(@TempDir Path tmp) {
+        FakeRunner none = new FakeRunner();
+        Skopeo skopeo = new Skopeo(none, null, Set.of(), true);
+        Syncer syncer = new Syncer(null, skopeo, skopeo, new Retry(1, Duration.ZERO, Duration.ZERO, d -> { }, () -> 0.0), List.of(SyncerTest.ALIYUN),
+                new Syncer.Options(false, false), SyncState.load(null, w -> { }), new PullBudget(null, 0));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        PrintStream stream = new PrintStream(out, true, StandardCharsets.UTF_8);
+        Console console = new Console(stream, stream, false);
+        BatchLog broken = new BatchLog() {
+            @Override
+            public ImageLog image(int index, int total, ImageSpec spec) {
+                BatchLog.ImageLog real = console.image(index, total, spec);
+                return new BatchLog.ImageLog() {
+                    @Override
+                    public void started() {
+                        throw new IllegalStateException("the log broke");
+                    }
+
+                    @Override
+                    public void stillRunning(String elapsed) {
+                        real.stillRunning(elapsed);
+                    }
+
+                    @Override
+                    public void add(ImageResult image) {
+                        real.add(image);
+                    }
+
+                    @Override
+                    public void flush() {
+                        real.flush();
+                    }
+
+                    @Override
+                    public void warn(String line) {
+                        real.warn(line);
+                    }
+                };
+            }
+
+            @Override
+            public void progress(String line) {
+            }
+
+            @Override
+            public void endProgress() {
+            }
+
+            @Override
+            public void warn(String line) {
+                console.warn(line);
+            }
+        };
+        ImageSpec spec = ImageList.parseLine(1, "app:1", Platforms.DEFAULT, "docker.io");
+
+        List<ImageResult> results = assertTimeoutPreemptively(Duration.ofSeconds(20), () -> new Batch(syncer, broken, 1, Duration.ofMinutes(1), tmp,
+                Duration.ofSeconds(30)).run(List.of(new Plan.Item(spec, spec.targetName()))));
+
+        TargetResult failed = results.get(0).targets().get(0);
+        assertEquals(Status.FAILED, failed.status());
+        assertEquals(SyncError.Kind.INTERNAL, failed.kind());
+        assertEquals("app:1: internal error: IllegalStateException: the log broke", failed.error());
+        assertEquals(List.of(), none.commands, "the image itself never started");
+        assertTrue(watchdogsGone(), "the watchdog thread was stopped");
+    }
+
+    /** Whether every batch's watchdog thread has ended, within a second. */
+    private static boolean watchdogsGone() {
+        for (int i = 0; i < 50; i++) {
+            if (Thread.getAllStackTraces().keySet().stream().noneMatch(t -> t.getName().startsWith("image-watchdog"))) {
+                return true;
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return false;
     }
 }

@@ -3,16 +3,17 @@ package lib.sync;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static support.Digests.d;
 
 /** The skip ladder, and that it fetches nothing it does not need. */
 class DecisionTest {
     static Decision.Seen seen(String digest, String config) {
-        return new Decision.Seen(digest, () -> config);
+        return new Decision.Seen(d(digest), () -> d(config));
     }
 
     /** Only the digest may be looked at: what a plain copy of a new platform image knows. */
     static Decision.Seen digestOnly(String digest) {
-        return new Decision.Seen(digest, () -> {
+        return new Decision.Seen(d(digest), () -> {
             throw new AssertionError("the config digest was fetched although the ladder stopped at the digest");
         });
     }

@@ -1,5 +1,6 @@
 package lib.sync;
 
+import lib.core.Digest;
 import lib.core.Platforms;
 import lib.list.ImageList;
 import lib.list.ImageSpec;
@@ -20,8 +21,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The state file as a cache: unreadable is empty (with a warning), saves merge with other runs, drops are kept. */
 class SyncStateTest {
-    static final String D1 = "sha256:" + "1".repeat(64);
-    static final String D2 = "sha256:" + "2".repeat(64);
+    static final Digest D1 = new Digest("sha256:" + "1".repeat(64));
+    static final Digest D2 = new Digest("sha256:" + "2".repeat(64));
 
     static ImageSpec spec(String image) {
         return ImageList.parseLine(1, image, Platforms.DEFAULT, "docker.io");

@@ -2,7 +2,7 @@ package lib.sync;
 
 import lib.core.Context;
 import lib.core.Deadline;
-import lib.core.Manifests;
+import lib.core.Digest;
 import lib.core.Platforms;
 import lib.core.Retry;
 import lib.core.Secret;
@@ -27,17 +27,18 @@ import java.util.List;
 import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static support.Digests.d;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The per-image flow with a fake skopeo: what is read, how often, and what gets copied where. */
 class SyncerTest {
-    static final String ARM64 = "{\"schemaVersion\":2,\"config\":{\"digest\":\"sha256:config-arm64\"}}";
-    static final String ARM64_DIGEST = Manifests.digest(ARM64.getBytes(StandardCharsets.UTF_8));
+    static final String ARM64 = "{\"schemaVersion\":2,\"config\":{\"digest\":\"" + d("config-arm64") + "\"}}";
+    static final String ARM64_DIGEST = Digest.of(ARM64.getBytes(StandardCharsets.UTF_8)).value();
     static final String INDEX = "{\"manifests\":["
-            + "{\"digest\":\"sha256:aa\",\"platform\":{\"os\":\"linux\",\"architecture\":\"amd64\"}},"
+            + "{\"digest\":\"" + d("aa") + "\",\"platform\":{\"os\":\"linux\",\"architecture\":\"amd64\"}},"
             + "{\"digest\":\"" + ARM64_DIGEST + "\",\"platform\":{\"os\":\"linux\",\"architecture\":\"arm64\",\"variant\":\"v8\"}},"
-            + "{\"digest\":\"sha256:cc\",\"platform\":{\"os\":\"unknown\",\"architecture\":\"unknown\"}}]}";
+            + "{\"digest\":\"" + d("cc") + "\",\"platform\":{\"os\":\"unknown\",\"architecture\":\"unknown\"}}]}";
     static final Target ALIYUN = new Target("aliyun", "acr.io", "ns", "u", new Secret("p"), "ALIYUN");
     static final Target GHCR = new Target("ghcr", "ghcr.io", "me", "u", new Secret("t"), "GHCR");
 
@@ -48,8 +49,8 @@ class SyncerTest {
     ImageResult sync(Path tmp, String line, boolean dryRun, Target... targets) {
         ImageSpec spec = ImageList.parseLine(1, line, Platforms.DEFAULT, "docker.io");
         Skopeo skopeo = new Skopeo(runner, null, Set.of(), true);
-        Syncer syncer = new Syncer(skopeo, skopeo, new Retry(1, Duration.ZERO, Duration.ZERO, d -> { }, () -> 0.0),
-                List.of(targets), new Syncer.Options(false, dryRun), new Syncer.Cheap(null, SyncState.load(null, w -> { }), new PullBudget(null, 0)));
+        Syncer syncer = new Syncer(null, skopeo, skopeo, new Retry(1, Duration.ZERO, Duration.ZERO, x -> { }, () -> 0.0),
+                List.of(targets), new Syncer.Options(false, dryRun), SyncState.load(null, w -> { }), new PullBudget(null, 0));
         Console.ImageLog log = console.image(1, 1, spec);
         ImageResult result = syncer.sync(new Plan.Item(spec, spec.targetName()), new Context(Deadline.after(Duration.ofHours(1)), tmp, log));
         log.add(result);
@@ -85,7 +86,7 @@ class SyncerTest {
 
     @Test
     void aTargetHoldingAnotherImageMakesTheLadderReadThePlatformManifest(@TempDir Path tmp) {
-        String other = "{\"schemaVersion\":2,\"config\":{\"digest\":\"sha256:config-arm64\"},\"annotations\":{\"re\":\"encoded\"}}";
+        String other = "{\"schemaVersion\":2,\"config\":{\"digest\":\"" + d("config-arm64") + "\"},\"annotations\":{\"re\":\"encoded\"}}";
         runner.answer("docker://docker.io/library/app:1", INDEX)
                 .answer("docker://docker.io/library/app@" + ARM64_DIGEST, ARM64)
                 .answer("docker://acr.io/ns/linux_arm64_app:1", other)
@@ -93,7 +94,7 @@ class SyncerTest {
         ImageResult r = sync(tmp, "--platform=linux/arm64 app:1", false, ALIYUN);
         assertEquals(Status.SKIPPED, r.targets().get(0).status());
         assertEquals("image-id", r.targets().get(0).reason());
-        assertEquals(Manifests.digest(other.getBytes(StandardCharsets.UTF_8)), r.targets().get(0).digest(), "what the target holds, not the source's digest");
+        assertEquals(Digest.of(other.getBytes(StandardCharsets.UTF_8)).value(), r.targets().get(0).digest(), "what the target holds, not the source's digest");
         assertEquals(1, runner.count("inspect --raw docker://docker.io/library/app@" + ARM64_DIGEST));
     }
 
@@ -101,7 +102,7 @@ class SyncerTest {
     void aPlatformManifestThatDoesNotMatchItsDigestIsRefused(@TempDir Path tmp) {
         runner.answer("docker://docker.io/library/app:1", INDEX)
                 .answer("docker://docker.io/library/app@" + ARM64_DIGEST, ARM64 + " ")
-                .answer("docker://acr.io/ns/linux_arm64_app:1", "{\"schemaVersion\":2,\"config\":{\"digest\":\"sha256:x\"}}");
+                .answer("docker://acr.io/ns/linux_arm64_app:1", "{\"schemaVersion\":2,\"config\":{\"digest\":\"" + d("x") + "\"}}");
         ImageResult r = sync(tmp, "--platform=linux/arm64 app:1", false, ALIYUN);
         assertEquals(Status.FAILED, r.targets().get(0).status());
         assertTrue(r.targets().get(0).error().contains("is not the platform manifest with that digest"), r.targets().get(0).error());
@@ -120,7 +121,7 @@ class SyncerTest {
 
     @Test
     void aSinglePlatformSourceMustMatchTheRequestedPlatform(@TempDir Path tmp) {
-        runner.answer("docker://docker.io/library/solo:1", "{\"config\":{\"digest\":\"sha256:c\"}}")
+        runner.answer("docker://docker.io/library/solo:1", "{\"config\":{\"digest\":\"" + d("c") + "\"}}")
                 .answer("--config", "{\"os\":\"linux\",\"architecture\":\"amd64\",\"created\":\"2024-01-01T00:00:00Z\"}");
         ImageResult r = sync(tmp, "--platform=linux/arm64 solo:1", false, ALIYUN);
         assertTrue(r.targets().get(0).error().contains("is a single-platform image for linux/amd64, not linux/arm64"), r.targets().get(0).error());
@@ -129,7 +130,7 @@ class SyncerTest {
     @Test
     void dryRunDecidesButNeverCopies(@TempDir Path tmp) throws Exception {
         runner.answer("docker://docker.io/library/app:1", INDEX)
-                .answer("docker://docker.io/library/app@sha256:aa", "{\"config\":{\"digest\":\"sha256:x\"}}")
+                .answer("docker://docker.io/library/app@" + d("aa"), "{\"config\":{\"digest\":\"" + d("x") + "\"}}")
                 .fail("docker://acr.io/ns/app:1", "msg=\"manifest unknown\"");
         ImageResult r = sync(tmp, "app:1", true, ALIYUN);
         assertNull(r.targets().get(0).digest(), "the target holds nothing yet");
@@ -142,7 +143,7 @@ class SyncerTest {
     /** The image ID decides, and the created times only go into the report: same created, other config, is a change. */
     @Test
     void aTargetWithTheSameCreatedTimeButAnotherImageIsChangedAndTheTimesAreReported(@TempDir Path tmp) {
-        String target = "{\"schemaVersion\":2,\"config\":{\"digest\":\"sha256:config-older-build\"}}";
+        String target = "{\"schemaVersion\":2,\"config\":{\"digest\":\"" + d("config-older-build") + "\"}}";
         runner.answer("docker://docker.io/library/app:1", INDEX)
                 .answer("docker://docker.io/library/app@" + ARM64_DIGEST, ARM64)
                 .answer("docker://acr.io/ns/linux_arm64_app:1", target)

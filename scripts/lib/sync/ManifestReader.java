@@ -1,0 +1,118 @@
+package lib.sync;
+
+import lib.core.Context;
+import lib.core.Digest;
+import lib.core.ImageRef;
+import lib.core.Manifests;
+import lib.core.Retry;
+import lib.engine.Inspector;
+import lib.registry.RegistryClient;
+
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * Every read of a manifest, a digest or a tag list, under one policy: the registry client first (a request instead
+ * of a process, and a HEAD costs no pull), the inspecting engine (skopeo, else the docker CLI) only where the client
+ * cannot answer, and everything under the one retry layer and the context's deadline.
+ */
+final class ManifestReader {
+    private final RegistryClient client;
+    private final Inspector inspector;
+    private final Retry retry;
+    private final HeadCache heads;
+
+    /** {@code client} null: the engine answers everything. */
+    ManifestReader(RegistryClient client, Inspector inspector, Retry retry, HeadCache heads) {
+        this.client = client;
+        this.inspector = inspector;
+        this.retry = retry;
+        this.heads = heads;
+    }
+
+    /** A HEAD, asked ahead or now; null when the client cannot answer (then the engine does). */
+    RegistryClient.Head head(ImageRef ref, Context context) {
+        RegistryClient.Head early = heads.take(ref);
+        if (early != null || client == null) {
+            return early;
+        }
+        try {
+            return attempt(() -> client.head(ref, context), context);
+        } catch (RegistryClient.Unsupported e) {
+            return null;
+        }
+    }
+
+    /**
+     * A source manifest, byte for byte: by the client when it can (the same pull for Docker Hub's quota), else by the
+     * engine, which also says in its own words what is missing.
+     */
+    byte[] source(ImageRef ref, String what, Context context) {
+        if (client != null) {
+            try {
+                byte[] raw = attempt(() -> client.manifest(ref, context), context);
+                if (raw != null) {
+                    return raw;
+                }
+            } catch (RegistryClient.Unsupported e) {
+                // The engine answers what the client cannot.
+            }
+        }
+        return attempt(() -> inspector.inspectRaw(ref, what, false, context), context);
+    }
+
+    /** A manifest at a target, by the engine; null when the tag does not exist and {@code missingOk}. */
+    byte[] target(ImageRef ref, String what, boolean missingOk, Context context) {
+        return attempt(() -> inspector.inspectRaw(ref, what, missingOk, context), context);
+    }
+
+    /** What a tag points at as far as a HEAD can tell: null when it does not exist or the client cannot ask. */
+    Digest digestAtByHead(ImageRef ref, Context context) {
+        RegistryClient.Head head = head(ref, context);
+        return head != null && head.found() ? head.digest() : null;
+    }
+
+    /** What a tag points at, or null when it does not exist: a HEAD, or the engine when the client cannot ask. */
+    Digest digestAt(ImageRef ref, Context context) {
+        RegistryClient.Head head = head(ref, context);
+        if (head != null) {
+            return head.found() ? head.digest() : null;
+        }
+        byte[] raw = target(ref, "reading target " + ref.display(), true, context);
+        return raw == null ? null : Digest.of(raw);
+    }
+
+    /** The digest a target reports after a copy: a HEAD when the client can ask, else the engine. */
+    Digest readBack(ImageRef ref, Context context) {
+        RegistryClient.Head head = head(ref, context);
+        if (head != null && head.found()) {
+            return head.digest();
+        }
+        return Digest.of(target(ref, "reading back " + ref.display(), false, context));
+    }
+
+    /** Whether a manifest is known to be there; false also when only the engine could tell (it is then copied again). */
+    boolean present(ImageRef ref, Context context) {
+        return digestAtByHead(ref, context) != null;
+    }
+
+    Manifests.Config config(ImageRef ref, String what, Context context) {
+        return Manifests.config(attempt(() -> inspector.inspectConfig(ref, what, context), context));
+    }
+
+    /** Every tag of a repository: the registry API (which Docker Hub does not count as pulls), else the engine. */
+    List<String> tags(ImageRef repository, int pageSize, Context context) {
+        if (client != null) {
+            try {
+                return attempt(() -> client.tags(repository, pageSize, context), context);
+            } catch (RegistryClient.Unsupported e) {
+                // The engine lists what the client cannot.
+            }
+        }
+        return attempt(() -> inspector.listTags(repository, context), context);
+    }
+
+    <T> T attempt(Supplier<T> action, Context context) {
+        return retry.run(action, context);
+    }
+}
