@@ -1,6 +1,7 @@
 import lib.issue.IssueRequestTest;
 import support.FakeGitHub;
 import support.Fixtures;
+import support.MirrorRules;
 import support.Registries;
 import support.Registry;
 import support.Tools;
@@ -120,6 +121,11 @@ class WorkflowRunTest {
         assertTrue(catalog.contains("| `alpine:3.19` | linux/amd64 | `" + aliyun.host + "/sched/alpine:3.19` |"), catalog);
         assertTrue(catalog.contains("| `busybox:1.36` | linux/arm64 | `" + aliyun.host + "/sched/linux_arm64_busybox:1.36` |"), catalog);
         String catalogCommit = repo.git("log", "-1", "--format=%H", "main", "--", "MIRRORS.md");
+        // The files to use the mirror with came in the same commit, made from that catalog.
+        assertEquals(catalogCommit, repo.git("log", "-1", "--format=%H", "main", "--", "mirror"));
+        assertTrue(repo.git("show", "main:mirror/pull.sh").contains(": \"${MIRROR:=" + aliyun.host + "/sched}\""));
+        assertEquals(aliyun.host + "/sched/alpine", MirrorRules.k3s(repo.git("show", "main:mirror/k3s-registries.yaml"), "docker.io", "library/alpine"));
+        assertEquals(Map.of("alpine", aliyun.host + "/sched/alpine"), MirrorRules.kustomize(repo.git("show", "main:mirror/kustomization-images.yaml")));
         assertEquals(1, notifications.size() - notified, first.log());
         JsonNode message = Fixtures.JSON.readTree(notifications.get(notifications.size() - 1));
         assertEquals("success", message.path("status").asText());
@@ -142,6 +148,8 @@ class WorkflowRunTest {
         assertTrue(second.log().contains("catalog: MIRRORS.md unchanged"), second.log());
         assertEquals(catalog, repo.git("show", "main:MIRRORS.md"));
         assertEquals(catalogCommit, repo.git("log", "-1", "--format=%H", "main", "--", "MIRRORS.md"));
+        assertTrue(second.log().contains("mirror: mirror unchanged"), second.log());
+        assertEquals(catalogCommit, repo.git("log", "-1", "--format=%H", "main", "--", "mirror"));
     }
 
     @Test
@@ -264,6 +272,7 @@ class WorkflowRunTest {
         second.assertStep("finish", "Update the last-sync badge and the mirror catalog", "success");
         assertEquals("Update the last-sync badge and the mirror catalog [skip ci]", repo.git("log", "-1", "--format=%s", "main"));
         assertEquals(1, Integer.parseInt(repo.git("rev-list", "--count", "--grep", "last-sync badge", "main")), "the badge was committed more than once");
+        assertEquals(repo.git("rev-parse", "main"), repo.git("log", "-1", "--format=%H", "main", "--", "mirror"), "the mirror files are not in that commit");
         assertEquals(1, notifications.size() - notified, second.log());
         assertEquals("success", Fixtures.JSON.readTree(notifications.get(notifications.size() - 1)).path("status").asText());
     }
