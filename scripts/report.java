@@ -36,15 +36,11 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-/**
- * Reads sync reports (sync.java --report): merges the reports of a run split into shards, and prints the step
- * summary of any report. The class is not called "report": it would share a file name with Report on a
- * case-insensitive file system (macOS, Windows).
- */
+/** Reads sync reports (sync.java --report): merges the reports of a run split into shards, and prints the step summary of any report. */
 @Command(name = "report", mixinStandardHelpOptions = true, version = "image-sync report 0.1.0",
         description = "Merges the reports of a sharded sync into one, and prints a report's step summary.",
-        subcommands = {ReportTool.MergeCommand.class, ReportTool.SummaryCommand.class})
-class ReportTool implements Callable<Integer> {
+        subcommands = {report.MergeCommand.class, report.SummaryCommand.class})
+class report implements Callable<Integer> {
     static final int USAGE = 2;
 
     @CommandLine.Spec
@@ -55,7 +51,7 @@ class ReportTool implements Callable<Integer> {
     }
 
     static CommandLine commandLine() {
-        return new CommandLine(new ReportTool()).setExecutionExceptionHandler((e, cmd, parsed) -> {
+        return new CommandLine(new report()).setExecutionExceptionHandler((e, cmd, parsed) -> {
             cmd.getErr().println("report: " + (e instanceof UsageError ? "" : "internal error: ") + e.getMessage());
             return e instanceof UsageError ? USAGE : 1;
         });
@@ -104,7 +100,7 @@ class ReportTool implements Callable<Integer> {
 
         @Override
         public Integer call() throws IOException {
-            List<Report> read = reports.stream().map(ReportTool::read).toList();
+            List<Report> read = reports.stream().map(report::read).toList();
             Report merged;
             try {
                 merged = Merge.of(read, reports.stream().map(Path::toString).toList());

@@ -20,7 +20,7 @@ class ReportToolMalformedTest {
     static Run report(String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        picocli.CommandLine cli = ReportTool.commandLine();
+        picocli.CommandLine cli = report.commandLine();
         cli.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
         cli.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
         int exit = cli.execute(args);

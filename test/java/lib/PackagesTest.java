@@ -69,7 +69,7 @@ class PackagesTest {
         assertEquals(List.of(), clashes, "class files that differ only in case overwrite each other on macOS and Windows");
     }
 
-    /** The class a file is named for, and for a script the class it really declares (report.java declares ReportTool). */
+    /** The class a file is named for, and any other class it declares. */
     private static List<String> topLevelTypes(Path file, String name) throws IOException {
         List<String> out = new ArrayList<>(List.of(name));
         String folder = name.contains("/") ? name.substring(0, name.lastIndexOf('/') + 1) : "";
