@@ -2,6 +2,7 @@
 //JAVA 17+
 //JAVAC_OPTIONS -encoding UTF-8
 //DEPS info.picocli:picocli:4.7.7
+//DEPS com.google.re2j:re2j:1.8
 //DEPS org.zeroturnaround:zt-exec:1.12
 //DEPS org.slf4j:slf4j-nop:1.7.36
 //DEPS com.fasterxml.jackson.core:jackson-databind:2.18.2

@@ -79,12 +79,15 @@ class TagPolicySyncTest {
     }
 
     @Test
-    void aPolicyOverMaxTagsIsAnErrorForItsLineAndOneThatMatchesNothingAWarning(@TempDir Path work) throws IOException {
+    void aPolicyOverMaxTagsFailsItsLineAndOneThatMatchesNothingIsAWarning(@TempDir Path work) throws IOException {
         long puts = target.manifestRequests("PUT");
-        Tools.Result tooMany = sync(work, "nothing-to-see:1\n--tags=.* pol\n", "--max-tags", "3");
-        assertEquals(2, tooMany.exit(), tooMany.all());
-        assertTrue(tooMany.stderr().contains("images.txt:2: --tags=.* pol matches 8 tags, more than --max-tags 3"), tooMany.stderr());
-        assertEquals(puts, target.manifestRequests("PUT"), "nothing was copied");
+        Tools.Result tooMany = sync(work, "--tags=.* pol\n", "--max-tags", "3");
+        assertEquals(1, tooMany.exit(), tooMany.all());
+        JsonNode line = SyncIntegrationTest.report(work.resolve("r.json")).at("/images/0");
+        assertEquals("failed", line.at("/targets/0/status").asText(), line.toString());
+        assertTrue(line.at("/targets/0/error").asText().endsWith("images.txt:1: --tags=.* pol matches 8 tags, more than --max-tags 3: "
+                + "narrow it (e.g. add --latest=5) or raise --max-tags"), line.toString());
+        assertEquals(puts, target.manifestRequests("PUT"), "nothing was copied for that line");
 
         Tools.Result none = sync(work, "--tags=^2\\..* pol\n");
         assertEquals(0, none.exit(), none.all());
@@ -93,9 +96,11 @@ class TagPolicySyncTest {
 
     @Test
     void collisionsAreCheckedAfterExpansion(@TempDir Path work) throws IOException {
-        Tools.Result r = sync(work, "--latest=1 --name=web pol\n--name=web:1.28.0-rc.1 other:1\n");
-        assertEquals(2, r.exit(), r.all());
-        assertTrue(r.stderr().contains("would both be written to web:1.28.0-rc.1"), r.stderr());
+        Tools.Result r = sync(work, "--latest=1 --name=web pol\n--name=web:1.28.0-rc.1 other:1\n", "--dry-run");
+        assertEquals(1, r.exit(), r.all());
+        JsonNode collided = SyncIntegrationTest.report(work.resolve("r.json")).at("/images/0");
+        assertEquals(1, collided.get("line").asInt(), collided.toString());
+        assertTrue(collided.at("/targets/0/error").asText().contains("would both be written to web:1.28.0-rc.1"), collided.toString());
         Tools.Result duplicate = sync(work, "--latest=1 pol\npol:1.28.0-rc.1\n", "--dry-run");
         assertEquals(0, duplicate.exit(), duplicate.all());
         assertTrue(duplicate.stderr().contains("is the same image with the same target as"), duplicate.stderr());

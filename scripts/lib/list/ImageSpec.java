@@ -26,9 +26,18 @@ public record ImageSpec(Integer line, String text, ImageRef source, Platforms pl
         return policy != null && source.tag() == null;
     }
 
-    /** Same image, same platform, same naming: a duplicate, not a collision. */
+    /**
+     * Same image, same platform, same naming, and the same tag policy: a duplicate, not a collision. Two policies on one
+     * repository are two requests (their union is synced, each tag once).
+     */
     public boolean sameAs(ImageSpec other) {
-        return source.equals(other.source) && platform.equals(other.platform) && java.util.Objects.equals(name, other.name);
+        return source.equals(other.source) && platform.equals(other.platform) && java.util.Objects.equals(name, other.name)
+                && java.util.Objects.equals(policy == null ? null : policy.describe(), other.policy == null ? null : other.policy.describe());
+    }
+
+    /** The line as written, quoted, and for an image a tag policy chose, the tag it chose: {@code '--latest=3 col' (tag 2.0.0)}. */
+    public String quoted() {
+        return "'" + text + "'" + (policy != null && source.tag() != null ? " (tag " + source.tag() + ")" : "");
     }
 
     /** The repository and tag this image gets in a target namespace: flat, the naming of every target today. */

@@ -65,6 +65,11 @@ public record Shard(int index, int count) {
         return items.stream().filter(item -> of(item, count) == index).toList();
     }
 
+    /** Whether this shard is the one that reports something known by {@code identity} in every shard alike. */
+    public boolean owns(String identity) {
+        return jump(hash(identity), count) + 1 == index;
+    }
+
     /** The shard (1-based) an item belongs to when the plan is split in {@code count}. */
     public static int of(Plan.Item item, int count) {
         return jump(hash(identity(item)), count) + 1;

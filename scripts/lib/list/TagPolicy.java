@@ -2,14 +2,15 @@ package lib.list;
 
 import lib.core.ImageRef;
 
+import com.google.re2j.Pattern;
+import com.google.re2j.PatternSyntaxException;
+
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.StringJoiner;
 import java.util.TreeSet;
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 
 /**
  * Which tags of a repository a list line without a tag stands for: {@code --tags=REGEX} keeps the tags the regular
@@ -17,6 +18,10 @@ import java.util.regex.PatternSyntaxException;
  * versions in the {@link VersionRange}, and {@code --latest=N} keeps the N highest versions of what is left. With
  * {@code --semver} or {@code --latest}, tags that are not versions ({@link SemVer#parse} gives null) are dropped.
  * Any part may be absent (null).
+ *
+ * <p>The regular expressions are RE2's (RE2/J): matching takes time linear in the tag, whatever the expression, so a
+ * line cannot hang a run (Java's backtracking engine took forever on {@code (.*a){14}}). RE2 has no backreferences
+ * and no lookaround; everything else people write for tags (classes, groups, alternation, repetition) is the same.
  */
 public record TagPolicy(Pattern tags, Pattern exclude, VersionRange semver, Integer latest) {
     /**

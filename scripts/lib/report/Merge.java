@@ -1,6 +1,7 @@
 package lib.report;
 
 import lib.sync.ImageResult;
+import lib.sync.Status;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -18,7 +19,11 @@ import java.util.TreeMap;
 public final class Merge {
     private Merge() {}
 
-    /** {@code names} label the reports in an error (e.g. their files); an image found in two of them is an IllegalArgumentException. */
+    /**
+     * {@code names} label the reports in an error (e.g. their files); an image found in two of them is an
+     * IllegalArgumentException. Only a tag-policy line that failed before choosing its tags may be in several: earlier
+     * versions reported it in every shard; it is kept once.
+     */
     public static Report of(List<Report> reports, List<String> names) {
         List<ImageResult> images = new ArrayList<>();
         Map<String, String> seenIn = new HashMap<>();
@@ -26,6 +31,9 @@ public final class Merge {
             for (ImageResult image : reports.get(i).images()) {
                 String key = image.line() + " " + image.source() + " " + image.platform();
                 String other = seenIn.putIfAbsent(key, names.get(i));
+                if (other != null && failedLine(image)) {
+                    continue;
+                }
                 if (other != null) {
                     throw new IllegalArgumentException(image.source() + " (" + image.platform() + (image.line() == null ? "" : ", line " + image.line())
                             + ") is in both " + other + " and " + names.get(i) + ": give each shard's report once");
@@ -36,6 +44,14 @@ public final class Merge {
         // List order: by line; command-line images (no line) keep their order after the list's.
         images.sort(Comparator.comparing(ImageResult::line, Comparator.nullsLast(Comparator.naturalOrder())));
         return Report.of(images).withStats(stats(reports));
+    }
+
+    /**
+     * A tag-policy line's own failure: no tag of its own (a report of an earlier version names no tag at all, but a
+     * tag the line chose is in one shard only, so only the line's own failure can be in two), failed at every target.
+     */
+    private static boolean failedLine(ImageResult image) {
+        return image.policy() != null && image.tag() == null && image.targets().stream().allMatch(t -> t.status() == Status.FAILED);
     }
 
     /**

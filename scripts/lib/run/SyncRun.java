@@ -4,6 +4,7 @@ import lib.core.Context;
 import lib.core.ImageRef;
 import lib.core.Platforms;
 import lib.core.Retry;
+import lib.core.SyncError;
 import lib.core.UsageError;
 import lib.doctor.Doctor;
 import lib.engine.CountingRunner;
@@ -31,6 +32,7 @@ import lib.sync.PullBudget;
 import lib.sync.SyncState;
 import lib.sync.Syncer;
 import lib.sync.TagExpansion;
+import lib.sync.TargetResult;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -146,7 +148,10 @@ public final class SyncRun {
         return found.problems().isEmpty() && appended.refused().isEmpty() ? 0 : 1;
     }
 
-    /** The sync. Bad options are a {@link UsageError}; anything else found before copying ends the run with exit 2. */
+    /**
+     * The sync. Bad options are a {@link UsageError}; anything else found before copying ends the run with exit 2.
+     * Once the options are good, a SIGINT or SIGTERM at any moment still ends with a report (see {@link Ending}).
+     */
     public Result sync(Options o) throws IOException, InterruptedException {
         long started = System.nanoTime();
         Checked c = check(o);
@@ -170,11 +175,25 @@ public final class SyncRun {
             throw new UsageError("--state " + state + " is not a regular file (a FIFO or a device?): give a file path, or leave --state out");
         }
         hideSecrets(c.settings());
-        Path privateDir = Auth.createPrivateDir(env, console);
+        Outcome outcome = new Outcome(console, o.shard(), env.get("GITHUB_STEP_SUMMARY"), o.report(), !o.dryRun(), started);
+        Ending ending = new Ending(outcome, c.settings().targets(), console);
+        ending.planned(mine(o.shard(), c.planned().items()), c.asked().policies().stream().filter(line -> owns(o.shard(), line)).toList());
+        Thread onSignal = new Thread(ending::interrupted, "image-sync-cancel");
+        Runtime.getRuntime().addShutdownHook(onSignal);
+        Path privateDir = null;
         try {
-            return run(o, c, privateDir, started);
+            privateDir = Auth.createPrivateDir(env, console);
+            ending.privateDir(privateDir);
+            return run(o, c, ending, outcome, privateDir);
         } finally {
-            Auth.deletePrivateDir(privateDir, console);
+            try {
+                Runtime.getRuntime().removeShutdownHook(onSignal);
+                if (privateDir != null) {
+                    Auth.deletePrivateDir(privateDir, console);
+                }
+            } catch (IllegalStateException e) {
+                // Shutting down already: the hook finishes the run and removes the private directory.
+            }
         }
     }
 
@@ -192,12 +211,13 @@ public final class SyncRun {
         return new Checked(settings, asked, planned, problems);
     }
 
-    private Result run(Options o, Checked c, Path privateDir, long started) throws IOException, InterruptedException {
+    private Result run(Options o, Checked c, Ending ending, Outcome outcome, Path privateDir) throws IOException, InterruptedException {
         Settings settings = c.settings();
-        Outcome outcome = new Outcome(console, o.shard(), env.get("GITHUB_STEP_SUMMARY"), o.report(), !o.dryRun(), started);
         Path authFile = Auth.createAuthFile(privateDir, env);
         RegistryClient client = new RegistryClient(settings.logins(Auth.logins(authFile)), o.insecure(), o.registryRequests(), env);
         CountingRunner counting = new CountingRunner(runner);
+        SyncState state = SyncState.load(stateFile(o), console);
+        ending.working(state, () -> costs(client, counting));
         Engines engines = Engines.choose(o.engine(), env, runner, counting, authFile, privateDir, o.insecure(), o.minFreeGb());
         engines.warnings().forEach(console::warn);
         boolean readsDockerHub = c.asked().specs().stream().anyMatch(s -> s.source().registry().equals(ImageRef.DOCKER_HUB));
@@ -209,45 +229,58 @@ public final class SyncRun {
         outcome.phase("login");
 
         String list = o.inputs().list();
-        SyncState state = SyncState.load(stateFile(o), console);
         Syncer syncer = new Syncer(client, engines.inspector(), engines.copier(), retry, settings.targets(), new Syncer.Options(o.force(), o.dryRun()),
                 state, new PullBudget(client, o.pullReserve()));
         TagExpansion.Result expanded = TagExpansion.expand(list, c.asked().policies(), syncer, o.maxTags(), o.imageTimeout(), console);
-        // The tags the policies chose are named and checked for collisions like every other line.
+        // The tags the policies chose are named and checked for collisions like every other line; a tag that collides fails
+        // its line's image (a new tag upstream must not stop a list that was valid yesterday), the rest goes on.
         List<ImageSpec> specs = new ArrayList<>(c.asked().named());
         specs.addAll(expanded.specs());
         Plan.Result planned = Plan.of(list, specs, settings.targets());
-        List<String> problems = new ArrayList<>(expanded.errors());
-        problems.addAll(planned.errors());
+        List<ImageResult> failed = new ArrayList<>(failedHere(o.shard(), expanded.failed()));
+        List<String> problems = new ArrayList<>();
+        for (Plan.Refused refused : planned.refused()) {
+            if (refused.spec().policy() == null) {
+                problems.add(refused.error());
+            } else if (owns(o.shard(), refused.spec())) {
+                failed.add(ImageResult.of(refused.spec(), settings.targets().stream().map(t -> new TargetResult.At(t.id(),
+                        t.reference(refused.spec().targetName()).display(), System.nanoTime()).failed(SyncError.Kind.PERMANENT, refused.error(), null)).toList()));
+            }
+        }
         if (!problems.isEmpty()) {
             return refuse(problems);
         }
         planned.warnings().forEach(console::warn);
-        List<Plan.Item> items = o.shard() == null ? planned.items() : o.shard().select(planned.items());
+        List<Plan.Item> items = mine(o.shard(), planned.items());
+        ending.expanded(items, failed);
 
         console.info("image-sync: " + items.size() + " image(s) → " + String.join(", ", settings.targets().stream()
                 .map(t -> t.id() + " " + t.registry() + "/" + t.namespace()).toList()) + " (" + engines.description() + ", "
                 + Math.min(o.jobs(), items.size()) + " job(s), " + lib.core.Deadline.format(o.imageTimeout()) + " per image"
                 + (o.dryRun() ? ", dry run" : "") + (o.force() ? ", forced" : "") + ")");
         syncer.prefetch(items, Context.outside(o.imageTimeout(), console));
-        outcome.logQuotas(quotas(client.rateLimits()), o.pullReserve());
         Batch batch = new Batch(syncer, console, o.jobs(), o.imageTimeout(), privateDir, Batch.HEARTBEAT);
-        // A SIGINT or SIGTERM still ends with a report: the images not done are cancelled, their processes stopped.
-        Thread onSignal = new Thread(() -> {
-            batch.cancel();
-            outcome.finish(concat(expanded.failed(), batch.results()), state, costs(client, counting));
-        }, "image-sync-cancel");
-        Runtime.getRuntime().addShutdownHook(onSignal);
-        try {
-            Report report = outcome.finish(concat(expanded.failed(), batch.run(items)), state, costs(client, counting));
-            return new Result(outcome.exit(), report, List.of());
-        } finally {
-            try {
-                Runtime.getRuntime().removeShutdownHook(onSignal);
-            } catch (IllegalStateException e) {
-                // Shutting down already: the hook finishes the run.
-            }
-        }
+        ending.running(batch);
+        Report report = ending.finish(batch.run(items));
+        return new Result(outcome.exit(), report, List.of());
+    }
+
+    /** This shard's part of the plan: all of it when the run is not split. */
+    private static List<Plan.Item> mine(Shard shard, List<Plan.Item> items) {
+        return shard == null ? items : shard.select(items);
+    }
+
+    /**
+     * This shard's part of the lines that failed before their tags were chosen: each such line is reported by exactly
+     * one shard (by the same stable hash as images), so the shards' reports merge.
+     */
+    private static List<ImageResult> failedHere(Shard shard, List<ImageResult> failedLines) {
+        return shard == null ? failedLines : failedLines.stream().filter(r -> shard.owns(r.source() + " " + r.platform() + " " + r.policy())).toList();
+    }
+
+    /** Whether this shard reports a tag-policy line's own failure (or its tags' collisions): the same line in every shard. */
+    private static boolean owns(Shard shard, ImageSpec line) {
+        return shard == null || shard.owns(line.source().withTag(null).display() + " " + line.platform() + " " + line.text());
     }
 
     /** Every mistake in the list at once, then exit 2: nothing was copied. */
@@ -288,9 +321,4 @@ public final class SyncRun {
         return new Outcome.Costs(client.requests(), counting.started(), quotas(client.rateLimits()));
     }
 
-    private static List<ImageResult> concat(List<ImageResult> first, List<ImageResult> then) {
-        List<ImageResult> all = new ArrayList<>(first);
-        all.addAll(then);
-        return all;
-    }
 }

@@ -1,3 +1,4 @@
+//SOURCES Ending.java
 //SOURCES SyncOptions.java
 //SOURCES SyncRun.java
 /**

@@ -4,6 +4,7 @@ import lib.core.Digest;
 import lib.core.ImageRef;
 import lib.core.TargetName;
 import lib.list.ImageSpec;
+import lib.list.Plan;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
@@ -15,8 +16,9 @@ import java.util.List;
  * read through SOURCE_REGISTRY). {@code name}, {@code fullName}, {@code tag} and {@code pinned} name the image as its
  * user does, whatever it was read through: {@code nginx}, {@code docker.io/library/nginx}, {@code 1.27}, and the digest
  * the line pins ({@code tag} is absent for a line pinned by digest alone, and for a tag-policy line that failed before
- * choosing its tags). {@code policy}: for an image a tag policy chose, the line it came from; {@code shard}: the part
- * of the plan (I of --shard I/N) that synced this image, absent when the run was not split.
+ * choosing its tags). {@code policy}: for an image a tag policy chose, the line it came from; {@code also}: the other
+ * lines of the list that asked for the same image under the same name (it is synced once; absent when none did);
+ * {@code shard}: the part of the plan (I of --shard I/N) that synced this image, absent when the run was not split.
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record ImageResult(Integer line, String source,
@@ -25,6 +27,7 @@ public record ImageResult(Integer line, String source,
                           @JsonInclude(JsonInclude.Include.NON_NULL) String tag,
                           @JsonInclude(JsonInclude.Include.NON_NULL) Digest pinned,
                           String platform, @JsonInclude(JsonInclude.Include.NON_NULL) String policy,
+                          @JsonInclude(JsonInclude.Include.NON_EMPTY) List<Integer> also,
                           List<TargetResult> targets, @JsonInclude(JsonInclude.Include.NON_NULL) Integer shard) {
     /** The result of {@code spec} at every target: what every report entry of an image is made from. */
     public static ImageResult of(ImageSpec spec, List<TargetResult> targets) {
@@ -32,8 +35,15 @@ public record ImageResult(Integer line, String source,
         // A tag-policy line that failed before choosing has no tag, so no name at the targets either.
         TargetName named = spec.unexpanded() ? null : spec.targetName();
         return new ImageResult(spec.line(), source.display(), source.shortName(), source.canonicalName(), source.tag(), source.digest(),
-                spec.platform().toString(), spec.policy() == null ? null : spec.text(),
+                spec.platform().toString(), spec.policy() == null ? null : spec.text(), null,
                 named == null ? targets : targets.stream().map(t -> t.named(named)).toList(), null);
+    }
+
+    /** The result of a planned image, naming every line that asked for it. */
+    public static ImageResult of(Plan.Item item, List<TargetResult> targets) {
+        ImageResult image = of(item.spec(), targets);
+        return item.also().isEmpty() ? image : new ImageResult(image.line, image.source, image.name, image.fullName, image.tag,
+                image.pinned, image.platform, image.policy, item.also(), image.targets, image.shard);
     }
 
     /** How tables name the image: as its user does, e.g. mysql:8.0, quay.io/coreos/etcd:v3.5.0, nginx:1.25@sha256:0123456789ab. */
@@ -42,7 +52,7 @@ public record ImageResult(Integer line, String source,
     }
 
     public ImageResult inShard(Integer index) {
-        return new ImageResult(line, source, name, fullName, tag, pinned, platform, policy, targets, index);
+        return new ImageResult(line, source, name, fullName, tag, pinned, platform, policy, also, targets, index);
     }
 
     /**
@@ -61,7 +71,7 @@ public record ImageResult(Integer line, String source,
             return this;
         }
         ImageRef named = listed != null ? listed : read;
-        return new ImageResult(line, source, named.shortName(), named.canonicalName(), read.tag(), read.digest(), platform, policy,
+        return new ImageResult(line, source, named.shortName(), named.canonicalName(), read.tag(), read.digest(), platform, policy, also,
                 targets.stream().map(TargetResult::completed).toList(), shard);
     }
 

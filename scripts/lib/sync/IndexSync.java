@@ -50,7 +50,7 @@ record IndexSync(ManifestReader reader, SourceResolver sources, Copier copier, P
         if (wanted != null && wanted.checked()) {
             sources.state().put(spec, wanted.entry());
         }
-        return ImageResult.of(spec, results);
+        return ImageResult.of(item, results);
     }
 
     /** With only a remembered digest: skipped when a HEAD shows the target already holds it, else null (read the source). */

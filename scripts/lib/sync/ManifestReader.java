@@ -32,7 +32,7 @@ final class ManifestReader {
 
     /** A HEAD, asked ahead or now; null when the client cannot answer (then the engine does). */
     RegistryClient.Head head(ImageRef ref, Context context) {
-        RegistryClient.Head early = heads.take(ref);
+        RegistryClient.Head early = heads.take(ref, context);
         if (early != null || client == null) {
             return early;
         }

@@ -43,7 +43,7 @@ record PlatformSync(ManifestReader reader, SourceResolver sources, Copier copier
                 sources.state().put(spec, run.source.entry());
             }
         }
-        return ImageResult.of(spec, results);
+        return ImageResult.of(item, results);
     }
 
     private TargetResult to(Target target, Plan.Item item, ImageRun run) {

@@ -55,9 +55,9 @@ public final class Syncer {
     }
 
     /** The same outcome at every target, e.g. a source that could not be read. */
-    static ImageResult atEvery(List<Target> targets, Plan.Item item, Function<TargetResult.At, TargetResult> outcome) {
+    public static ImageResult atEvery(List<Target> targets, Plan.Item item, Function<TargetResult.At, TargetResult> outcome) {
         long now = System.nanoTime();
-        return ImageResult.of(item.spec(), targets.stream().map(t -> outcome.apply(at(t, item, now))).toList());
+        return ImageResult.of(item, targets.stream().map(t -> outcome.apply(at(t, item, now))).toList());
     }
 
     static TargetResult.At at(Target target, Plan.Item item, long start) {

@@ -19,9 +19,13 @@ import java.util.concurrent.ConcurrentHashMap;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static support.Digests.d;
 
-/** The HEADs asked ahead: what they spare, and that a bug among them reaches the image it belongs to. */
+/**
+ * The HEADs asked ahead: what they spare, that an image waits for one on its way (within its own deadline, so a hung
+ * registry costs it one timeout), and that a bug among them reaches the image it belongs to.
+ */
 class HeadCacheTest {
     static final Context AHEAD = Context.outside(Duration.ofMinutes(1), w -> { });
 
@@ -40,13 +44,34 @@ class HeadCacheTest {
             return new RegistryClient.Head(true, d(ref.display()));
         }, 4, List.of(SyncerTest.ALIYUN), false);
         heads.prefetch(items("app:1"), AHEAD);
-        assertEquals(Set.of("docker.io/library/app:1", "acr.io/ns/app:1"), asked);
         ImageRef source = ImageRef.parse("app:1", "docker.io");
         ImageRef target = ImageRef.in("acr.io", "ns", "app", "1");
-        assertEquals(d("docker.io/library/app:1"), heads.take(source).digest());
-        assertEquals(d("docker.io/library/app:1"), heads.take(source).digest(), "a source's answer serves every image that reads it");
-        assertEquals(d("acr.io/ns/app:1"), heads.take(target).digest());
-        assertNull(heads.take(target), "a target's answer is used once: the image may change the tag");
+        assertEquals(d("docker.io/library/app:1"), heads.take(source, AHEAD).digest());
+        assertEquals(d("docker.io/library/app:1"), heads.take(source, AHEAD).digest(), "a source's answer serves every image that reads it");
+        assertEquals(d("acr.io/ns/app:1"), heads.take(target, AHEAD).digest());
+        assertNull(heads.take(target, AHEAD), "a target's answer is used once: the image may change the tag");
+        assertEquals(Set.of("docker.io/library/app:1", "acr.io/ns/app:1"), asked, "each asked once");
+    }
+
+    /** An answer still on its way is waited for, but only as long as the image's own deadline allows. */
+    @Test
+    void anImageWaitsForItsHeadWithinItsOwnDeadline() {
+        java.util.concurrent.CountDownLatch never = new java.util.concurrent.CountDownLatch(1);
+        HeadCache heads = new HeadCache((ref, c) -> {
+            try {
+                never.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return null;
+        }, 1, List.of(), true);
+        heads.prefetch(items("hung:1"), AHEAD);
+        Context image = Context.outside(java.time.Duration.ofMillis(300), w -> { });
+        long start = System.nanoTime();
+        SyncError e = assertThrows(SyncError.class, () -> heads.take(ImageRef.parse("hung:1", "docker.io"), image));
+        assertEquals(SyncError.Kind.GAVE_UP, e.kind);
+        assertTrue(System.nanoTime() - start < 5_000_000_000L, "gave up at the image's deadline");
+        never.countDown();
     }
 
     /** A registry failure stops the asking ahead at that registry; the images ask again, with retries. */
@@ -58,8 +83,10 @@ class HeadCacheTest {
             throw new SyncError(SyncError.Kind.TRANSIENT, "HEAD " + ref.display() + ": connection refused");
         }, 1, List.of(), true);
         heads.prefetch(items("a:1", "b:1", "c:1"), AHEAD);
+        for (String image : List.of("a:1", "b:1", "c:1")) {
+            assertNull(heads.take(ImageRef.parse(image, "docker.io"), AHEAD), "nothing to use: the image asks itself");
+        }
         assertEquals(1, asked.size(), "one request, then the registry is left to the images: " + asked);
-        assertNull(heads.take(ImageRef.parse("a:1", "docker.io")));
     }
 
     /**
@@ -78,9 +105,9 @@ class HeadCacheTest {
             return new RegistryClient.Head(true, d(ref.display()));
         }, 1, List.of(), true);
         heads.prefetch(items("a:1", "b:1", "c:1"), AHEAD);
-        assertEquals(Set.of("docker.io/library/a:1", "docker.io/library/b:1", "docker.io/library/c:1"), asked);
-        IllegalStateException bug = assertThrows(IllegalStateException.class, () -> heads.take(ImageRef.parse("a:1", "docker.io")));
+        IllegalStateException bug = assertThrows(IllegalStateException.class, () -> heads.take(ImageRef.parse("a:1", "docker.io"), AHEAD));
         assertEquals("a bug in asking for docker.io/library/a:1", bug.getMessage());
-        assertEquals(d("docker.io/library/c:1"), heads.take(ImageRef.parse("c:1", "docker.io")).digest());
+        assertEquals(d("docker.io/library/c:1"), heads.take(ImageRef.parse("c:1", "docker.io"), AHEAD).digest());
+        assertEquals(Set.of("docker.io/library/a:1", "docker.io/library/b:1", "docker.io/library/c:1"), asked);
     }
 }
