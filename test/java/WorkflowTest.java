@@ -224,7 +224,11 @@ class WorkflowTest {
 
     @Test
     void permissionsAreTheLeastEachWorkflowNeeds() throws IOException {
-        assertEquals(Map.of("contents", "write", "packages", "write"), permissions("sync-batch-daily.yml"));
+        assertEquals(Map.of("contents", "read"), permissions("sync-batch-daily.yml"), "01 grants per job");
+        JsonNode batch = load("sync-batch-daily.yml");
+        assertFalse(batch.at("/jobs/plan").has("permissions"), "the plan only reads");
+        assertEquals(Map.of("contents", "write", "packages", "write"), strings(batch.at("/jobs/sync/permissions")));
+        assertEquals(Map.of("contents", "write"), strings(batch.at("/jobs/finish/permissions")), "the finishing job writes no package");
         assertEquals(Map.of("contents", "read", "packages", "write"), permissions("sync-double.yml"));
         assertEquals(Map.of("contents", "read"), permissions("sync-to-aliyun.yml"));
         assertEquals(Map.of("contents", "read", "packages", "write"), permissions("sync-to-ghcr.yml"));
@@ -418,8 +422,12 @@ class WorkflowTest {
     }
 
     private static Map<String, String> permissions(String file) throws IOException {
+        return strings(load(file).path("permissions"));
+    }
+
+    private static Map<String, String> strings(JsonNode node) {
         Map<String, String> out = new LinkedHashMap<>();
-        load(file).path("permissions").fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue().asText()));
+        node.fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue().asText()));
         return out;
     }
 

@@ -25,6 +25,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -119,6 +120,8 @@ public final class IssueSync {
             console.error(error);
             problems.add(problem(error, lines));
         }
+        // Before anything is asked: an issue may name only the registries the repository syncs from.
+        problems.addAll(IssueHosts.from(env, options.sourceRegistry()).refused(parsed.images()));
         if (problems.isEmpty() && parsed.images().isEmpty()) {
             console.error("issue #" + event.number() + " names no image");
             problems.add(new IssueReply.Problem(null, null, "没有找到镜像：在 issue 里每行写一个镜像，例如 nginx:alpine / "
@@ -141,15 +144,20 @@ public final class IssueSync {
         // The targets are given explicitly, so the sync writes exactly where the names were checked for.
         Inputs inputs = Inputs.text(label, text, request.platform(), options.sourceRegistry());
         SyncRun.Result result = sync(options.options(inputs, to, report, share));
+        // What the asker may see named: what the issue named, and the registries the repository itself is set up with.
+        String asked = event.title() + "\n" + event.body() + "\n" + String.join("\n", targets.stream().map(Target::registry).toList())
+                + "\n" + Objects.requireNonNullElse(options.sourceRegistry(), "");
         if (result.report() == null) {
-            answer.post(IssueReply.notStarted(result.problems(), runUrl()), false);
+            answer.post(IssueReply.notStarted(result.problems().stream().map(p -> IssueHosts.scrub(p, asked)).toList(), runUrl()), false);
             return result.exit() == 0 ? 1 : result.exit();
         }
         Report synced = result.report();
+        Report shown = new Report(synced.summary(), synced.images().stream().map(i -> i.withTargets(
+                t -> t.error() == null ? t : t.withError(IssueHosts.scrub(t.error(), asked)))).toList(), synced.stats());
         boolean ready = !synced.images().isEmpty() && synced.images().stream().flatMap(i -> i.targets().stream()).allMatch(IssueReply::there);
         ListAppend.Appended remembered = "true".equalsIgnoreCase(Env.value(env, "ISSUE_SYNC_REMEMBER"))
                 ? Remember.remember(imagesFile, parsed.images(), synced, targets, event.number(), console) : null;
-        answer.post(IssueReply.result(synced, remembered, runUrl()), ready);
+        answer.post(IssueReply.result(shown, remembered, runUrl()), ready);
         return result.exit();
     }
 

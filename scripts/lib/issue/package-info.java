@@ -1,5 +1,6 @@
 //SOURCES GitHubApi.java
 //SOURCES IssueEvent.java
+//SOURCES IssueHosts.java
 //SOURCES IssueReply.java
 //SOURCES IssueRequest.java
 //SOURCES IssueSync.java

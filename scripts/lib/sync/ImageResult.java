@@ -51,6 +51,11 @@ public record ImageResult(Integer line, String source,
         return ImageRef.label(name, tag, pinned);
     }
 
+    /** The same image with each target's outcome changed by {@code change}. */
+    public ImageResult withTargets(java.util.function.UnaryOperator<TargetResult> change) {
+        return new ImageResult(line, source, name, fullName, tag, pinned, platform, policy, also, targets.stream().map(change).toList(), shard);
+    }
+
     public ImageResult inShard(Integer index) {
         return new ImageResult(line, source, name, fullName, tag, pinned, platform, policy, also, targets, index);
     }

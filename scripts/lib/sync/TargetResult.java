@@ -34,6 +34,11 @@ public record TargetResult(String target, String image,
         return new TargetResult(target, image, repository, tag, status, reason, digest, error, kind, warning, times, platforms, seconds);
     }
 
+    /** The same outcome with its error told in other words (the issue flow hides addresses an issue did not name). */
+    public TargetResult withError(String text) {
+        return new TargetResult(target, image, repository, tag, status, reason, digest, text, kind, warning, created, platforms, seconds);
+    }
+
     /** For a multi-platform line: the platforms the tag serves. */
     public TargetResult withPlatforms(List<String> held) {
         return new TargetResult(target, image, repository, tag, status, reason, digest, error, kind, warning, created, held, seconds);
