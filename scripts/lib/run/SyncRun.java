@@ -132,6 +132,7 @@ public final class SyncRun {
 
     private Checked check(Options o) {
         Settings settings = Settings.from(env, o.to());
+        settings.notes().forEach(n -> console.info("note: " + n));
         Inputs.Asked asked;
         try {
             asked = Inputs.read(o.inputs(), console);
