@@ -6,6 +6,7 @@
 //SOURCES lib/core/package-info.java
 //SOURCES lib/list/package-info.java
 
+import lib.core.Commands;
 import lib.core.Env;
 import lib.core.UsageError;
 import lib.list.Inputs;
@@ -43,10 +44,7 @@ public class shards implements Callable<Integer> {
     }
 
     static CommandLine commandLine(shards command) {
-        return new CommandLine(command).setExecutionExceptionHandler((e, cmd, parsed) -> {
-            cmd.getErr().println("shards: " + (e instanceof UsageError ? "" : "internal error: ") + e.getMessage());
-            return e instanceof UsageError ? 2 : 1;
-        });
+        return Commands.of(command, System.getenv());
     }
 
     @Override

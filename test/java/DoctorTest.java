@@ -289,7 +289,7 @@ class DoctorTest {
     void doctorAndPlanTogetherIsAUsageError(@TempDir Path work) throws IOException {
         Tools.Result r = doctor(work, env(work), new FakeRunner(), "--plan");
         assertEquals(2, r.exit(), r.all());
-        assertEquals("sync: --doctor and --plan were both given: --doctor already checks the list as --plan does", r.stderr().strip());
+        assertEquals("error: --doctor and --plan were both given: --doctor already checks the list as --plan does", r.stderr().strip());
     }
 
     private static String catalog(Registry registry) throws IOException, InterruptedException {

@@ -479,7 +479,7 @@ class FaultTest {
         for (String bad : List.of("a-file/report.json", ".")) {
             Tools.Result r = SyncIntegrationTest.checked(Cli.sync(work, env(work, source.host, target.host), null, null, "--to", "aliyun", "--report", bad, "noreport:1"));
             assertEquals(2, r.exit(), r.all());
-            assertTrue(r.stderr().startsWith("sync: --report "), r.stderr());
+            assertTrue(r.stderr().startsWith("error: --report "), r.stderr());
         }
         assertEquals(puts, target.manifestRequests("PUT"));
         assertNull(at("noreport:1"));

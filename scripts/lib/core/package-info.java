@@ -1,7 +1,9 @@
+//SOURCES Commands.java
 //SOURCES Context.java
 //SOURCES Deadline.java
 //SOURCES Digest.java
 //SOURCES Env.java
+//SOURCES ErrorLine.java
 //SOURCES ImageRef.java
 //SOURCES Json.java
 //SOURCES Lazy.java
