@@ -114,6 +114,20 @@ class InputErrorsTest {
         assertEquals("error: Unknown option: '--dryrun'; did you mean --dry-run? (--help lists the options)", r.stderr().strip());
     }
 
+    /** The two a Chinese keyboard makes most often, in a list and as an argument: the character and what to type instead. */
+    @Test
+    void aFullWidthColonAndACurlyQuoteAreNamed(@TempDir Path work) throws IOException {
+        Files.writeString(work.resolve("images.txt"), "nginx\uFF1A1.27\n");
+        Tools.Result list = plan(work);
+        assertEquals(2, list.exit(), list.all());
+        assertEquals("error: " + work.resolve("images.txt") + ":1: 'nginx：1.27' has the full-width '：' (U+FF1A): write ':' instead (an input "
+                + "method in full-width mode types these; switch it to half-width)", list.stderr().lines().findFirst().orElseThrow());
+        Tools.Result argument = plan(work, "redis:1.0\u201D");
+        assertEquals(2, argument.exit(), argument.all());
+        assertTrue(argument.stderr().contains("'redis:1.0”' has the curly quote '”' (U+201D): write '\"' instead (images.txt needs no quotes)"),
+                argument.stderr());
+    }
+
     @Test
     void helpNamesTheEnvironmentAndGivesExamples(@TempDir Path work) {
         Tools.Result r = plan(work, "--help");

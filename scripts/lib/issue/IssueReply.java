@@ -185,6 +185,8 @@ public final class IssueReply {
             case DENIED -> "源镜像可能是私有的，或者目标仓库的账号、密码不对（由仓库所有者检查 Secrets）。/ The source may be private, or the "
                     + "target's credentials are wrong (the repository owner checks the secrets).";
             case UNKNOWN_HOST -> "检查镜像地址里的主机名。/ Check the registry host in the image's name.";
+            case UNREACHABLE -> "连不上这个仓库（原因见上）；它恢复后评论 `/sync` 重试。/ The registry could not be reached (see why above): comment "
+                    + "`/sync` once it is back.";
             case GAVE_UP -> "超时了：镜像太大或网络太慢，稍后评论 `/sync` 重试。/ It ran out of time: comment `/sync` to try again later.";
             case TRANSIENT, PERMANENT, INTERNAL -> TRY_AGAIN;
         };

@@ -8,12 +8,14 @@
 //SOURCES ManifestReader.java
 //SOURCES PlatformSync.java
 //SOURCES PullBudget.java
+//SOURCES Reachability.java
 //SOURCES SourceResolver.java
 //SOURCES Status.java
 //SOURCES SyncState.java
 //SOURCES Syncer.java
 //SOURCES TagExpansion.java
 //SOURCES TargetResult.java
+//SOURCES Unreachable.java
 /**
  * Deciding and copying: the skip ladder ({@link lib.sync.Decision}, which knows only core), one image at its
  * targets, the batch, the state file, logins, tag expansion, and the results they produce.
