@@ -44,7 +44,8 @@ import java.util.concurrent.Callable;
                 + "one platform per image, skipping what is already there.",
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:every image synced, skipped or deferred", "1:at least one image failed or was cancelled (the others were still processed)",
-                "2:bad usage, bad list, bad or missing settings, failed login, unusable engine (nothing was copied)"},
+                "2:bad usage, bad list, bad or missing settings, failed login, unusable engine (nothing was copied)",
+                "130:interrupted by Ctrl-C (SIGINT); 143: by SIGTERM. The images not done are cancelled and the report is written"},
         footerHeading = "%nEnvironment:%n",
         footer = {"  ALIYUN_REGISTRY, ALIYUN_NAMESPACE, ALIYUN_USERNAME, ALIYUN_PASSWORD\tthe Aliyun target (ALIYUN_NAME_SPACE, "
                 + "ALIYUN_REGISTRY_USER and ALIYUN_REGISTRY_PASSWORD, another template's names, are read too)",
