@@ -10,6 +10,7 @@
 //SOURCES Log.java
 //SOURCES Login.java
 //SOURCES Manifests.java
+//SOURCES Naming.java
 //SOURCES Platform.java
 //SOURCES Platforms.java
 //SOURCES Retry.java

@@ -2,6 +2,7 @@ package lib.issue;
 
 import lib.core.Platforms;
 import lib.core.SyncError;
+import lib.list.ListAppend;
 import lib.report.Report;
 import lib.sync.ImageResult;
 import lib.sync.Status;
@@ -19,8 +20,6 @@ public final class IssueReply {
     public record Problem(String where, String text, String message) {}
 
     /** Lines the run added to images.txt, found there already, or could not add (with why). */
-    public record Remembered(List<String> added, List<String> present, List<String> refused) {}
-
     /** At most this many problems are listed: a pasted log must not turn into a comment longer than GitHub accepts. */
     static final int MAX_PROBLEMS = 30;
     static final int MAX_QUOTE = 120;
@@ -100,7 +99,7 @@ public final class IssueReply {
      * The outcome: a table of every image×target, pull commands for what is there, failures with hints. Images are
      * named as the asker names them (the report's names, not its sources, which may carry a mirror's host).
      */
-    public static String result(Report report, Remembered remembered, List<String> read, String runUrl) {
+    public static String result(Report report, ListAppend.Appended remembered, List<String> read, String runUrl) {
         List<Row> rows = report.images().stream().flatMap(image -> image.targets().stream().map(t -> new Row(image, t))).toList();
         long ready = rows.stream().filter(Row::pullable).count();
         if (rows.isEmpty()) {
@@ -208,7 +207,7 @@ public final class IssueReply {
         };
     }
 
-    private static String remembered(Remembered r) {
+    private static String remembered(ListAppend.Appended r) {
         StringBuilder md = new StringBuilder();
         if (!r.added().isEmpty()) {
             md.append("\n#### images.txt\n\n已加入 images.txt（本次运行结束时提交），每天的批量同步会让它们保持最新。/ Added to images.txt "

@@ -10,6 +10,7 @@ import lib.core.UsageError;
 import lib.engine.ProcessRunner;
 import lib.list.ImageList;
 import lib.list.ImageSpec;
+import lib.list.ListAppend;
 import lib.list.Inputs;
 import lib.list.Plan;
 import lib.report.Console;
@@ -111,7 +112,7 @@ public final class IssueSync {
             parsed = ImageList.parse(label, text, platform, ImageRef.DOCKER_HUB);
         }
         // As a sync does: lines that name their tag are checked now, tag-policy lines once their tags are listed.
-        List<ImageSpec> named = Remember.named(parsed.images());
+        List<ImageSpec> named = ListAppend.named(parsed.images());
         int policies = parsed.images().size() - named.size();
         Plan.Result planned = Plan.of(label, named, targets);
         List<String> lines = List.of(text.split("\n", -1));
@@ -150,7 +151,7 @@ public final class IssueSync {
         }
         Report synced = result.report();
         boolean ready = !synced.images().isEmpty() && synced.images().stream().flatMap(i -> i.targets().stream()).allMatch(IssueReply::there);
-        IssueReply.Remembered remembered = "true".equalsIgnoreCase(Env.value(env, "ISSUE_SYNC_REMEMBER"))
+        ListAppend.Appended remembered = "true".equalsIgnoreCase(Env.value(env, "ISSUE_SYNC_REMEMBER"))
                 ? Remember.remember(imagesFile, parsed.images(), synced, targets, event.number(), console) : null;
         answer.post(IssueReply.result(synced, remembered, read, runUrl()), ready);
         return result.exit();

@@ -1,9 +1,11 @@
 //SOURCES ImageList.java
 //SOURCES ImageSpec.java
 //SOURCES Inputs.java
+//SOURCES ListAppend.java
 //SOURCES Plan.java
 //SOURCES SemVer.java
 //SOURCES Shard.java
+//SOURCES StackImages.java
 //SOURCES TagPolicy.java
 //SOURCES VersionRange.java
 /**

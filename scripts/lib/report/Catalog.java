@@ -24,12 +24,24 @@ public final class Catalog {
     static final String CHANGED = "更新于 / Changed";
     /** Target columns come in this order; any other target id after them, alphabetically. */
     static final List<String> ORDER = List.of("aliyun", "ghcr");
+    /** The files that put the mirror to use (MirrorFiles), one line of use each; the catalog links them. */
+    static final String USE = "## 使用镜像 / Using the mirror\n\n"
+            + "每次批量同步后，mirror/ 下的文件会随本目录一起更新。/ Each batch run updates the files in mirror/ with this catalog.\n\n"
+            + "- [mirror/pull.sh](mirror/pull.sh)：复制到要拉镜像的机器上，`sh pull.sh nginx:1.27` 即拉取镜像并改回原名（docker、podman、nerdctl 或 ctr）。"
+            + "/ Copy it to the machine that pulls: `sh pull.sh nginx:1.27` pulls the image and gives it back its original name.\n"
+            + "- [mirror/k3s-registries.yaml](mirror/k3s-registries.yaml)：k3s/RKE2 节点上放到 /etc/rancher/k3s/registries.yaml，原镜像名自动从镜像仓库拉取。"
+            + "/ For k3s/RKE2: put it in /etc/rancher/k3s/registries.yaml and nodes pull the original names from the mirror.\n"
+            + "- [mirror/kustomization-images.yaml](mirror/kustomization-images.yaml)：把其中的 images: 条目加入你的 kustomization.yaml。"
+            + "/ Add its images: entries to your kustomization.yaml.\n"
+            + "- `mirror/containerd/`：只为保留原路径（path 命名）的目标生成，复制到 containerd 的 config_path（如 /etc/containerd/certs.d/）。"
+            + "/ Only for targets with path naming: copy it to containerd's config_path (e.g. /etc/containerd/certs.d/).\n\n";
     static final String INTRO = "# 镜像目录 / Mirror catalog\n\n"
             + "每次批量同步（01）都会根据同步结果更新这个文件，请不要手工修改。表里是 images.txt 中每个镜像的拉取地址；"
             + "“更新于”是镜像最近一次被复制的日期（北京时间）；“—”表示在有这份目录之前就已同步，之后没有变过。\n\n"
             + "Every batch sync (01) updates this file from its results: do not edit it by hand. It lists the pull address of every "
             + "image in images.txt; \"Changed\" is the date the image was last copied (Beijing time); \"—\" means it was there "
-            + "before this catalog began and has not changed since.\n\n";
+            + "before this catalog began and has not changed since.\n\n"
+            + USE;
 
     /** One image: {@code addresses} maps a target id (aliyun, ghcr) to the image's reference there. */
     record Row(String image, String platform, Map<String, String> addresses, String changed) {

@@ -1,6 +1,7 @@
 //SOURCES Catalog.java
 //SOURCES Console.java
 //SOURCES Merge.java
+//SOURCES MirrorFiles.java
 //SOURCES Outcome.java
 //SOURCES Report.java
 //SOURCES Summary.java
