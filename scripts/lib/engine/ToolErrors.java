@@ -24,6 +24,7 @@ public final class ToolErrors {
     /** The request and the dialling skopeo prefixes to the reason: "Get "https://h/v2/": dial tcp 1.2.3.4:443: connect: ". */
     private static final Pattern WIRE = Pattern.compile("^(?:(?:Get|Head) \"[^\"]*\": )?(?:dial tcp(?: [^\\s]+)?: )?(?:lookup [^\\s:]+(?: on [^\\s]+)?: )?(?:connect: )?");
     private static final Pattern TLS = Pattern.compile("x509: |tls: |certificate");
+    private static final Pattern CONNECTING = Pattern.compile("timeout|timed out|no route to host|network is unreachable|connection reset|\\beof\\b");
     private static final Pattern TRANSIENT = Pattern.compile("toomanyrequests|too many requests|\\b429\\b|\\b50[0234]\\b"
             + "|timeout|timed out|connection reset|connection refused|broken pipe|unexpected eof|\\beof\\b"
             + "|use of closed network connection|server closed|connection closed|tls handshake|temporary failure"
@@ -86,7 +87,9 @@ public final class ToolErrors {
         if (TLS.matcher(lower).find() && !lower.contains("handshake timeout")) {
             return new SyncError(SyncError.Kind.PERMANENT, what + ": cannot reach " + host + ": TLS failed (" + reason + ")", null, host);
         }
-        return new SyncError(classify(why), what + ": cannot reach " + host + ": " + reason);
+        // Any other answer (an HTTP status, a refusal of credentials) came from the registry: it was reached.
+        boolean reached = !CONNECTING.matcher(lower).find();
+        return new SyncError(classify(why), what + ": " + (reached ? host : "cannot reach " + host) + ": " + reason);
     }
 
     static SyncError.Kind classify(String message) {

@@ -91,6 +91,11 @@ public class ToolErrorsTest {
         assertEquals("reading source r.example/a:1: cannot reach r.example: i/o timeout", slow.getMessage());
         assertEquals(SyncError.Kind.TRANSIENT, slow.kind);
         assertNull(slow.unreachable, "a timeout is retried image by image");
+
+        SyncError busy = ToolErrors.of("reading source r.example/a:1", failed("pinging container registry r.example: "
+                + "received unexpected HTTP status: 503 Service Unavailable"), JOB.deadline());
+        assertEquals("reading source r.example/a:1: r.example: received unexpected HTTP status: 503 Service Unavailable", busy.getMessage());
+        assertEquals(SyncError.Kind.TRANSIENT, busy.kind);
     }
 
     /** A refused login is about the credentials; there is no repository to be visible yet. */
