@@ -2,8 +2,11 @@
 //JAVA 17+
 //JAVAC_OPTIONS -encoding UTF-8
 //DEPS info.picocli:picocli:4.7.7
+//DEPS com.fasterxml.jackson.core:jackson-databind:2.18.2
+//SOURCES lib/core/package-info.java
 
-import picocli.CommandLine;
+import lib.core.Commands;
+
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -34,7 +37,7 @@ public class badge implements Callable<Integer> {
     Instant time;
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new badge()).execute(args));
+        System.exit(Commands.of(new badge(), System.getenv()).execute(args));
     }
 
     /** shields.io's static badge path: '-' and '_' are doubled, spaces and other specials percent-encoded. */

@@ -17,6 +17,8 @@
 //SOURCES lib/report/Catalog.java
 //SOURCES lib/report/Report.java
 
+import lib.core.Commands;
+import lib.core.ErrorLine;
 import lib.core.ImageRef;
 import lib.core.Platforms;
 import lib.core.UsageError;
@@ -63,12 +65,7 @@ public class catalog implements Callable<Integer> {
     Path file;
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new catalog())
-                .setExecutionExceptionHandler((e, cmd, parsed) -> {
-                    cmd.getErr().println("catalog: " + (e instanceof UsageError ? "" : "internal error: ") + e.getMessage());
-                    return e instanceof UsageError ? 2 : 1;
-                })
-                .execute(args));
+        System.exit(Commands.of(new catalog(), System.getenv()).execute(args));
     }
 
     @Override
@@ -104,7 +101,7 @@ public class catalog implements Callable<Integer> {
             ImageList.parse(images.toString(), ImageList.read(images), Platforms.DEFAULT, ImageRef.DOCKER_HUB).images()
                     .forEach(spec -> labels.put(spec.line(), spec.source()));
         } catch (IllegalArgumentException e) {
-            System.out.println("catalog: " + e.getMessage() + "; naming the images as the report does");
+            System.err.println(ErrorLine.warning(e.getMessage() + "; naming the images as the report does", ErrorLine.github(System.getenv())));
         }
         return labels;
     }

@@ -19,6 +19,7 @@
 //SOURCES lib/run/package-info.java
 //SOURCES lib/issue/package-info.java
 
+import lib.core.Commands;
 import lib.core.Env;
 import lib.core.Retry;
 import lib.core.UsageError;
@@ -27,7 +28,6 @@ import lib.engine.ZtExecRunner;
 import lib.issue.IssueSync;
 import lib.report.Console;
 import lib.run.SyncOptions;
-import lib.run.SyncRun;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -78,11 +78,7 @@ public class issue implements Callable<Integer> {
     }
 
     static CommandLine commandLine(issue command) {
-        return new CommandLine(command)
-                .setExecutionExceptionHandler((e, cmd, parsed) -> {
-                    cmd.getErr().println("issue: " + (e instanceof UsageError ? "" : "internal error: ") + e.getMessage());
-                    return e instanceof UsageError ? SyncRun.USAGE : 1;
-                });
+        return Commands.of(command, command.env);
     }
 
     @Override

@@ -17,10 +17,10 @@
 //SOURCES lib/report/MirrorFiles.java
 //SOURCES lib/report/Report.java
 
+import lib.core.Commands;
 import lib.core.UsageError;
 import lib.report.MirrorFiles;
 
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -53,12 +53,7 @@ public class mirror implements Callable<Integer> {
     Path dir;
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new mirror())
-                .setExecutionExceptionHandler((e, cmd, parsed) -> {
-                    cmd.getErr().println("mirror: " + (e instanceof UsageError ? "" : "internal error: ") + e.getMessage());
-                    return e instanceof UsageError ? 2 : 1;
-                })
-                .execute(args));
+        System.exit(Commands.of(new mirror(), System.getenv()).execute(args));
     }
 
     @Override

@@ -18,7 +18,9 @@
 //SOURCES lib/report/Report.java
 //SOURCES lib/report/Webhook.java
 
+import lib.core.Commands;
 import lib.core.Env;
+import lib.core.ErrorLine;
 import lib.registry.Http;
 import lib.report.Report;
 import lib.report.Webhook;
@@ -42,9 +44,12 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.LongSupplier;
 
 @Command(name = "notify", mixinStandardHelpOptions = true, version = "image-sync notify 0.2.0",
         description = {"Posts the outcome of a sync run to WEBHOOK_URL: a card on Feishu/Lark, Markdown on DingTalk and WeCom, "
@@ -53,34 +58,30 @@ import java.util.concurrent.Callable;
                 "A notification problem is a warning: notify still exits 0, so it never fails the run."},
         footerHeading = "%nEnvironment:%n",
         footer = {
-                "  WEBHOOK_URL        the robot's webhook address; not set: notifications off",
-                "  WEBHOOK_SECRET     the signing secret of a Feishu/Lark or DingTalk robot",
-                "  WEBHOOK_TYPE       feishu, dingtalk, wecom, slack or generic, when the URL's",
-                "                     host does not tell",
-                "  WEBHOOK_LANG       zh (the default) or en: the language of the message",
-                "  GITHUB_SERVER_URL, GITHUB_REPOSITORY, GITHUB_RUN_ID",
-                "                     the repository and the run's link (set by GitHub Actions)",
-                "  GITHUB_ACTIONS     true: warnings become annotations on the run",
-                "  HTTPS_PROXY, HTTP_PROXY, NO_PROXY",
-                "                     the proxy to reach the robot through, as for registries",
+                "  WEBHOOK_URL\tthe robot's webhook address; not set: notifications off (--dry-run still prints)",
+                "  WEBHOOK_SECRET\tthe signing secret of a Feishu/Lark or DingTalk robot",
+                "  WEBHOOK_TYPE\tfeishu, dingtalk, wecom, slack or generic, when the URL's host does not tell (--type wins)",
+                "  WEBHOOK_LANG\tzh (the default) or en: the language of the message",
+                "  GITHUB_SERVER_URL, GITHUB_REPOSITORY, GITHUB_RUN_ID\tthe repository and the run's link (set by GitHub Actions)",
+                "  GITHUB_ACTIONS\ttrue: warnings become annotations on the run",
+                "  HTTPS_PROXY, HTTP_PROXY, NO_PROXY\tthe proxy to reach the robot through, as for registries",
                 "",
                 "Examples:",
                 "  # what the workflow runs as its last step",
                 "  ./jbang scripts/notify.java --status success --report sync-report.json",
-                "  # the same message in English",
-                "  WEBHOOK_LANG=en ./jbang scripts/notify.java --status failure \\",
-                "    --report sync-report.json",
+                "  # see the DingTalk message in English without sending it (no robot needed)",
+                "  WEBHOOK_LANG=en ./jbang scripts/notify.java --dry-run --type dingtalk --status failure --report sync-report.json",
                 "  # try a signed DingTalk robot from a terminal (no report: it says so)",
-                "  WEBHOOK_URL='https://oapi.dingtalk.com/robot/send?access_token=...' \\",
-                "    WEBHOOK_SECRET='SEC...' ./jbang scripts/notify.java --status success",
+                "  WEBHOOK_URL='https://oapi.dingtalk.com/robot/send?access_token=...' WEBHOOK_SECRET='SEC...' "
+                        + "./jbang scripts/notify.java --status success",
                 "  # plain JSON to your own endpoint",
-                "  WEBHOOK_URL=https://example.com/hook WEBHOOK_TYPE=generic \\",
-                "    ./jbang scripts/notify.java --status cancelled"})
+                "  WEBHOOK_URL=https://example.com/hook WEBHOOK_TYPE=generic ./jbang scripts/notify.java --status cancelled"})
 public class notify implements Callable<Integer> {
-    static final int USAGE = 2;
     static final List<String> STATUSES = List.of("success", "failure", "cancelled");
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
     static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(20);
+    /** Where a message is addressed when it is only printed and no WEBHOOK_URL is set: a name that can never resolve. */
+    static final String NO_URL = "https://webhook.invalid/";
 
     @Spec
     CommandSpec spec;
@@ -88,7 +89,7 @@ public class notify implements Callable<Integer> {
     String status;
 
     /** Checked while parsing, so a wrong value is a usage error (exit 2), not a message about an unknown outcome. */
-    @Option(names = "--status", required = true, paramLabel = "STATUS", description = "success, failure or cancelled: the job's status.")
+    @Option(names = "--status", required = true, paramLabel = "success|failure|cancelled", description = "The job's status.")
     void status(String value) {
         if (!STATUSES.contains(value)) {
             throw new ParameterException(spec.commandLine(), "--status must be success, failure or cancelled, not '" + value + "'");
@@ -100,43 +101,43 @@ public class notify implements Callable<Integer> {
             + "the message says that the sync produced no report.")
     Path report;
 
+    @Option(names = {"--dry-run", "--print"}, description = "Print the exact payload that would be posted (the request body, "
+            + "signed as it would be) to stdout, and send nothing; works without WEBHOOK_URL.")
+    boolean dryRun;
+
+    String type;
+
+    @Option(names = "--type", paramLabel = "TYPE", description = "feishu, dingtalk, wecom, slack or generic: the robot to shape "
+            + "the message for (default: WEBHOOK_TYPE, else what WEBHOOK_URL's host tells, else generic).")
+    void type(String value) {
+        if (Arrays.stream(Webhook.Kind.values()).noneMatch(k -> k.name().equalsIgnoreCase(value.strip()))) {
+            throw new ParameterException(spec.commandLine(), "--type must be feishu, dingtalk, wecom, slack or generic, not '" + value + "'");
+        }
+        type = value;
+    }
+
     Map<String, String> env = System.getenv();
     PrintStream out = System.out;
     PrintStream err = System.err;
+    LongSupplier clock = System::currentTimeMillis;
 
     public static void main(String[] args) {
         System.exit(commandLine(new notify()).execute(Env.arguments(args)));
     }
 
-    /** A usage mistake is two lines: what is wrong, and how it is used; the full help is one --help away. */
     static CommandLine commandLine(notify command) {
-        return new CommandLine(command).setParameterExceptionHandler((e, args) -> {
-            PrintStream err = command.err;
-            err.println("notify: " + usageProblem(e));
-            err.println("usage: notify --status success|failure|cancelled [--report FILE]   (more: --help)");
-            return USAGE;
-        });
-    }
-
-    private static String usageProblem(ParameterException e) {
-        if (e instanceof CommandLine.MissingParameterException missing && missing.getMissing().stream().anyMatch(a -> a.paramLabel().equals("STATUS"))) {
-            return "--status is required: success, failure or cancelled (the job's status)";
-        }
-        if (e instanceof CommandLine.UnmatchedArgumentException unmatched) {
-            return "unknown option or argument: " + String.join(" ", unmatched.getUnmatched());
-        }
-        return e.getMessage();
+        return Commands.of(command, command.env);
     }
 
     @Override
     public Integer call() {
         String url = Env.value(env, "WEBHOOK_URL");
-        if (url == null) {
+        if (url == null && !dryRun) {
             out.println("notify: WEBHOOK_URL is not set, notifications are off");
             return 0;
         }
         String secret = Env.value(env, "WEBHOOK_SECRET");
-        URI uri = httpUri(url);
+        URI uri = url == null ? URI.create(NO_URL) : httpUri(url);
         if (uri == null) {
             warn("WEBHOOK_URL is not an http(s) address (it should look like https://open.feishu.cn/open-apis/bot/v2/hook/...); "
                     + "no notification was sent");
@@ -144,13 +145,21 @@ public class notify implements Callable<Integer> {
         }
         Webhook.Kind kind;
         try {
-            kind = Webhook.detect(url, env.get("WEBHOOK_TYPE"));
+            kind = Webhook.detect(uri.toString(), type != null ? type : env.get("WEBHOOK_TYPE"));
         } catch (IllegalArgumentException e) {
             warn(e.getMessage() + "; no notification was sent");
             return 0;
         }
-        Webhook.Request request = Webhook.build(kind, url, message(), language(), secret, System.currentTimeMillis());
-        String where = "the " + kind.name().toLowerCase() + " webhook at " + uri.getHost();
+        Webhook.Lang lang = language();
+        Webhook.Request request = Webhook.build(kind, uri.toString(), message(), lang, secret, clock.getAsLong());
+        String name = kind.name().toLowerCase(Locale.ROOT);
+        if (dryRun) {
+            out.println(request.body());
+            err.println("notify: dry run: the " + name + " message above, in " + (lang == Webhook.Lang.EN ? "English" : "Chinese")
+                    + (url == null ? "" : ", for the robot at " + uri.getHost()) + "; nothing was sent");
+            return 0;
+        }
+        String where = "the " + name + " webhook at " + uri.getHost();
         // Behind a company proxy the robot is reached as registries and GitHub are: through HTTPS_PROXY / HTTP_PROXY, NO_PROXY aside.
         ProxySelector proxies = new Http.EnvProxies(env);
         try {
@@ -230,12 +239,8 @@ public class notify implements Callable<Integer> {
         return secret == null ? result : result.replace(secret, "****");
     }
 
-    /** On GitHub a warning is an annotation (escaped so it cannot end early); elsewhere a plain line. */
+    /** On GitHub a warning is an annotation; elsewhere a plain line. */
     private void warn(String message) {
-        if ("true".equals(env.get("GITHUB_ACTIONS"))) {
-            err.println("::warning::" + ("notify: " + message).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A"));
-        } else {
-            err.println("notify: warning: " + message);
-        }
+        err.println(ErrorLine.warning(message, ErrorLine.github(env)));
     }
 }

@@ -19,7 +19,9 @@
 //SOURCES lib/report/Report.java
 //SOURCES lib/report/Summary.java
 
+import lib.core.Commands;
 import lib.core.Env;
+import lib.core.ErrorLine;
 import lib.core.UsageError;
 import lib.report.Merge;
 import lib.report.Report;
@@ -52,10 +54,7 @@ class report implements Callable<Integer> {
     }
 
     static CommandLine commandLine() {
-        return new CommandLine(new report()).setExecutionExceptionHandler((e, cmd, parsed) -> {
-            cmd.getErr().println("report: " + (e instanceof UsageError ? "" : "internal error: ") + e.getMessage());
-            return e instanceof UsageError ? USAGE : 1;
-        });
+        return Commands.of(new report(), System.getenv());
     }
 
     @Override
@@ -114,8 +113,8 @@ class report implements Callable<Integer> {
                     + Summary.counts(merged.summary()) + " → " + out);
             stdout.flush();
             if (shards != null && reports.size() < shards) {
-                spec.commandLine().getErr().println("report: expected " + shards + " shard reports, got " + reports.size()
-                        + ": a shard ended without writing one (see its context), so its images are missing here");
+                spec.commandLine().getErr().println(ErrorLine.error("expected " + shards + " shard reports, got " + reports.size()
+                        + ": a shard ended without writing one (see its context), so its images are missing here", ErrorLine.github(System.getenv())));
                 return 1;
             }
             return 0;

@@ -14,6 +14,7 @@
 //SOURCES lib/list/TagPolicy.java
 //SOURCES lib/list/VersionRange.java
 
+import lib.core.Commands;
 import lib.core.Env;
 import lib.core.UsageError;
 import lib.list.Inputs;
@@ -51,10 +52,7 @@ public class shards implements Callable<Integer> {
     }
 
     static CommandLine commandLine(shards command) {
-        return new CommandLine(command).setExecutionExceptionHandler((e, cmd, parsed) -> {
-            cmd.getErr().println("shards: " + (e instanceof UsageError ? "" : "internal error: ") + e.getMessage());
-            return e instanceof UsageError ? 2 : 1;
-        });
+        return Commands.of(command, System.getenv());
     }
 
     @Override

@@ -18,6 +18,7 @@
 //SOURCES lib/doctor/package-info.java
 //SOURCES lib/run/package-info.java
 
+import lib.core.Commands;
 import lib.core.Env;
 import lib.core.Retry;
 import lib.core.UsageError;
@@ -46,20 +47,29 @@ import java.util.concurrent.Callable;
                 + "one platform per image, skipping what is already there.",
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:every image synced, skipped or deferred", "1:at least one image failed or was cancelled (the others were still processed)",
-                "2:bad usage, bad list, bad or missing settings, failed login, unusable engine (nothing was copied)"},
+                "2:bad usage, bad list, bad or missing settings, failed login, unusable engine (nothing was copied)",
+                "130:interrupted by Ctrl-C (SIGINT); 143: by SIGTERM. The images not done are cancelled and the report is written"},
         footerHeading = "%nEnvironment:%n",
-        footer = {"  ALIYUN_REGISTRY, ALIYUN_NAMESPACE, ALIYUN_USERNAME, ALIYUN_PASSWORD   the Aliyun target",
-                "  GHCR_TOKEN (or GITHUB_TOKEN), GHCR_NAMESPACE, GHCR_USERNAME          the GHCR target",
-                "  SYNC_TARGETS       default of --to        DOCKERHUB_USERNAME, DOCKERHUB_TOKEN   Docker Hub login",
-                "  SOURCE_REGISTRY, INSECURE_REGISTRIES, SYNC_STATE, SYNC_ENGINE, SYNC_IMAGE_TIMEOUT, DOCKER   as the options say",
+        footer = {"  ALIYUN_REGISTRY, ALIYUN_NAMESPACE, ALIYUN_USERNAME, ALIYUN_PASSWORD\tthe Aliyun target (ALIYUN_NAME_SPACE, "
+                + "ALIYUN_REGISTRY_USER and ALIYUN_REGISTRY_PASSWORD, another template's names, are read too)",
+                "  GHCR_TOKEN (or GITHUB_TOKEN), GHCR_NAMESPACE, GHCR_USERNAME\tthe GHCR target",
+                "  SYNC_TARGETS\tthe default of --to (when it is not set: SYNC_MODE=aliyun, ghcr or double)",
+                "  DOCKERHUB_USERNAME, DOCKERHUB_TOKEN\tDocker Hub login",
+                "  SOURCE_REGISTRY, INSECURE_REGISTRIES, SYNC_STATE, SYNC_ENGINE, SYNC_IMAGE_TIMEOUT, SYNC_SHARD, DOCKER\tas the options say",
                 "",
                 "Examples:",
-                "  ./jbang scripts/sync.java --plan                          check images.txt offline",
-                "  ./jbang scripts/sync.java --doctor                        check engine, logins, push permission and quotas online",
-                "  ./jbang scripts/sync.java                                 sync images.txt to every configured target",
+                "  # check images.txt offline",
+                "  ./jbang scripts/sync.java --plan",
+                "  # check engine, logins, push permission and quotas online",
+                "  ./jbang scripts/sync.java --doctor",
+                "  # sync images.txt to every configured target",
+                "  ./jbang scripts/sync.java",
+                "  # one image, to Aliyun only, for arm64",
                 "  ./jbang scripts/sync.java --to aliyun --platform linux/arm64 mysql:8.0",
-                "  ./jbang scripts/sync.java --platform all --dry-run nginx:1.27   one tag for every platform, checked only",
-                "  ./jbang scripts/sync.java --from compose.yaml --append images.txt   add the images a compose file uses"})
+                "  # one tag for every platform, checked only",
+                "  ./jbang scripts/sync.java --platform all --dry-run nginx:1.27",
+                "  # add the images a compose file uses to images.txt",
+                "  ./jbang scripts/sync.java --from compose.yaml --append images.txt"})
 public class sync implements Callable<Integer> {
     @Parameters(paramLabel = "IMAGE", arity = "0..*", description = "Images to sync (images.txt syntax); when none, --images is read.")
     List<String> images = new ArrayList<>();
@@ -118,19 +128,9 @@ public class sync implements Callable<Integer> {
         System.exit(commandLine(new sync()).execute(Env.arguments(args)));
     }
 
-    /** Every error is one "sync: ..." line (two for a bad option: what, and where to read more); never the whole help. */
+    /** Every error is one line (see Commands); option defaults come from the command's environment. */
     static CommandLine commandLine(sync command) {
-        return new CommandLine(command)
-                .setDefaultValueProvider(arg -> SyncOptions.defaults(command.env).defaultValue(arg))
-                .setParameterExceptionHandler((e, args) -> {
-                    e.getCommandLine().getErr().println("sync: " + e.getMessage());
-                    e.getCommandLine().getErr().println("sync: see --help for the options and their values");
-                    return SyncRun.USAGE;
-                })
-                .setExecutionExceptionHandler((e, cmd, parsed) -> {
-                    cmd.getErr().println("sync: " + (e instanceof UsageError ? "" : "internal error: ") + e.getMessage());
-                    return e instanceof UsageError ? SyncRun.USAGE : 1;
-                });
+        return Commands.of(command, command.env).setDefaultValueProvider(arg -> SyncOptions.defaults(command.env).defaultValue(arg));
     }
 
     @Override

@@ -34,15 +34,16 @@ class CatalogCommandTest {
     @Test
     void withoutItsListAnOlderReportIsNamedByItsReferences(@TempDir Path dir) throws IOException {
         Path mirrors = dir.resolve("MIRRORS.md");
-        PrintStream stdout = System.out;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        PrintStream stderr = System.err;
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
         try {
             assertEquals(0, catalog(mirrors, dir.resolve("absent.txt").toString()));
         } finally {
-            System.setOut(stdout);
+            System.setErr(stderr);
         }
-        assertTrue(out.toString(StandardCharsets.UTF_8).contains("naming the images as the report does"), out.toString(StandardCharsets.UTF_8));
+        String warning = err.toString(StandardCharsets.UTF_8);
+        assertTrue(warning.startsWith("warning: ") && warning.contains("naming the images as the report does"), warning);
         assertTrue(Files.readString(mirrors).contains("| `mirror.example/library/nginx:1.27` | linux/amd64 |"), Files.readString(mirrors));
     }
 }

@@ -110,7 +110,7 @@ class DistributionTest {
         env.put("PATH", withoutJbang(env.get("PATH")));
         Tools.Result r = Tools.run(List.of(JBANG, Tools.REPO.resolve("scripts/sync.java").toString(), "--plan", "--name=", "--", ""), env, tmp, null);
         assertEquals(2, r.exit(), r.all());
-        assertEquals("sync: an IMAGE argument is empty: give an image such as nginx:alpine", r.stderr().strip());
+        assertEquals("error: an IMAGE argument is empty: give an image such as nginx:alpine", r.stderr().strip());
         Path fakeBin = Files.createDirectories(tmp.resolve("bin"));
         executable(fakeBin.resolve("jbang"), "#!/bin/sh\nfor a; do printf '[%s]' \"$a\"; done\n");
         env.put("PATH", fakeBin + ":" + env.get("PATH"));

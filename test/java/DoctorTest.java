@@ -260,9 +260,9 @@ class DoctorTest {
 
         assertEquals(2, r.exit(), r.all());
         has(r, "✗ engine: docker is not installed: install Docker, set DOCKER to a compatible CLI such as podman, or install skopeo");
-        has(r, "✗ aliyun: cannot reach registry.invalid (no such host) — fix: check ALIYUN_REGISTRY and this machine's network "
-                + "(set HTTPS_PROXY if you need a proxy)");
-        has(r, "✗ source 127.0.0.1:1: cannot reach it (connection refused) — fix: check SOURCE_REGISTRY and this machine's network");
+        has(r, "✗ aliyun: cannot reach registry.invalid (no such host) — fix: check ALIYUN_REGISTRY, or this machine's DNS and proxy (HTTPS_PROXY)");
+        has(r, "✗ source 127.0.0.1:1: cannot reach it (connection refused) — fix: check SOURCE_REGISTRY and that a registry runs there, "
+                + "or this machine's network and proxy (HTTPS_PROXY)");
         has(r, "✗ ghcr: cannot reach " + ghcr.host + " (TLS failed: its certificate is not trusted, or it does not speak HTTPS) — fix: if "
                 + ghcr.host + " is your own registry with a self-signed certificate or plain HTTP, add it to INSECURE_REGISTRIES "
                 + "(--insecure-registry); otherwise check the network");
@@ -288,7 +288,7 @@ class DoctorTest {
     void doctorAndPlanTogetherIsAUsageError(@TempDir Path work) throws IOException {
         Tools.Result r = doctor(work, env(work), new FakeRunner(), "--plan");
         assertEquals(2, r.exit(), r.all());
-        assertEquals("sync: --doctor and --plan were both given: --doctor already checks the list as --plan does", r.stderr().strip());
+        assertEquals("error: --doctor and --plan were both given: --doctor already checks the list as --plan does", r.stderr().strip());
     }
 
     private static String catalog(Registry registry) throws IOException, InterruptedException {

@@ -298,7 +298,8 @@ class FaultTest {
         Files.createDirectory(state);
         Run run = sync(work, env, "stateful:1");
         assertEquals(0, run.result().exit(), run.result().all());
-        assertTrue(run.result().stderr().contains("is a directory"), run.result().stderr());
+        assertTrue(run.result().stderr().contains("--state / SYNC_STATE " + state + " is a directory: this run keeps no state"), run.result().stderr());
+        assertFalse(run.result().stderr().contains("could not save") || run.result().stderr().contains("replaced at the end"), run.result().stderr());
         try (Stream<Path> left = Files.list(work)) {
             assertEquals(List.of(), left.filter(p -> p.getFileName().toString().startsWith(".state-")).toList(), "temporary files left behind");
         }
@@ -474,9 +475,72 @@ class FaultTest {
         for (String bad : List.of("a-file/report.json", ".")) {
             Tools.Result r = SyncIntegrationTest.checked(Cli.sync(work, env(work, source.host, target.host), null, null, "--to", "aliyun", "--report", bad, "noreport:1"));
             assertEquals(2, r.exit(), r.all());
-            assertTrue(r.stderr().startsWith("sync: --report "), r.stderr());
+            assertTrue(r.stderr().startsWith("error: --report "), r.stderr());
         }
         assertEquals(puts, target.manifestRequests("PUT"));
         assertNull(at("noreport:1"));
+    }
+
+    // ---- hosts that cannot be reached -------------------------------------------------------
+
+    /** Real waits, short: 0.4 + 0.8 + 1.6 + 3.2 s between five tries, one sequence of 6 s. */
+    static final Retry SEQUENCE = new Retry(5, Duration.ofMillis(800), Duration.ofSeconds(60), d -> Thread.sleep(d.toMillis()), () -> 0.0);
+    static final Duration ONE_SEQUENCE = Duration.ofMillis(400 + 800 + 1600 + 3200);
+
+    /**
+     * A source host that does not resolve, five images from it and four jobs: one image's first failure is retried as
+     * the policy says while the others wait; then the verdict fails every image at once with the same reason and the
+     * fix --doctor gives. Before, each image retried on its own (one sequence per image, in parallel and in turn).
+     */
+    @Test
+    void anUnresolvableSourceHostIsOneRetrySequenceAndOneVerdictForEveryImage(@TempDir Path work) throws IOException {
+        StringBuilder list = new StringBuilder();
+        for (int i = 1; i <= 5; i++) {
+            list.append("nosuch.invalid/team/app-").append(i).append(":1\n");
+        }
+        Files.writeString(work.resolve("images.txt"), list);
+        Run run = sync(work, env(work, source.host, target.host), SEQUENCE, "--jobs", "4");
+
+        assertEquals(1, run.result().exit(), run.result().all());
+        String verdict = "cannot reach nosuch.invalid: no such host — fix: check the images from nosuch.invalid in the list, "
+                + "or this machine's DNS and proxy (HTTPS_PROXY)";
+        for (int i = 0; i < 5; i++) {
+            assertEquals(verdict, run.error(i), "image " + i);
+            assertEquals("unknown-host", run.report().at("/images/" + i + "/targets/0/kind").asText());
+        }
+        List<String> retries = run.result().all().lines().filter(l -> l.contains("nosuch.invalid") && l.contains("retrying in")).toList();
+        assertEquals(4, retries.size(), "one sequence of five tries for the host, not one per image:\n" + run.result().all());
+        assertEquals(1, run.result().all().lines().filter(l -> l.contains("every image that needs it fails at once")).count(), run.result().all());
+        assertTrue(run.took().compareTo(ONE_SEQUENCE.plusSeconds(8)) < 0, "took " + run.took() + " for one sequence of " + ONE_SEQUENCE);
+        assertFalse(run.result().all().contains("pinging container registry"), run.result().all());
+    }
+
+    /**
+     * A target whose port refuses connections: its login is one retry sequence, said in words (skopeo's "pinging
+     * container registry … dial tcp …" never shows), then one line with the reason and the fix, and the run stops
+     * before any image, as a failed login does.
+     */
+    @Test
+    void aTargetThatRefusesConnectionsIsOneVerdictWithItsFixAndNoSkopeoText(@TempDir Path work) throws IOException {
+        for (int i = 1; i <= 5; i++) {
+            push(work, "refused-" + i + ":1");
+        }
+        String closed;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closed = "127.0.0.1:" + s.getLocalPort();
+        }
+        Files.writeString(work.resolve("images.txt"), "refused-1:1\nrefused-2:1\nrefused-3:1\nrefused-4:1\nrefused-5:1\n");
+        long start = System.nanoTime();
+        Tools.Result r = SyncIntegrationTest.checked(Cli.sync(work, env(work, source.host, closed), null, SEQUENCE, "--to", "aliyun"));
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+
+        assertEquals(2, r.exit(), r.all());
+        assertTrue(r.stderr().contains("error: cannot reach " + closed + ": connection refused — fix: check ALIYUN_REGISTRY and that a registry "
+                + "runs there, or this machine's network and proxy (HTTPS_PROXY)\n"), r.stderr());
+        assertEquals(4, r.all().lines().filter(l -> l.contains(closed) && l.contains("retrying in")).count(), r.all());
+        assertTrue(r.all().lines().filter(l -> l.contains("retrying in")).allMatch(l -> l.contains("login to " + closed + ": cannot reach " + closed
+                + ": connection refused (try ")), r.all());
+        assertFalse(r.all().contains("pinging container registry") || r.all().contains("dial tcp"), r.all());
+        assertTrue(took.compareTo(ONE_SEQUENCE.plusSeconds(8)) < 0, "took " + took);
     }
 }

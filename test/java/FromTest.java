@@ -79,7 +79,7 @@ class FromTest {
         for (String[] args : new String[][]{{"--append", "images.txt"}, {"--from", "x.yaml", "nginx:1"}, {"--from", "x.yaml", "--plan"}}) {
             Tools.Result r = sync(work, null, args);
             assertEquals(2, r.exit(), String.join(" ", args));
-            assertTrue(r.stderr().startsWith("sync: --from FILE|DIR|- reads a stack's images"), r.stderr());
+            assertTrue(r.stderr().startsWith("error: --from FILE|DIR|- reads a stack's images"), r.stderr());
         }
         Tools.Result missing = sync(work, null, "--from", "nope.yaml");
         assertEquals(2, missing.exit());

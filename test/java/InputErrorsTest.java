@@ -6,9 +6,12 @@ import support.FakeRunner;
 import support.Tools;
 
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -51,7 +54,7 @@ class InputErrorsTest {
     void aListThatIsNotAFileIsRefusedBeforeItIsRead(@TempDir Path work) {
         Tools.Result r = plan(work, "-f", "/dev/zero");
         assertEquals(2, r.exit(), r.all());
-        assertEquals("sync: /dev/zero is not a regular file: give an image list (one image per line) with -f FILE", r.stderr().strip());
+        assertEquals("error: /dev/zero is not a regular file: give an image list (one image per line) with -f FILE", r.stderr().strip());
     }
 
     @Test
@@ -92,23 +95,76 @@ class InputErrorsTest {
     }
 
     @Test
-    void aBadOptionValueIsTwoLinesNotTheHelp(@TempDir Path work) {
+    void aBadOptionValueIsOneErrorLineNotTheHelp(@TempDir Path work) {
         for (String[] bad : List.of(new String[]{"--jobs", "abc"}, new String[]{"--force=yes"})) {
             Tools.Result r = plan(work, bad);
             assertEquals(2, r.exit(), r.all());
             List<String> lines = r.stderr().strip().lines().toList();
-            assertEquals(2, lines.size(), r.stderr());
-            assertTrue(lines.get(0).startsWith("sync: ") && (lines.get(0).contains("--jobs") || lines.get(0).contains("expected true or false")), lines.get(0));
-            assertEquals("sync: see --help for the options and their values", lines.get(1));
+            assertEquals(1, lines.size(), r.stderr());
+            assertTrue(lines.get(0).startsWith("error: ") && (lines.get(0).contains("--jobs") || lines.get(0).contains("expected true or false")), lines.get(0));
+            assertTrue(lines.get(0).endsWith(" (--help lists the options)"), lines.get(0));
         }
+    }
+
+    /** picocli's own suggestions, in the one error line. */
+    @Test
+    void aMistypedOptionGetsDidYouMean(@TempDir Path work) {
+        Tools.Result r = plan(work, "--dryrun", "nginx:1");
+        assertEquals(2, r.exit(), r.all());
+        assertEquals("error: Unknown option: '--dryrun'; did you mean --dry-run? (--help lists the options)", r.stderr().strip());
+    }
+
+    /** The two a Chinese keyboard makes most often, in a list and as an argument: the character and what to type instead. */
+    @Test
+    void aFullWidthColonAndACurlyQuoteAreNamed(@TempDir Path work) throws IOException {
+        Files.writeString(work.resolve("images.txt"), "nginx\uFF1A1.27\n");
+        Tools.Result list = plan(work);
+        assertEquals(2, list.exit(), list.all());
+        assertEquals("error: " + work.resolve("images.txt") + ":1: 'nginx：1.27' has the full-width '：' (U+FF1A): write ':' instead (an input "
+                + "method in full-width mode types these; switch it to half-width)", list.stderr().lines().findFirst().orElseThrow());
+        Tools.Result argument = plan(work, "redis:1.0\u201D");
+        assertEquals(2, argument.exit(), argument.all());
+        assertTrue(argument.stderr().contains("'redis:1.0”' has the curly quote '”' (U+201D): write '\"' instead (images.txt needs no quotes)"),
+                argument.stderr());
     }
 
     @Test
     void helpNamesTheEnvironmentAndGivesExamples(@TempDir Path work) {
         Tools.Result r = plan(work, "--help");
         assertEquals(0, r.exit(), r.all());
-        for (String expected : List.of("ALIYUN_PASSWORD", "GHCR_TOKEN", "SYNC_TARGETS", "SYNC_IMAGE_TIMEOUT", "Examples:", "--platform all")) {
+        for (String expected : List.of("ALIYUN_PASSWORD", "GHCR_TOKEN", "SYNC_TARGETS", "SYNC_MODE", "ALIYUN_NAME_SPACE", "SYNC_IMAGE_TIMEOUT",
+                "Examples:", "--platform all")) {
             assertTrue(r.out().contains(expected), expected + " missing in:\n" + r.out());
+        }
+    }
+
+    /**
+     * The footer is a table laid out for the width the help is printed at: no line is longer, a variable's meaning starts
+     * on its first line (never "ALIYUN_PASSWORD   the" / "Aliyun target"), and an example command is never broken.
+     */
+    @Test
+    void theHelpFooterIsLaidOutForTheTerminalsWidth() {
+        for (int width : List.of(80, 160)) {
+            StringWriter help = new StringWriter();
+            CommandLine cli = sync.commandLine(new sync()).setUsageHelpAutoWidth(false).setUsageHelpWidth(width);
+            cli.usage(new PrintWriter(help));
+            List<String> lines = help.toString().lines().toList();
+            for (String line : lines) {
+                assertTrue(line.length() <= width, width + " columns, but a line has " + line.length() + ":\n" + help);
+            }
+            String footer = help.toString().substring(help.toString().indexOf("Environment:"));
+            String aliyun = footer.lines().filter(l -> l.contains("ALIYUN_REGISTRY,")).findFirst().orElseThrow();
+            assertTrue(footer.lines().anyMatch(l -> l.equals("  ./jbang scripts/sync.java --to aliyun --platform linux/arm64 mysql:8.0")), footer);
+            assertTrue(footer.lines().anyMatch(l -> l.startsWith("  SYNC_TARGETS ") && l.contains("the default of --to")), footer);
+            // Each column of the row reads whole when its lines are joined: the names on the left, the meaning on the right.
+            List<String> rows = footer.lines().toList();
+            int column = aliyun.indexOf("the Aliyun target");
+            List<String> row = rows.subList(rows.indexOf(aliyun), rows.indexOf(rows.stream().filter(l -> l.startsWith("  GHCR_TOKEN")).findFirst().orElseThrow()));
+            assertEquals("ALIYUN_REGISTRY, ALIYUN_NAMESPACE, ALIYUN_USERNAME, ALIYUN_PASSWORD",
+                    String.join(" ", row.stream().map(l -> l.substring(0, Math.min(column, l.length())).strip()).filter(t -> !t.isEmpty()).toList()), footer);
+            assertEquals("the Aliyun target (ALIYUN_NAME_SPACE, ALIYUN_REGISTRY_USER and ALIYUN_REGISTRY_PASSWORD, another template's names, are read too)",
+                    String.join(" ", row.stream().filter(l -> l.length() > column).map(l -> l.substring(column).strip()).toList()), footer);
+            assertTrue(width == 80 || row.size() == 2, footer);
         }
     }
 

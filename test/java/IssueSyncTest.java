@@ -80,8 +80,10 @@ class IssueSyncTest {
 
             assertEquals(0, r.exit(), r.all());
             assertEquals(List.of("POST /repos/alice/image-sync/issues/7/comments", "GET /repos/alice/image-sync/labels/synced",
+                    "POST /repos/alice/image-sync/labels", "POST /repos/alice/image-sync/issues/7/labels", "GET /repos/alice/image-sync/labels/sync",
                     "POST /repos/alice/image-sync/labels", "POST /repos/alice/image-sync/issues/7/labels", "PATCH /repos/alice/image-sync/issues/7"),
-                    github.calls());
+                    github.calls(), "the form's label did not exist yet: it is created, and the request gets it");
+            assertEquals(java.util.Set.of("synced", "sync"), github.issueLabels.get(7));
             assertEquals("closed", github.states.get(7));
             assertEquals("completed", github.requests("PATCH", "/issues/7").get(0).json().path("state_reason").asText());
             assertEquals("synced", github.requests("POST", "/labels").get(0).json().path("name").asText());
@@ -126,6 +128,52 @@ class IssueSyncTest {
         }
     }
 
+    /**
+     * A request written as people write it: prose around a fenced list. Only the fenced lines are the request: those
+     * images are synced, and the answer lists the lines it read.
+     */
+    @Test
+    void proseAroundAFencedListSyncsTheFencedImagesAndTheAnswerListsThem(@TempDir Path work) throws IOException {
+        try (FakeGitHub github = new FakeGitHub(TOKEN)) {
+            ObjectNode event = event("issues-opened.json");
+            body(event, "Hi! Could you sync these two?\r\n```\r\nalpine:3.19\r\nredis:7\r\n```\r\nThanks.");
+            ((ObjectNode) event.path("issue")).put("title", "[sync] two images");
+            Result r = run(work, event, github, Map.of());
+
+            assertEquals(0, r.exit(), r.all());
+            String comment = github.comments().get(0);
+            assertTrue(comment.startsWith("### ✅ 镜像已就绪 / The images are ready"), comment);
+            assertTrue(comment.contains("docker pull " + aliyun.host + "/ns/alpine:3.19\n") && comment.contains("docker pull " + aliyun.host + "/ns/redis:7\n"), comment);
+            assertTrue(comment.contains("#### 读取的行 / Lines read\n\n```text\nalpine:3.19\nredis:7\n```\n"), comment);
+            assertEquals(2, DOCKER_PULL.matcher(comment).results().count(), comment);
+            assertFalse(comment.contains("Thanks") || comment.contains("Hi!"), "the prose was read as the request:\n" + comment);
+            assertEquals(alpine.digests().get("linux/amd64"), Registry.digestAt(aliyun.host + "/ns/alpine:3.19", authFile));
+            assertEquals("closed", github.states.get(7));
+        }
+    }
+
+    /** Someone's ordinary issue, the owner's or a stranger's: no request, so no comment, no label, no close, no registry asked. */
+    @Test
+    void anOrdinaryIssueIsLeftAlone(@TempDir Path work) throws IOException {
+        try (FakeGitHub github = new FakeGitHub(TOKEN)) {
+            long before = requestsTo(source) + requestsTo(aliyun);
+            for (String who : List.of("alice", "mallory")) {
+                ObjectNode event = event("issues-opened.json");
+                ((ObjectNode) event.path("issue")).put("title", "When I run the sync on Windows it fails");
+                body(event, "Steps:\n1. ./jbang scripts/sync.java\n2. it fails");
+                if (!who.equals("alice")) {
+                    stranger(event, who);
+                }
+                Result r = run(work, event, github, Map.of());
+                assertEquals(0, r.exit(), r.all());
+                assertTrue(r.out().contains("issue #7: not a sync request (no sync label, and the title does not start with [sync]): left alone"), r.all());
+            }
+            assertEquals(List.of(), github.calls());
+            assertNull(github.states.get(7));
+            assertEquals(before, requestsTo(source) + requestsTo(aliyun));
+        }
+    }
+
     @Test
     void aListedUserMaySyncEvenWithoutAnAssociation(@TempDir Path work) throws IOException {
         try (FakeGitHub github = new FakeGitHub(TOKEN)) {
@@ -165,6 +213,7 @@ class IssueSyncTest {
             assertTrue(comment.contains("line 9: `" + "a".repeat(119) + "…` — `the line has 10240 characters"), comment);
             assertTrue(comment.length() < 8000, "the 10 kB line is not quoted whole: " + comment.length());
             assertEquals(List.of("POST /repos/alice/image-sync/issues/7/comments", "GET /repos/alice/image-sync/labels/sync-failed",
+                    "POST /repos/alice/image-sync/labels", "POST /repos/alice/image-sync/issues/7/labels", "GET /repos/alice/image-sync/labels/sync",
                     "POST /repos/alice/image-sync/labels", "POST /repos/alice/image-sync/issues/7/labels"), github.calls(), "labelled, left open");
             assertTrue(r.stderr().contains("error: issue:3: more than one image on the line"), r.stderr());
         }
@@ -267,12 +316,16 @@ class IssueSyncTest {
             github.repositoryLabels.add("sync-failed");
             github.repositoryLabels.add("synced");
             github.issueLabels.put(8, new java.util.LinkedHashSet<>(List.of("sync-failed")));
-            Result r = run(work, event("issue-comment-created.json"), github, Map.of());
+            github.repositoryLabels.add("sync");
+            github.issueLabels.get(8).add("sync");
+            ObjectNode event = event("issue-comment-created.json");
+            ((com.fasterxml.jackson.databind.node.ArrayNode) event.path("issue").path("labels")).addObject().put("name", "sync");
+            Result r = run(work, event, github, Map.of());
             assertEquals(0, r.exit(), r.all());
             assertEquals(List.of("POST /repos/alice/image-sync/issues/8/comments", "GET /repos/alice/image-sync/labels/synced",
                     "POST /repos/alice/image-sync/issues/8/labels", "DELETE /repos/alice/image-sync/issues/8/labels/sync-failed",
-                    "PATCH /repos/alice/image-sync/issues/8"), github.calls());
-            assertEquals(java.util.Set.of("synced"), github.issueLabels.get(8));
+                    "PATCH /repos/alice/image-sync/issues/8"), github.calls(), "a request that has the sync label keeps it as it is");
+            assertEquals(java.util.Set.of("synced", "sync"), github.issueLabels.get(8));
             assertEquals(redis.digests().get("linux/amd64"), Registry.digestAt(aliyun.host + "/ns/redis:7", authFile));
         }
     }
@@ -299,7 +352,7 @@ class IssueSyncTest {
             assertTrue(comment.contains("- `missing:1` (linux/arm64) → aliyun: `reading source " + source.host + "/library/missing:1: not found"), comment);
             assertTrue(comment.contains("Check that the image and the tag exist at the source"), comment);
             assertTrue(comment.contains("comment `/sync` to try again"), comment);
-            assertEquals(List.of("sync-failed"), github.requests("POST", "/issues/7/labels").stream().map(q -> q.json().path("labels").get(0).asText()).toList());
+            assertEquals(List.of("sync-failed", "sync"), github.requests("POST", "/issues/7/labels").stream().map(q -> q.json().path("labels").get(0).asText()).toList());
             assertNull(github.states.get(7), "an issue with a failed image stays open");
             assertEquals(alpine.digests().get("linux/arm64"), Registry.digestAt(aliyun.host + "/ns/linux_arm64_alpine:3.19", authFile));
         }

@@ -34,12 +34,17 @@ class IssueWorkflowTest {
         assertEquals("{\"issues\":{\"types\":[\"opened\"]},\"issue_comment\":{\"types\":[\"created\"]}}", on.toString());
     }
 
-    /** The refusal's condition is the sync's with the "who" part negated, character for character: they cannot drift. */
+    /**
+     * Both conditions start with what a request is (an opened issue or a /sync comment, on an issue with the sync label
+     * or a [sync] title); the refusal's is the sync's with the "who" part negated, character for character: they cannot
+     * drift. WorkflowRunTest evaluates them.
+     */
     @Test
     void exactlyOneOfTheTwoJobsRunsForARequest() throws IOException {
         String sync = job("sync").path("if").asText();
         String refuse = job("refuse").path("if").asText();
-        String request = "(github.event_name == 'issues' || (!github.event.issue.pull_request && startsWith(github.event.comment.body, '/sync')))";
+        String request = "(github.event_name == 'issues' || (!github.event.issue.pull_request && startsWith(github.event.comment.body, '/sync')))"
+                + " && (contains(github.event.issue.labels.*.name, 'sync') || startsWith(github.event.issue.title, '[sync]'))";
         assertTrue(sync.startsWith(request + " && (contains("), sync);
         assertEquals(sync.replace(request + " && (", request + " && !("), refuse);
     }

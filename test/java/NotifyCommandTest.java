@@ -1,4 +1,5 @@
 import lib.core.Json;
+import lib.report.WebhookTest;
 import support.RecordingProxy;
 import support.Robot;
 import support.Tools;
@@ -26,6 +27,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * cannot work, answers that are refusals. No process of its own (NotifyTest runs the script as the workflow does).
  */
 class NotifyCommandTest {
+    /** The signing time of every message sent or printed here. */
+    static final long CLOCK = 1_700_000_000_000L;
     final Robot robot = new Robot();
 
     @AfterEach
@@ -47,6 +50,7 @@ class NotifyCommandTest {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         notify command = new notify();
         command.env = env(extra);
+        command.clock = () -> CLOCK;
         command.out = new PrintStream(out, true, StandardCharsets.UTF_8);
         command.err = new PrintStream(err, true, StandardCharsets.UTF_8);
         picocli.CommandLine cli = notify.commandLine(command);
@@ -62,7 +66,7 @@ class NotifyCommandTest {
         robot.answerBody = "";
         Tools.Result broken = inJvm(Map.of("WEBHOOK_URL", robot.url("/hook")), "--status", "failure");
         assertEquals(0, broken.exit(), broken.all());
-        assertEquals("notify: warning: the generic webhook at 127.0.0.1 refused the message: HTTP 500", broken.stderr().strip());
+        assertEquals("warning: the generic webhook at 127.0.0.1 refused the message: HTTP 500", broken.stderr().strip());
     }
 
     /** As for registries and GitHub: HTTP_PROXY (HTTPS_PROXY for an https:// robot) unless NO_PROXY names the host. */
@@ -90,23 +94,62 @@ class NotifyCommandTest {
         proxy.close();
         Tools.Result r = inJvm(Map.of("WEBHOOK_URL", robot.url("/hook"), "HTTP_PROXY", url), "--status", "success");
         assertEquals(0, r.exit(), r.all());
-        assertEquals("notify: warning: could not send the notification: could not reach 127.0.0.1:" + robot.port() + " through the proxy "
+        assertEquals("warning: could not send the notification: could not reach 127.0.0.1:" + robot.port() + " through the proxy "
                 + url.substring("http://".length()) + ": connection refused; are WEBHOOK_URL and the proxy (HTTPS_PROXY, HTTP_PROXY, NO_PROXY) right?",
                 r.stderr().strip());
         assertTrue(robot.received.isEmpty());
     }
 
     @Test
-    void usageMistakesAreTwoLines() {
+    void usageMistakesAreOneErrorLine() {
         Tools.Result missing = inJvm(Map.of(), "--report", "r.json");
         assertEquals(2, missing.exit(), missing.all());
-        assertEquals("notify: --status is required: success, failure or cancelled (the job's status)", missing.stderr().lines().findFirst().orElseThrow());
-        assertEquals(2, missing.stderr().lines().count(), missing.stderr());
+        assertEquals("error: Missing required option: '--status=success|failure|cancelled' (--help lists the options)", missing.stderr().strip());
 
         Tools.Result unknown = inJvm(Map.of(), "--status", "success", "--lang", "en");
         assertEquals(2, unknown.exit(), unknown.all());
-        assertEquals("notify: unknown option or argument: --lang en", unknown.stderr().lines().findFirst().orElseThrow());
-        assertEquals(2, unknown.stderr().lines().count(), unknown.stderr());
+        assertEquals("error: Unknown options: '--lang', 'en' (--help lists the options)", unknown.stderr().strip());
+
+        Tools.Result mistyped = inJvm(Map.of(), "--status", "success", "--dryrun");
+        assertEquals(2, mistyped.exit(), mistyped.all());
+        assertEquals("error: Unknown option: '--dryrun'; did you mean --dry-run? (--help lists the options)", mistyped.stderr().strip());
+
+        Tools.Result type = inJvm(Map.of(), "--status", "success", "--dry-run", "--type", "teams");
+        assertEquals(2, type.exit(), type.all());
+        assertEquals("error: --type must be feishu, dingtalk, wecom, slack or generic, not 'teams' (--help lists the options)", type.stderr().strip());
+    }
+
+    /**
+     * --dry-run prints the exact body each robot would get (the payloads WebhookTest spells out, byte for byte), in the
+     * configured language, for the robot --type names; it sends nothing and needs no WEBHOOK_URL.
+     */
+    @Test
+    void aDryRunPrintsEachRobotsExactPayloadAndSendsNothing(@TempDir Path dir) throws Exception {
+        Path report = Files.writeString(dir.resolve("sync-report.json"), WebhookTest.REPORT);
+        Map<String, String> zh = Map.of("feishu", WebhookTest.FEISHU_ZH, "dingtalk", WebhookTest.DINGTALK_ZH, "wecom", WebhookTest.WECOM_ZH,
+                "slack", WebhookTest.SLACK_ZH, "generic", WebhookTest.GENERIC_ZH);
+        Map<String, String> en = Map.of("feishu", WebhookTest.FEISHU_EN, "dingtalk", WebhookTest.DINGTALK_EN, "wecom", WebhookTest.WECOM_EN,
+                "slack", WebhookTest.SLACK_EN, "generic", WebhookTest.GENERIC_EN);
+        for (var lang : List.of(Map.entry("zh", zh), Map.entry("en", en))) {
+            for (var robotType : lang.getValue().entrySet()) {
+                Tools.Result r = inJvm(Map.of("WEBHOOK_LANG", lang.getKey()), "--dry-run", "--type", robotType.getKey(), "--status", "failure",
+                        "--report", report.toString());
+                assertEquals(0, r.exit(), r.all());
+                assertEquals(Json.MAPPER.readTree(robotType.getValue()).toString() + "\n", r.out(), robotType.getKey() + " " + lang.getKey());
+                assertEquals("notify: dry run: the " + robotType.getKey() + " message above, in " + (lang.getKey().equals("en") ? "English" : "Chinese")
+                        + "; nothing was sent", r.stderr().strip());
+            }
+        }
+        // With a robot configured: its type and signature as they would be sent, its address never printed, nothing posted.
+        Tools.Result configured = inJvm(Map.of("WEBHOOK_URL", robot.url("/open-apis/bot/v2/hook/secret-hook"), "WEBHOOK_TYPE", "feishu",
+                "WEBHOOK_SECRET", "feishu-secret"), "--print", "--status", "success");
+        assertEquals(0, configured.exit(), configured.all());
+        JsonNode body = Json.MAPPER.readTree(configured.out());
+        assertEquals(String.valueOf(CLOCK / 1000), body.path("timestamp").asText());
+        assertEquals(lib.report.Webhook.feishuSign(CLOCK / 1000, "feishu-secret"), body.path("sign").asText());
+        assertEquals("notify: dry run: the feishu message above, in Chinese, for the robot at 127.0.0.1; nothing was sent", configured.stderr().strip());
+        assertFalse(configured.all().contains("secret-hook") || configured.all().contains("feishu-secret"), configured.all());
+        assertTrue(robot.received.isEmpty(), "a dry run sent something");
     }
 
     @Test
@@ -138,12 +181,12 @@ class NotifyCommandTest {
     void settingsThatCannotWorkAreWarningsAndNeverPrintTheUrl() {
         Tools.Result noScheme = inJvm(Map.of("WEBHOOK_URL", "open.feishu.cn/open-apis/bot/v2/hook/secret-hook"), "--status", "success");
         assertEquals(0, noScheme.exit(), noScheme.all());
-        assertTrue(noScheme.stderr().startsWith("notify: warning: WEBHOOK_URL is not an http(s) address"), noScheme.stderr());
+        assertTrue(noScheme.stderr().startsWith("warning: WEBHOOK_URL is not an http(s) address"), noScheme.stderr());
         assertFalse(noScheme.all().contains("secret-hook"), noScheme.all());
 
         Tools.Result badType = inJvm(Map.of("WEBHOOK_URL", robot.url("/hook"), "WEBHOOK_TYPE", "teams"), "--status", "success");
         assertEquals(0, badType.exit(), badType.all());
-        assertEquals("notify: warning: WEBHOOK_TYPE='teams' is not one of feishu, dingtalk, wecom, slack, generic; no notification was sent",
+        assertEquals("warning: WEBHOOK_TYPE='teams' is not one of feishu, dingtalk, wecom, slack, generic; no notification was sent",
                 badType.stderr().strip());
         assertTrue(robot.received.isEmpty());
     }
@@ -152,7 +195,7 @@ class NotifyCommandTest {
     void anUnknownLanguageIsAWarningAndTheMessageIsInChinese() throws Exception {
         Tools.Result r = inJvm(Map.of("WEBHOOK_URL", robot.url("/hook"), "WEBHOOK_LANG", "fr"), "--status", "success");
         assertEquals(0, r.exit(), r.all());
-        assertEquals("notify: warning: WEBHOOK_LANG='fr' is not zh or en; the message is in Chinese", r.stderr().strip());
+        assertEquals("warning: WEBHOOK_LANG='fr' is not zh or en; the message is in Chinese", r.stderr().strip());
         assertEquals("✅ image-sync 同步成功", Json.MAPPER.readTree(robot.received.get(0).body()).path("title").asText());
     }
 
@@ -161,7 +204,7 @@ class NotifyCommandTest {
         Path report = Files.writeString(dir.resolve("sync-report.json"), "<html>not a report</html>");
         Tools.Result r = inJvm(Map.of("WEBHOOK_URL", robot.url("/hook"), "WEBHOOK_LANG", "en"), "--status", "failure", "--report", report.toString());
         assertEquals(0, r.exit(), r.all());
-        assertEquals("notify: warning: the report " + report + " is not a sync report; the message says it could not be read", r.stderr().strip());
+        assertEquals("warning: the report " + report + " is not a sync report; the message says it could not be read", r.stderr().strip());
         JsonNode body = Json.MAPPER.readTree(robot.received.get(0).body());
         assertTrue(body.path("text").asText().contains("Result: The sync report could not be read"), body.toString());
         assertFalse(body.has("summary"), body.toString());

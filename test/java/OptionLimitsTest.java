@@ -39,15 +39,15 @@ class OptionLimitsTest {
     @Test
     void numbersOutOfRangeAreRefusedUpFront(@TempDir Path work) {
         Map<List<String>, String> cases = Map.of(
-                List.of("--jobs", "0"), "sync: --jobs 0: give a whole number from 1 to 64",
-                List.of("--jobs", "100000"), "sync: --jobs 100000: give a whole number from 1 to 64",
-                List.of("--registry-requests", "-1"), "sync: --registry-requests -1: give a whole number from 1 to 64",
-                List.of("--pull-reserve", "-5"), "sync: --pull-reserve -5: give a whole number from 0 to 1000000",
-                List.of("--max-tags", "0"), "sync: --max-tags 0: give a whole number from 1 to 10000",
-                List.of("--max-tags", "-1"), "sync: --max-tags -1: give a whole number from 1 to 10000",
-                List.of("--min-free-gb", "-1"), "sync: --min-free-gb -1.0: give the free space in GB the docker engine needs, from 0 to 1000000.0",
-                List.of("--image-timeout", "3000000h"), "sync: --image-timeout 3000000h: at most 24h for one image",
-                List.of("--image-timeout", "99999999999999999999h"), "sync: --image-timeout: '99999999999999999999h' is not a duration: write e.g. 90s, 20m, 1h or 1h30m");
+                List.of("--jobs", "0"), "error: --jobs 0: give a whole number from 1 to 64",
+                List.of("--jobs", "100000"), "error: --jobs 100000: give a whole number from 1 to 64",
+                List.of("--registry-requests", "-1"), "error: --registry-requests -1: give a whole number from 1 to 64",
+                List.of("--pull-reserve", "-5"), "error: --pull-reserve -5: give a whole number from 0 to 1000000",
+                List.of("--max-tags", "0"), "error: --max-tags 0: give a whole number from 1 to 10000",
+                List.of("--max-tags", "-1"), "error: --max-tags -1: give a whole number from 1 to 10000",
+                List.of("--min-free-gb", "-1"), "error: --min-free-gb -1.0: give the free space in GB the docker engine needs, from 0 to 1000000.0",
+                List.of("--image-timeout", "3000000h"), "error: --image-timeout 3000000h: at most 24h for one image",
+                List.of("--image-timeout", "99999999999999999999h"), "error: --image-timeout: '99999999999999999999h' is not a duration: write e.g. 90s, 20m, 1h or 1h30m");
         cases.forEach((args, said) -> {
             List<String> all = new java.util.ArrayList<>(args);
             all.add("nginx:1");
@@ -63,10 +63,10 @@ class OptionLimitsTest {
         assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
         Tools.Result report = sync(work, "--report", fifo.toString(), "nginx:1");
         assertEquals(2, report.exit(), report.all());
-        assertTrue(report.stderr().strip().startsWith("sync: --report " + fifo + ": is not a regular file (a FIFO or a device?)"), report.stderr());
+        assertTrue(report.stderr().strip().startsWith("error: --report " + fifo + ": is not a regular file (a FIFO or a device?)"), report.stderr());
         Tools.Result state = sync(work, "--state=" + fifo, "nginx:1");
         assertEquals(2, state.exit(), state.all());
-        assertTrue(state.stderr().strip().startsWith("sync: --state " + fifo + " is not a regular file (a FIFO or a device?)"), state.stderr());
+        assertTrue(state.stderr().strip().startsWith("error: --state " + fifo + " is not a regular file (a FIFO or a device?)"), state.stderr());
         assertTrue(Files.exists(fifo));
     }
 }

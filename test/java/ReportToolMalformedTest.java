@@ -36,7 +36,7 @@ class ReportToolMalformedTest {
         Path file = Files.writeString(dir.resolve("r.json"), content);
         for (Run r : new Run[]{report("summary", file.toString()), report("merge", "--out", dir.resolve("m.json").toString(), file.toString())}) {
             assertEquals(2, r.exit(), content + ": " + r.err());
-            assertTrue(r.err().startsWith("report: " + file + " is not a"), r.err());
+            assertTrue(r.err().startsWith("error: " + file + " is not a"), r.err());
             assertEquals(1, r.err().strip().lines().count(), r.err());
             assertFalse(r.err().contains("Exception") || r.err().contains("\tat "), r.err());
         }

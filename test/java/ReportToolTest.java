@@ -200,7 +200,7 @@ class ReportToolTest {
         Path merged = root.resolve("two-of-three.json");
         Tools.Result r = report("merge", "--out", merged.toString(), "--shards", "3", shards.get(0).toString(), shards.get(2).toString());
         assertEquals(1, r.exit(), r.all());
-        assertTrue(r.stderr().contains("report: expected 3 shard reports, got 2: a shard ended without writing one"), r.stderr());
+        assertTrue(r.stderr().contains("error: expected 3 shard reports, got 2: a shard ended without writing one"), r.stderr());
         assertEquals(json(shards.get(0)).path("images").size() + json(shards.get(2)).path("images").size(), json(merged).path("images").size());
     }
 
@@ -218,12 +218,12 @@ class ReportToolTest {
         })).orElseThrow();
         Tools.Result twice = report("merge", "--out", out.toString(), largest.toString(), largest.toString());
         assertEquals(2, twice.exit(), twice.all());
-        assertTrue(twice.stderr().startsWith("report: ") && twice.stderr().contains("is in both") && twice.stderr().strip().lines().count() == 1, twice.stderr());
+        assertTrue(twice.stderr().startsWith("error: ") && twice.stderr().contains("is in both") && twice.stderr().strip().lines().count() == 1, twice.stderr());
         Tools.Result broken = report("merge", "--out", out.toString(), corrupt.toString());
         assertEquals(2, broken.exit(), broken.all());
-        assertTrue(broken.stderr().startsWith("report: " + corrupt + " is not a readable sync report: "), broken.stderr());
+        assertTrue(broken.stderr().startsWith("error: " + corrupt + " is not a readable sync report: "), broken.stderr());
         Tools.Result none = report("summary", root.resolve("absent.json").toString());
-        assertEquals("report: " + root.resolve("absent.json") + ": no such file", none.stderr().strip());
+        assertEquals("error: " + root.resolve("absent.json") + ": no such file", none.stderr().strip());
         assertEquals(2, none.exit());
         assertFalse(Files.exists(out), "a failed merge wrote a report");
     }

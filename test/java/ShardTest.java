@@ -227,7 +227,7 @@ class ShardTest {
         Files.writeString(dir.resolve("images.txt"), "nginx:1\n");
         Tools.Result r = Cli.sync(dir, Map.of(), null, null, "--plan", "--shard", "3/2");
         assertEquals(2, r.exit());
-        assertEquals("sync: --shard / SYNC_SHARD: shard 3/2 does not exist: write I/N with 1 ≤ I ≤ N ≤ 256, e.g. 2/4", r.stderr().strip());
+        assertEquals("error: --shard / SYNC_SHARD: shard 3/2 does not exist: write I/N with 1 ≤ I ≤ N ≤ 256, e.g. 2/4", r.stderr().strip());
     }
 
     /** The table rows of --plan: every line that starts with a list line number. */

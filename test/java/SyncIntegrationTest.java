@@ -279,6 +279,31 @@ class SyncIntegrationTest {
         assertEquals(2, report.at("/summary/failed").asInt());
     }
 
+    /**
+     * Coming from another template: its SYNC_MODE=double stands for SYNC_TARGETS=both, and its secrets
+     * ALIYUN_NAME_SPACE, ALIYUN_REGISTRY_USER and ALIYUN_REGISTRY_PASSWORD log in to Aliyun as ours would; each is named in a note.
+     */
+    @Test
+    void anotherTemplatesSyncModeAndAliyunSecretsWorkAsOurs(@TempDir Path work) throws IOException {
+        Fixtures.Layout src = pushSource(work, "migrated:1", Fixtures.threeArch(T1, "migrated"));
+        Map<String, String> env = env();
+        env.put("ALIYUN_NAME_SPACE", env.remove("ALIYUN_NAMESPACE"));
+        env.put("ALIYUN_REGISTRY_USER", env.remove("ALIYUN_USERNAME"));
+        env.put("ALIYUN_REGISTRY_PASSWORD", env.remove("ALIYUN_PASSWORD"));
+        env.put("SYNC_MODE", "double");
+        Tools.Result r = sync(work, env, "--report", "r.json", "migrated:1");
+
+        assertEquals(0, r.exit(), r.all());
+        assertEquals(List.of("aliyun:copied:new", "ghcr:copied:new"), statuses(report(work.resolve("r.json"))));
+        assertEquals(src.digests().get("linux/amd64"), digestAt(aliyun.host + "/ns1/migrated:1"));
+        assertEquals(src.digests().get("linux/amd64"), digestAt(ghcr.host + "/owner2/migrated:1"));
+        for (String note : List.of("note: SYNC_MODE=double is read as SYNC_TARGETS=both", "note: ALIYUN_NAME_SPACE is used as ALIYUN_NAMESPACE",
+                "note: ALIYUN_REGISTRY_USER is used as ALIYUN_USERNAME", "note: ALIYUN_REGISTRY_PASSWORD is used as ALIYUN_PASSWORD")) {
+            assertTrue(r.out().contains(note), note + " missing:\n" + r.all());
+        }
+        assertTrue(r.out().contains("logged in to " + aliyun.host + " as alice"), r.all());
+    }
+
     @Test
     void aWrongPasswordStopsBeforeCopyingWithAClearMessage(@TempDir Path work) throws IOException {
         pushSource(work, "guarded:1", Fixtures.threeArch(T1, "guarded"));

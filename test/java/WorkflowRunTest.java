@@ -1,3 +1,4 @@
+import lib.issue.IssueEvent;
 import lib.issue.IssueRequestTest;
 import support.FakeGitHub;
 import support.Fixtures;
@@ -502,7 +503,7 @@ class WorkflowRunTest {
             assertTrue(comment.contains("docker pull " + aliyun.host + "/issuer/linux_arm64_busybox:1.36\n"), comment);
             assertTrue(comment.contains("[运行日志 / Run log](https://github.com/Issuer/image-sync/actions/runs/2401)"), comment);
             assertEquals("closed", github.states.get(7));
-            assertEquals(java.util.Set.of("synced"), github.issueLabels.get(7));
+            assertEquals(java.util.Set.of("synced", "sync"), github.issueLabels.get(7));
 
             assertEquals("images.txt: add the images synced for issue #7", repo.git("log", "-1", "--format=%B", "main"));
             assertEquals("redis:7\n\n# issue #7\nalpine:3.19\n--platform=linux/arm64 busybox:1.36\n", repo.git("show", "main:images.txt") + "\n");
@@ -527,6 +528,22 @@ class WorkflowRunTest {
             assertEquals("closed", github.states.get(7));
             assertEquals(puts, aliyun.manifestRequests("PUT"));
             assertNull(digestAt(aliyun.host + "/guarded/alpine:3.19"));
+        }
+    }
+
+    /** A stranger's ordinary issue in a template user's repository: the workflow starts, no job runs, nothing is posted or closed. */
+    @Test
+    void aStrangersOrdinaryIssueRunsNoJob(@TempDir Path dir) throws IOException {
+        Repo repo = Repo.create(dir, "Template/image-sync", "redis:7\n");
+        ObjectNode payload = (ObjectNode) Fixtures.JSON.readTree(IssueRequestTest.EVENTS.resolve("issues-opened.json").toFile());
+        IssueSyncTest.stranger(payload, "mallory");
+        ((ObjectNode) payload.path("issue")).put("title", "Does this work with Harbor?").put("body", "I use Harbor 2.10. Thanks!");
+        try (FakeGitHub github = new FakeGitHub(WORKFLOW_TOKEN)) {
+            Run run = repo.runIssue("issues", 2405, payload, aliyunSecrets("template"), Map.of(), github);
+            run.assertStarted("sync-issue.yml");
+            assertEquals("skipped", job(run, "sync").path("conclusion").asText(), run.log());
+            assertEquals("skipped", job(run, "refuse").path("conclusion").asText(), run.log());
+            assertEquals(List.of(), github.calls());
         }
     }
 
@@ -556,6 +573,63 @@ class WorkflowRunTest {
     }
 
     /**
+     * Which issues are sync requests, as GitHub decides it: both jobs' if: conditions, evaluated by GitHub's engine for
+     * each kind of event 05 gets, run exactly the expected job or none; and issue.java (IssueEvent.request, allowed)
+     * agrees on every one. An ordinary issue, the owner's or a stranger's, runs nothing, and a /sync on it neither.
+     */
+    @Test
+    void onlySyncRequestsRunAJobAndExactlyTheExpectedOne(@TempDir Path dir) throws IOException {
+        JsonNode jobs = WorkflowTest.load("sync-issue.yml").path("jobs");
+        record Case(String name, String event, String title, List<String> labels, String association, String comment, String expected) {}
+        List<Case> cases = List.of(
+                new Case("an ordinary issue by the owner", "issues", "When I run the sync on Windows it fails", List.of(), "OWNER", null, null),
+                new Case("an ordinary issue by a stranger", "issues", "Does this work with Harbor?", List.of("question"), "NONE", null, null),
+                new Case("a form issue (its label)", "issues", "nginx and redis please", List.of("sync"), "OWNER", null, "sync"),
+                new Case("a form issue by a stranger", "issues", "[sync] nginx:1.27", List.of("sync"), "NONE", null, "refuse"),
+                new Case("a [sync] title", "issues", "[Sync] redis:7", List.of(), "COLLABORATOR", null, "sync"),
+                new Case("/sync on a request", "issue_comment", "[sync] redis:7", List.of("sync-failed"), "OWNER", "/sync", "sync"),
+                new Case("/sync by a stranger on a request", "issue_comment", "[sync] redis:7", List.of("sync"), "NONE", "/sync", "refuse"),
+                new Case("/sync on an ordinary issue", "issue_comment", "Windows fails", List.of("bug"), "OWNER", "/sync", null),
+                new Case("thanks on a request", "issue_comment", "[sync] redis:7", List.of("sync"), "OWNER", "thanks!", null));
+        ObjectNode config = Fixtures.JSON.createObjectNode().put("mode", "eval").put("result", dir.resolve("result.json").toString());
+        var expressions = config.putArray("expressions");
+        List<IssueEvent> events = new ArrayList<>();
+        for (Case c : cases) {
+            ObjectNode payload = Fixtures.JSON.createObjectNode().put("action", c.comment() == null ? "opened" : "created");
+            ObjectNode issue = payload.putObject("issue").put("number", 5).put("title", c.title()).put("body", "nginx:1.27")
+                    .put("author_association", c.comment() == null ? c.association() : "OWNER");
+            issue.putObject("user").put("login", c.comment() == null ? "someone" : "alice");
+            c.labels().forEach(l -> issue.withArray("labels").addObject().put("name", l));
+            if (c.comment() != null) {
+                ObjectNode comment = payload.putObject("comment").put("body", c.comment()).put("author_association", c.association());
+                comment.putObject("user").put("login", "someone");
+            }
+            Path file = Files.writeString(dir.resolve("event-" + events.size() + ".json"), payload.toString());
+            events.add(IssueEvent.read(file));
+            ObjectNode github = Fixtures.JSON.createObjectNode().put("event_name", c.event());
+            github.set("event", payload);
+            for (String job : List.of("sync", "refuse")) {
+                ObjectNode e = expressions.addObject().put("expression", jobs.at("/" + job + "/if").asText());
+                e.putObject("context").set("github", github);
+                ((ObjectNode) e.get("context")).putObject("vars");
+            }
+        }
+        JsonNode values = Harness.run(config, dir).result().path("values");
+        for (int i = 0; i < cases.size(); i++) {
+            Case c = cases.get(i);
+            String ran = values.get(2 * i).asBoolean() ? "sync" : values.get(2 * i + 1).asBoolean() ? "refuse" : null;
+            assertFalse(values.get(2 * i).asBoolean() && values.get(2 * i + 1).asBoolean(), c.name() + ": both jobs");
+            assertEquals(c.expected(), ran, c.name());
+            IssueEvent event = events.get(i);
+            boolean answered = event.request() && (event.command() == null || event.command().startsWith("/sync"));
+            assertEquals(c.expected() != null, answered, c.name() + ": issue.java disagrees");
+            if (answered) {
+                assertEquals(c.expected().equals("sync"), event.allowed(null), c.name() + ": issue.java lets in someone else");
+            }
+        }
+    }
+
+    /**
      * Who may sync, as GitHub decides it: the jobs' if: conditions, evaluated by GitHub's engine on the same cases
      * issue.java's rule is tested on (IssueRequestTest.WHO), for an opened issue and for a /sync comment. Exactly one
      * of the two jobs runs, and it is the one issue.java would agree with.
@@ -573,7 +647,7 @@ class WorkflowRunTest {
                 ObjectNode github = Fixtures.JSON.createObjectNode().put("event_name", event);
                 ObjectNode payload = github.putObject("event");
                 ObjectNode issue = payload.putObject("issue");
-                issue.put("number", 3).put("author_association", event.equals("issues") ? (String) c[1] : "OWNER");
+                issue.put("number", 3).put("title", "[sync] nginx:1.27").put("author_association", event.equals("issues") ? (String) c[1] : "OWNER");
                 issue.putObject("user").put("login", event.equals("issues") ? (String) c[0] : "alice");
                 if (event.equals("issue_comment")) {
                     ObjectNode comment = payload.putObject("comment").put("body", "/sync").put("author_association", (String) c[1]);

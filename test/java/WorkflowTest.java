@@ -222,6 +222,27 @@ class WorkflowTest {
         assertEquals(all.size() - 1, all.indexOf(notify), "notify comes last, after the report is kept");
     }
 
+    /** Every notification reads the same robot settings: one without WEBHOOK_LANG was in Chinese for a user who chose en. */
+    @Test
+    void everyNotifyStepGetsEveryWebhookSetting() throws IOException {
+        int found = 0;
+        try (var files = Files.list(DIR)) {
+            for (Path file : files.toList()) {
+                for (JsonNode step : steps(load(file.getFileName().toString()))) {
+                    if (step.path("run").asText().contains("scripts/notify.java")) {
+                        found++;
+                        assertEquals(Map.of("WEBHOOK_URL", "${{ secrets.WEBHOOK_URL }}", "WEBHOOK_SECRET", "${{ secrets.WEBHOOK_SECRET }}",
+                                "WEBHOOK_TYPE", "${{ secrets.WEBHOOK_TYPE }}", "WEBHOOK_LANG", "${{ vars.WEBHOOK_LANG }}"),
+                                Map.of("WEBHOOK_URL", step.at("/env/WEBHOOK_URL").asText(), "WEBHOOK_SECRET", step.at("/env/WEBHOOK_SECRET").asText(),
+                                        "WEBHOOK_TYPE", step.at("/env/WEBHOOK_TYPE").asText(), "WEBHOOK_LANG", step.at("/env/WEBHOOK_LANG").asText()),
+                                file.getFileName() + ": " + step.path("name").asText());
+                    }
+                }
+            }
+        }
+        assertEquals(3, found, "sync.yml's, and 01's plan-failure and finishing notifications");
+    }
+
     @Test
     void permissionsAreTheLeastEachWorkflowNeeds() throws IOException {
         assertEquals(Map.of("contents", "read"), permissions("sync-batch-daily.yml"), "01 grants per job");

@@ -14,6 +14,8 @@ public final class SyncError extends RuntimeException {
     /** What kind of failure, as reports name it (the report's "kind", next to the message). */
     public enum Kind {
         DENIED, NOT_FOUND, UNKNOWN_HOST, TRANSIENT, PERMANENT,
+        /** The registry refused connections or failed TLS, through every retry: the run's one verdict on that host. */
+        UNREACHABLE,
         /** The image's --image-timeout ran out: nothing more is tried for it. */
         GAVE_UP,
         /** The source has no image for the platform asked for. */
@@ -41,15 +43,25 @@ public final class SyncError extends RuntimeException {
     public final Kind kind;
     /** How long the registry asked us to wait (Retry-After), when it said. */
     public final Duration retryAfter;
+    /**
+     * The registry this failure could not reach at all (it does not resolve, refuses connections or fails TLS), when
+     * the tool that failed said so; null otherwise, and also when the failure may or may not be that.
+     */
+    public final String unreachable;
 
     public SyncError(Kind kind, String message) {
         this(kind, message, null);
     }
 
     public SyncError(Kind kind, String message, Duration retryAfter) {
+        this(kind, message, retryAfter, null);
+    }
+
+    public SyncError(Kind kind, String message, Duration retryAfter, String unreachable) {
         super(message);
         this.kind = kind;
         this.retryAfter = retryAfter;
+        this.unreachable = unreachable;
     }
 
     public boolean retryable() {

@@ -1,7 +1,9 @@
+//SOURCES Commands.java
 //SOURCES Context.java
 //SOURCES Deadline.java
 //SOURCES Digest.java
 //SOURCES Env.java
+//SOURCES ErrorLine.java
 //SOURCES ImageRef.java
 //SOURCES Json.java
 //SOURCES Lazy.java
@@ -21,7 +23,8 @@
  * The bottom floor: the vocabulary every other package speaks, and nothing else. Image references and digests,
  * platforms, manifests as registries store them, target names, the per-image {@link lib.core.Context} (deadline,
  * temporary directory, log), the one retry policy, {@link lib.core.SyncError} with its kind, secrets, the
- * environment and JSON. It depends on no other package of the library.
+ * environment and JSON; and how every script speaks on its command line ({@link lib.core.ErrorLine}, the one shape
+ * of an error line, and {@link lib.core.Commands}, picocli set up once). It depends on no other package of the library.
  *
  * <p>The //SOURCES lines above list every class of the package, so that a script names the package in one
  * line; PackagesTest holds the list to the folder.

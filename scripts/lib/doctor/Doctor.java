@@ -18,6 +18,7 @@ import lib.report.Console;
 import lib.settings.Auth;
 import lib.settings.Settings;
 import lib.sync.PullBudget;
+import lib.sync.Unreachable;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -196,8 +197,7 @@ public final class Doctor {
         try {
             ping = probe.ping(t.registry());
         } catch (IOException e) {
-            add(Mark.FAIL, who + ": cannot reach " + t.registry() + " (" + why(e) + ")", unreachableFix(t.registry(), e,
-                    "check " + t.variables() + "_REGISTRY and this machine's network (set HTTPS_PROXY if you need a proxy)"));
+            unreachable(who + ": cannot reach " + t.registry(), Unreachable.of(t.registry(), e, Unreachable.check(t.registry(), List.of(t), false)));
             return;
         }
         if (!ping.answersAsRegistry()) {
@@ -325,31 +325,30 @@ public final class Doctor {
             boolean hubLogin = registry.equals(ImageRef.DOCKER_HUB) && settings.dockerHubToken() != null;
             Login login = logins.get(registry);
             if (reading.stream().anyMatch(s -> s.source().dockerHubNamed())) {
-                quota(registry, reading.size(), login, hubLogin);
+                quota(registry, reading.size(), login, hubLogin, Unreachable.check(registry, settings.targets(), true));
                 return;
             }
             try {
                 probe.ping(registry);
                 add(Mark.PASS, "source " + registry + " reachable", null);
             } catch (IOException e) {
-                add(Mark.FAIL, "source " + registry + ": cannot reach it (" + Http.describe(e) + ")", unreachableFix(registry, e,
-                        "check the list's images from " + registry + " and this machine's network"));
+                unreachable("source " + registry + ": cannot reach it", Unreachable.of(registry, e, Unreachable.check(registry, settings.targets(), false)));
             }
         });
     }
 
-    /** {@code hubLogin}: the login is DOCKERHUB_USERNAME's, else (when there is one) one saved on this machine. */
-    private void quota(String registry, int images, Login login, boolean hubLogin) {
+    /**
+     * {@code hubLogin}: the login is DOCKERHUB_USERNAME's, else (when there is one) one saved on this machine; {@code check}:
+     * what to check when the registry cannot be reached.
+     */
+    private void quota(String registry, int images, Login login, boolean hubLogin, String check) {
         String source = "source " + registry;
         String as = login == null ? "anonymous" : "logged in as " + login.username() + (hubLogin ? "" : ", a login saved on this machine");
         RegistryProbe.Quota quota;
         try {
             quota = probe.quota(registry, QUOTA_PROBE, login);
         } catch (IOException e) {
-            add(Mark.FAIL, source + ": cannot reach it (" + Http.describe(e) + ")", unreachableFix(registry, e, registry.equals(ImageRef.DOCKER_HUB)
-                    ? "this machine cannot reach Docker Hub: run the sync in GitHub Actions (see README), or set SOURCE_REGISTRY to a mirror "
-                    + "you can reach, or set HTTPS_PROXY"
-                    : "check SOURCE_REGISTRY and this machine's network"));
+            unreachable(source + ": cannot reach it", Unreachable.of(registry, e, check));
             return;
         } catch (RegistryProbe.Unclear e) {
             add(Mark.WARN, source + " reachable; its pull quota is unknown", e.getMessage());
@@ -387,14 +386,8 @@ public final class Doctor {
                 + (hub && login == null ? "; logging in (DOCKERHUB_USERNAME, DOCKERHUB_TOKEN) raises the quota" : ""));
     }
 
-    /** What went wrong, in words; the JDK's TLS messages ("PKIX path building failed: sun.security…") are not for users. */
-    private static String why(IOException e) {
-        return Http.isTls(e) ? "TLS failed: its certificate is not trusted, or it does not speak HTTPS" : Http.describe(e);
-    }
-
-    /** A certificate problem has one fix whatever the host; anything else gets {@code otherwise}. */
-    private static String unreachableFix(String registry, IOException e, String otherwise) {
-        return Http.isTls(e) ? "if " + registry + " is your own registry with a self-signed certificate or plain HTTP, add it to "
-                + "INSECURE_REGISTRIES (--insecure-registry); otherwise check the network" : otherwise;
+    /** A registry that cannot be reached: why, and the fix a sync's verdict on it gives too. */
+    private void unreachable(String text, Unreachable u) {
+        add(Mark.FAIL, text + " (" + u.reason() + ")", u.fix());
     }
 }

@@ -20,6 +20,11 @@ import java.util.Set;
  */
 public record IssueEvent(int number, String title, String body, String author, String actor, String association,
                          Set<String> labels, boolean pullRequest, String command) {
+    /** The label that makes an issue a sync request; the issue form sets it. */
+    public static final String LABEL = "sync";
+    /** A title that makes an issue a sync request starts with this; the issue form's title does. */
+    public static final String TITLE_PREFIX = "[sync]";
+
     /** Associations that may sync: the repository's owner, its organization's members and its collaborators. */
     public static final Set<String> TRUSTED = Set.of("OWNER", "MEMBER", "COLLABORATOR");
 
@@ -44,6 +49,15 @@ public record IssueEvent(int number, String title, String body, String author, S
                 issue.path("user").path("login").asText(""), asker.path("user").path("login").asText(""),
                 asker.path("author_association").asText(""), labels, issue.hasNonNull("pull_request"),
                 byComment ? comment.path("body").asText("") : null);
+    }
+
+    /**
+     * Whether the issue is a sync request: it carries the sync label, or its title starts with [sync]. This is exactly
+     * what the workflow's {@code if:} computes (GitHub's contains() and startsWith() ignore case), so an issue the
+     * workflow leaves alone is left alone here too. Anything else is someone's ordinary issue.
+     */
+    public boolean request() {
+        return labels.stream().anyMatch(LABEL::equalsIgnoreCase) || title.regionMatches(true, 0, TITLE_PREFIX, 0, TITLE_PREFIX.length());
     }
 
     /**

@@ -27,6 +27,11 @@ public final class IssueReply {
     static final String TRY_AGAIN = "可能是临时的网络或仓库故障，评论 `/sync` 重试；一直失败的话请看运行日志。/ Possibly a passing network or registry "
             + "problem: comment `/sync` to try again; if it keeps failing, see the run log.";
     static final String RETRY = "修改 issue 后评论 `/sync` 即可重试。/ Edit the issue, then comment `/sync` to try again.";
+    /** How a request is written, for an issue in which nothing could be read: prose is fine, the images go in a code block. */
+    static final String EXAMPLE = "没有读到任何镜像。请求这样写：文字随意，镜像放在代码块里，每行一个（写法和 images.txt 相同），或者用表单 **同步镜像 / Sync images**。"
+            + "/ Nothing could be read. Write a request like this: any words you like, and the images in a code block, one per line "
+            + "(as in images.txt), or use the form **同步镜像 / Sync images**:\n\n"
+            + "~~~markdown\n请帮忙同步这两个 / Please sync these two:\n\n```\nnginx:1.27\n--platform=linux/arm64 redis:7\n```\n~~~\n";
 
     private IssueReply() {}
 
@@ -40,7 +45,8 @@ public final class IssueReply {
                 + ". You can create a repository of your own from the same template and sync the images you need there.\n";
     }
 
-    public static String badRequest(List<Problem> problems) {
+    /** {@code read}: the lines read as the request; none: the answer shows how a request is written. */
+    public static String badRequest(List<Problem> problems, List<String> read) {
         StringBuilder md = new StringBuilder("### ❌ 请求有问题，没有同步任何镜像 / Nothing was synced: the request has problems\n\n");
         for (Problem p : problems.subList(0, Math.min(problems.size(), MAX_PROBLEMS))) {
             md.append("- ");
@@ -56,9 +62,19 @@ public final class IssueReply {
             md.append("- …… 还有 ").append(problems.size() - MAX_PROBLEMS).append(" 处 / and ")
                     .append(problems.size() - MAX_PROBLEMS).append(" more\n");
         }
-        return md.append("\n每行写一个镜像，写法和 images.txt 相同 / One image per line, written as in images.txt:\n\n")
+        if (read.isEmpty()) {
+            return md.append("\n").append(EXAMPLE).append('\n').append(RETRY).append('\n').toString();
+        }
+        return md.append(lines(read))
+                .append("\n每行写一个镜像，写法和 images.txt 相同 / One image per line, written as in images.txt:\n\n")
                 .append("```text\nnginx:alpine\n--platform=linux/arm64 mysql:8.0\nquay.io/coreos/etcd:v3.5.0\n```\n\n")
                 .append(RETRY).append('\n').toString();
+    }
+
+    /** The lines read as the request, so the asker sees what was understood (as many, and as long, as problems are quoted). */
+    static String lines(List<String> read) {
+        return "\n#### 读取的行 / Lines read\n\n" + fenced(String.join("\n", read.subList(0, Math.min(read.size(), MAX_PROBLEMS)).stream()
+                .map(IssueReply::abbreviate).toList()) + (read.size() > MAX_PROBLEMS ? "\n…" : ""));
     }
 
     public static String tooMany(int count, int max) {
@@ -83,7 +99,7 @@ public final class IssueReply {
      * The outcome: a table of every image×target, pull commands for what is there, failures with hints. Images are
      * named as the asker names them (the report's names, not its sources, which may carry a mirror's host).
      */
-    public static String result(Report report, ListAppend.Appended remembered, String runUrl) {
+    public static String result(Report report, ListAppend.Appended remembered, List<String> read, String runUrl) {
         List<Row> rows = report.images().stream().flatMap(image -> image.targets().stream().map(t -> new Row(image, t))).toList();
         long ready = rows.stream().filter(Row::pullable).count();
         if (rows.isEmpty()) {
@@ -116,7 +132,7 @@ public final class IssueReply {
         if (remembered != null) {
             md.append(remembered(remembered));
         }
-        return md.append(footer(runUrl, !failed.isEmpty())).toString();
+        return md.append(lines(read)).append(footer(runUrl, !failed.isEmpty())).toString();
     }
 
     /** One image at one target. */
@@ -184,6 +200,8 @@ public final class IssueReply {
             case DENIED -> "源镜像可能是私有的，或者目标仓库的账号、密码不对（由仓库所有者检查 Secrets）。/ The source may be private, or the "
                     + "target's credentials are wrong (the repository owner checks the secrets).";
             case UNKNOWN_HOST -> "检查镜像地址里的主机名。/ Check the registry host in the image's name.";
+            case UNREACHABLE -> "连不上这个仓库（原因见上）；它恢复后评论 `/sync` 重试。/ The registry could not be reached (see why above): comment "
+                    + "`/sync` once it is back.";
             case GAVE_UP -> "超时了：镜像太大或网络太慢，稍后评论 `/sync` 重试。/ It ran out of time: comment `/sync` to try again later.";
             case TRANSIENT, PERMANENT, INTERNAL -> TRY_AGAIN;
         };

@@ -67,8 +67,11 @@ public final class IssueSync {
             throw new UsageError("GITHUB_EVENT_PATH is not set: it names the issues or issue_comment event to answer (GitHub Actions sets it)");
         }
         IssueEvent event = IssueEvent.read(Path.of(eventPath));
-        if (event.pullRequest() || (event.command() != null && !event.command().strip().toLowerCase(Locale.ROOT).startsWith("/sync"))) {
-            console.info("issue #" + event.number() + ": not an issue, or a comment that is not /sync: nothing to do");
+        String leftAlone = event.pullRequest() ? "a pull request"
+                : !event.request() ? "not a sync request (no " + IssueEvent.LABEL + " label, and the title does not start with " + IssueEvent.TITLE_PREFIX + ")"
+                : event.command() != null && !event.command().strip().toLowerCase(Locale.ROOT).startsWith("/sync") ? "a comment that is not /sync" : null;
+        if (leftAlone != null) {
+            console.info("issue #" + event.number() + ": " + leftAlone + ": left alone");
             return 0;
         }
         GitHubApi api = GitHubApi.from(env, retry, console);
@@ -122,14 +125,15 @@ public final class IssueSync {
         }
         // Before anything is asked: an issue may name only the registries the repository syncs from.
         problems.addAll(IssueHosts.from(env, options.sourceRegistry()).refused(parsed.images()));
+        List<String> read = IssueRequest.read(text);
         if (problems.isEmpty() && parsed.images().isEmpty()) {
             console.error("issue #" + event.number() + " names no image");
-            problems.add(new IssueReply.Problem(null, null, "没有找到镜像：在 issue 里每行写一个镜像，例如 nginx:alpine / "
-                    + "no image found: write one image per line in the issue, e.g. nginx:alpine"));
+            problems.add(new IssueReply.Problem(null, null, "没有找到镜像：把镜像写在代码块里，每行一个，例如 nginx:alpine / "
+                    + "no image found: put the images in a code block, one per line, e.g. nginx:alpine"));
         }
         if (!problems.isEmpty()) {
             request.problems().forEach(console::error);
-            answer.post(IssueReply.badRequest(problems), false);
+            answer.post(IssueReply.badRequest(problems, read), false);
             return SyncRun.USAGE;
         }
         // A tag-policy line may select several tags: each gets an equal share of what the limit leaves.
@@ -157,7 +161,7 @@ public final class IssueSync {
         boolean ready = !synced.images().isEmpty() && synced.images().stream().flatMap(i -> i.targets().stream()).allMatch(IssueReply::there);
         ListAppend.Appended remembered = "true".equalsIgnoreCase(Env.value(env, "ISSUE_SYNC_REMEMBER"))
                 ? Remember.remember(imagesFile, parsed.images(), synced, targets, event.number(), console) : null;
-        answer.post(IssueReply.result(shown, remembered, runUrl()), ready);
+        answer.post(IssueReply.result(shown, remembered, read, runUrl()), ready);
         return result.exit();
     }
 
@@ -216,7 +220,9 @@ public final class IssueSync {
     /**
      * Posting on the issue: the comment (secrets hidden once more, whatever slipped into a message), then the label
      * (created when the repository lacks it; the other one removed) and, when every image is there, closing it. A
-     * failure is said once and stops the rest: the run then fails, so the owner sees an unanswered issue.
+     * request without the sync label gets it too (created when missing): it stays a request whatever its title becomes,
+     * and from then on the issue form's label exists, which GitHub needs before the form can set it. A failure is said
+     * once and stops the rest: the run then fails, so the owner sees an unanswered issue.
      */
     static final class Answer {
         private final GitHubApi api;
@@ -247,6 +253,10 @@ public final class IssueSync {
                 api.ensureLabel(label, ready ? "0e8a16" : "d93f0b", ready ? "镜像已同步 / images synced"
                         : "同步失败：修改后评论 /sync 重试 / sync failed: edit the issue and comment /sync");
                 api.addLabel(event.number(), label);
+                if (event.labels().stream().noneMatch(IssueEvent.LABEL::equalsIgnoreCase)) {
+                    api.ensureLabel(IssueEvent.LABEL, "1d76db", "镜像同步请求 / image sync request");
+                    api.addLabel(event.number(), IssueEvent.LABEL);
+                }
                 if (event.labels().contains(other)) {
                     api.removeLabel(event.number(), other);
                 }

@@ -9,7 +9,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
 
 /**
  * The images.txt grammar: one image per line, blank lines and '#' comments ignored, CRLF and a UTF-8 BOM
@@ -79,6 +82,36 @@ public final class ImageList {
         return new Parsed(images, errors, warnings);
     }
 
+    /**
+     * What a Chinese input method or a word processor types in place of ASCII, each named with what to type instead:
+     * the full-width forms of ASCII (U+FF01 to U+FF5E: '：', '，', '／', ...), the full-width space and curly quotes.
+     * Null when the text has none.
+     */
+    static String lookalikes(String text) {
+        Set<String> said = new LinkedHashSet<>();
+        boolean quotes = false;
+        for (char c : text.toCharArray()) {
+            String what;
+            String instead;
+            if (c >= '\u2018' && c <= '\u201D' && c != '\u201A' && c != '\u201B') {
+                what = "the curly quote '" + c + "'";
+                instead = c <= '\u2019' ? "'" : "\"";
+                quotes = true;
+            } else if (c == '\u3000') {
+                what = "a full-width space";
+                instead = " ";
+            } else if (c >= '\uFF01' && c <= '\uFF5E') {
+                what = "the full-width '" + c + "'";
+                instead = String.valueOf((char) (c - 0xFEE0));
+            } else {
+                continue;
+            }
+            said.add(what + String.format(Locale.ROOT, " (U+%04X): write '%s' instead", (int) c, instead));
+        }
+        return said.isEmpty() ? null : String.join("; ", said) + (quotes ? " (images.txt needs no quotes)"
+                : " (an input method in full-width mode types these; switch it to half-width)");
+    }
+
     /** A '#' starts a comment at the start of a line or after white space; elsewhere it is part of the text. */
     private static String stripComment(String line) {
         for (int i = 0; i < line.length(); i++) {
@@ -91,6 +124,10 @@ public final class ImageList {
 
     /** Parses one image: a line of images.txt (line set) or a command-line argument (line null). */
     public static ImageSpec parseLine(Integer line, String text, Platforms defaultPlatform, String sourceRegistry) {
+        String lookalikes = lookalikes(text);
+        if (lookalikes != null) {
+            throw new IllegalArgumentException("'" + text.strip() + "' has " + lookalikes);
+        }
         String[] tokens = text.strip().split("\\s+");
         Platforms platform = null;
         String name = null;

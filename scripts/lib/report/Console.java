@@ -1,5 +1,6 @@
 package lib.report;
 
+import lib.core.ErrorLine;
 import lib.core.Secret;
 import lib.list.ImageSpec;
 import lib.sync.BatchLog;
@@ -46,7 +47,7 @@ public final class Console implements BatchLog {
 
     /** The console for this process: a terminal when stdout is one, GitHub Actions' conventions when running there. */
     public static Console of(java.util.Map<String, String> env) {
-        boolean github = "true".equals(env.get("GITHUB_ACTIONS"));
+        boolean github = ErrorLine.github(env);
         return new Console(System.out, System.err, github, System.console() != null && env.get("NO_COLOR") == null && !"dumb".equals(env.get("TERM")));
     }
 
@@ -114,11 +115,11 @@ public final class Console implements BatchLog {
 
     @Override
     public synchronized void warn(String line) {
-        above(err, List.of(redact(github ? "::warning::" + escape(line) : "warning: " + line)));
+        above(err, List.of(redact(ErrorLine.warning(line, github))));
     }
 
     public synchronized void error(String line) {
-        above(err, List.of(redact(github ? "::error::" + escape(line) : "error: " + line)));
+        above(err, List.of(redact(ErrorLine.error(line, github))));
     }
 
     /** The progress line is done with: the next output starts on a clean line. */
@@ -129,11 +130,6 @@ public final class Console implements BatchLog {
             out.flush();
             progress = null;
         }
-    }
-
-    /** GitHub's workflow-command escaping, so a message cannot end the annotation early or start another. */
-    static String escape(String message) {
-        return message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A");
     }
 
     @Override
@@ -212,7 +208,7 @@ public final class Console implements BatchLog {
                 all.addAll(lines);
                 if (github) {
                     all.add("::endgroup::");
-                    errors.forEach(e -> all.add("::error::" + escape(e)));
+                    errors.forEach(e -> all.add(ErrorLine.error(e, true)));
                 }
             }
             above(out, all.stream().map(Console.this::redact).toList());

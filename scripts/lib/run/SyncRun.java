@@ -18,6 +18,7 @@ import lib.list.Plan;
 import lib.list.Shard;
 import lib.list.StackImages;
 import lib.registry.RateLimits;
+import lib.registry.RegistryProbe;
 import lib.registry.RegistryClient;
 import lib.report.Console;
 import lib.report.Outcome;
@@ -29,10 +30,12 @@ import lib.sync.Batch;
 import lib.sync.ImageResult;
 import lib.sync.Logins;
 import lib.sync.PullBudget;
+import lib.sync.Reachability;
 import lib.sync.SyncState;
 import lib.sync.Syncer;
 import lib.sync.TagExpansion;
 import lib.sync.TargetResult;
+import lib.sync.Unreachable;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -40,6 +43,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -199,6 +203,7 @@ public final class SyncRun {
 
     private Checked check(Options o) {
         Settings settings = Settings.from(env, o.to());
+        settings.notes().forEach(n -> console.info("note: " + n));
         Inputs.Asked asked;
         try {
             asked = Inputs.read(o.inputs(), console);
@@ -221,7 +226,8 @@ public final class SyncRun {
         Engines engines = Engines.choose(o.engine(), env, runner, counting, authFile, privateDir, o.insecure(), o.minFreeGb());
         engines.warnings().forEach(console::warn);
         boolean readsDockerHub = c.asked().specs().stream().anyMatch(s -> s.source().registry().equals(ImageRef.DOCKER_HUB));
-        List<String> failures = new Logins(client, engines.skopeo(), engines.docker(), authFile, retry, console).all(settings, readsDockerHub);
+        Reachability hosts = reachability(o, c);
+        List<String> failures = new Logins(client, engines.skopeo(), engines.docker(), authFile, hosts, console).all(settings, readsDockerHub);
         if (!failures.isEmpty()) {
             failures.add("login failed; nothing was copied");
             return stop(failures);
@@ -229,7 +235,7 @@ public final class SyncRun {
         outcome.phase("login");
 
         String list = o.inputs().list();
-        Syncer syncer = new Syncer(client, engines.inspector(), engines.copier(), retry, settings.targets(), new Syncer.Options(o.force(), o.dryRun()),
+        Syncer syncer = new Syncer(client, engines.inspector(), engines.copier(), hosts, settings.targets(), new Syncer.Options(o.force(), o.dryRun()),
                 state, new PullBudget(client, o.pullReserve()));
         TagExpansion.Result expanded = TagExpansion.expand(list, c.asked().policies(), syncer, o.maxTags(), o.imageTimeout(), console);
         // The tags the policies chose are named and checked for collisions like every other line; a tag that collides fails
@@ -281,6 +287,17 @@ public final class SyncRun {
     /** Whether this shard reports a tag-policy line's own failure (or its tags' collisions): the same line in every shard. */
     private static boolean owns(Shard shard, ImageSpec line) {
         return shard == null || shard.owns(line.source().withTag(null).display() + " " + line.platform() + " " + line.text());
+    }
+
+    /**
+     * The run's verdicts on hosts, judged as --doctor judges them: a target's registry, Docker Hub, the mirror Docker Hub
+     * names are read through, or a host the list names.
+     */
+    private Reachability reachability(Options o, Checked c) {
+        RegistryProbe probe = new RegistryProbe(o.insecure(), env);
+        Set<String> mirrors = new HashSet<>();
+        c.asked().specs().stream().filter(s -> s.source().dockerHubNamed()).forEach(s -> mirrors.add(s.source().registry()));
+        return new Reachability(retry, probe::ping, host -> Unreachable.check(host, c.settings().targets(), mirrors.contains(host)));
     }
 
     /** Every mistake in the list at once, then exit 2: nothing was copied. */

@@ -8,12 +8,14 @@ import lib.core.Target;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Targets and credentials from the environment, under the names GitHub secrets use. An empty variable
@@ -22,38 +24,85 @@ import java.util.Set;
  * every GitHub workflow has that token (and gh users often export one), so it alone says nothing about wanting
  * GHCR next to Aliyun. A half-configured target is an error that names what is missing and how to leave the
  * target out, found before any copying.
+ *
+ * <p>Each target's settings are a row of {@link #TARGETS}: its variables, with the names each is also read under. A
+ * fallback is ours (GITHUB_TOKEN for GHCR_TOKEN) and is read silently; an alias is another template's name for the same
+ * setting (ALIYUN_NAME_SPACE), read only when ours is not set and named in a note, so people who come from that
+ * template keep their secrets. {@code notes} are those one-line notes, for the run to print.
  */
-public record Settings(List<Target> targets, String dockerHubUser, Secret dockerHubToken, List<String> errors) {
-    /** Resolves settings for the requested targets ({@code to}: "aliyun", "ghcr", "both", comma lists; null, blank or "auto" = auto). */
+public record Settings(List<Target> targets, String dockerHubUser, Secret dockerHubToken, List<String> errors, List<String> notes) {
+    /** One setting: the variable, the fallbacks read silently after it, then the aliases read with a note. */
+    record Variable(String name, List<String> fallbacks, List<String> aliases) {
+        static Variable of(String name) {
+            return new Variable(name, List.of(), List.of());
+        }
+
+        Variable or(String fallback) {
+            return new Variable(name, List.of(fallback), aliases);
+        }
+
+        Variable alias(String alias) {
+            return new Variable(name, fallbacks, List.of(alias));
+        }
+
+        List<String> all() {
+            List<String> all = new ArrayList<>(List.of(name));
+            all.addAll(fallbacks);
+            all.addAll(aliases);
+            return all;
+        }
+
+        /** As errors name it: "GHCR_TOKEN (or GITHUB_TOKEN)", "ALIYUN_NAMESPACE (or ALIYUN_NAME_SPACE)". */
+        String named() {
+            List<String> others = all().subList(1, all().size());
+            return others.isEmpty() ? name : name + " (or " + String.join(", ", others) + ")";
+        }
+    }
+
+    /** A target's settings: its registry (with a default, or null when it must be set), namespace, login and secret. */
+    record TargetVariables(String id, String label, Variable registry, String defaultRegistry, Variable namespace, Variable username,
+                           Variable secret) {
+        List<Variable> variables() {
+            return List.of(registry, namespace, username, secret);
+        }
+    }
+
+    static final TargetVariables ALIYUN = new TargetVariables("aliyun", "Aliyun", Variable.of("ALIYUN_REGISTRY"), null,
+            Variable.of("ALIYUN_NAMESPACE").alias("ALIYUN_NAME_SPACE"), Variable.of("ALIYUN_USERNAME").alias("ALIYUN_REGISTRY_USER"),
+            Variable.of("ALIYUN_PASSWORD").alias("ALIYUN_REGISTRY_PASSWORD"));
+    static final TargetVariables GHCR = new TargetVariables("ghcr", "GHCR", Variable.of("GHCR_REGISTRY"), "ghcr.io",
+            Variable.of("GHCR_NAMESPACE").or("GITHUB_REPOSITORY_OWNER"), Variable.of("GHCR_USERNAME").or("GITHUB_ACTOR"),
+            Variable.of("GHCR_TOKEN").or("GITHUB_TOKEN"));
+    static final List<TargetVariables> TARGETS = List.of(ALIYUN, GHCR);
+
+    /** The other template's SYNC_MODE, read as SYNC_TARGETS when neither --to nor SYNC_TARGETS is given. */
+    static final Map<String, String> SYNC_MODES = Map.of("aliyun", "aliyun", "ghcr", "ghcr", "double", "both");
+
+    /**
+     * Resolves settings for the requested targets ({@code to}: "aliyun", "ghcr", "both", comma lists; null or blank:
+     * SYNC_MODE when it is set, else auto; "auto" = auto).
+     */
     public static Settings from(Map<String, String> env, String to) {
         List<String> errors = new ArrayList<>();
-        Set<String> wanted = wanted(to, errors);
+        List<String> notes = new ArrayList<>();
+        Set<String> wanted = wanted(syncMode(env, to, errors, notes), errors);
         boolean auto = wanted == null;
         List<Target> targets = new ArrayList<>();
 
-        boolean aliyunSet = Env.first(env, "ALIYUN_REGISTRY", "ALIYUN_NAMESPACE", "ALIYUN_USERNAME", "ALIYUN_PASSWORD") != null;
+        boolean aliyunSet = ALIYUN.variables().stream().anyMatch(v -> Env.first(env, v.all().toArray(String[]::new)) != null);
         if (auto ? aliyunSet : wanted.contains("aliyun")) {
-            target(errors, targets, auto, "aliyun", "Aliyun",
-                    Env.value(env, "ALIYUN_REGISTRY"), "ALIYUN_REGISTRY",
-                    Env.value(env, "ALIYUN_NAMESPACE"), "ALIYUN_NAMESPACE",
-                    Env.value(env, "ALIYUN_USERNAME"), "ALIYUN_USERNAME",
-                    Env.secret(env, "ALIYUN_PASSWORD"), "ALIYUN_PASSWORD");
+            target(env, ALIYUN, auto, errors, notes, targets);
         }
-        Secret ghcrToken = Env.secret(env, "GHCR_TOKEN", "GITHUB_TOKEN");
         boolean ghcrSet = Env.first(env, "GHCR_TOKEN", "GHCR_NAMESPACE") != null || (!aliyunSet && Env.value(env, "GITHUB_TOKEN") != null);
         if (auto ? ghcrSet : wanted.contains("ghcr")) {
-            target(errors, targets, auto, "ghcr", "GHCR",
-                    Objects.requireNonNullElse(Env.value(env, "GHCR_REGISTRY"), "ghcr.io"), "GHCR_REGISTRY",
-                    Env.first(env, "GHCR_NAMESPACE", "GITHUB_REPOSITORY_OWNER"), "GHCR_NAMESPACE (or GITHUB_REPOSITORY_OWNER)",
-                    Env.first(env, "GHCR_USERNAME", "GITHUB_ACTOR"), "GHCR_USERNAME (or GITHUB_ACTOR)",
-                    ghcrToken, "GHCR_TOKEN (or GITHUB_TOKEN)");
+            target(env, GHCR, auto, errors, notes, targets);
         }
         String hubUser = Env.value(env, "DOCKERHUB_USERNAME");
         Secret hubToken = Env.secret(env, "DOCKERHUB_TOKEN");
         if ((hubUser == null) != (hubToken == null)) {
             errors.add("Docker Hub login needs both DOCKERHUB_USERNAME and DOCKERHUB_TOKEN: " + (hubUser == null ? "DOCKERHUB_USERNAME" : "DOCKERHUB_TOKEN") + " is empty");
         }
-        return new Settings(targets, hubUser, hubToken, errors);
+        return new Settings(targets, hubUser, hubToken, errors, notes);
     }
 
     /** The Docker Hub login, or null when none is set. */
@@ -72,6 +121,21 @@ public record Settings(List<Target> targets, String dockerHubUser, Secret docker
             logins.put(ImageRef.DOCKER_HUB, dockerHubLogin());
         }
         return logins;
+    }
+
+    /** {@code to}, or when it is not given, what SYNC_MODE says (with a note); null for auto. */
+    private static String syncMode(Map<String, String> env, String to, List<String> errors, List<String> notes) {
+        String mode = Env.value(env, "SYNC_MODE");
+        if ((to != null && !to.isBlank()) || mode == null) {
+            return to;
+        }
+        String targets = SYNC_MODES.get(mode.toLowerCase(Locale.ROOT));
+        if (targets == null) {
+            errors.add("SYNC_MODE='" + mode + "' is not aliyun, ghcr or double: set SYNC_TARGETS (auto, aliyun, ghcr or both) instead, or delete SYNC_MODE");
+            return null;
+        }
+        notes.add("SYNC_MODE=" + mode + " is read as SYNC_TARGETS=" + targets + " (SYNC_TARGETS is not set); set SYNC_TARGETS to choose the targets here");
+        return targets;
     }
 
     private static Set<String> wanted(String to, List<String> errors) {
@@ -93,33 +157,98 @@ public record Settings(List<Target> targets, String dockerHubUser, Secret docker
         return wanted;
     }
 
-    private static void target(List<String> errors, List<Target> targets, boolean auto, String id, String label,
-                               String registry, String registryVar, String namespace, String namespaceVar,
-                               String username, String usernameVar, Secret secret, String secretVar) {
-        List<String> missing = new ArrayList<>();
-        if (registry == null) missing.add(registryVar);
-        if (namespace == null) missing.add(namespaceVar);
-        if (username == null) missing.add(usernameVar);
-        if (secret == null) missing.add(secretVar);
+    /** The name a setting is read under here: the variable, else a fallback, else an alias (noted); null when none is set. */
+    private static String source(Map<String, String> env, Variable v, List<String> notes) {
+        for (String name : v.all()) {
+            if (Env.value(env, name) != null) {
+                if (v.aliases().contains(name)) {
+                    notes.add(name + " is used as " + v.name() + " (the name another template gives it)");
+                }
+                return name;
+            }
+        }
+        return null;
+    }
+
+    private static void target(Map<String, String> env, TargetVariables t, boolean auto, List<String> errors, List<String> notes, List<Target> targets) {
+        String registryName = source(env, t.registry(), notes);
+        String registry = registryName == null ? t.defaultRegistry() : Env.value(env, registryName);
+        String namespaceName = source(env, t.namespace(), notes);
+        String usernameName = source(env, t.username(), notes);
+        String secretName = source(env, t.secret(), notes);
+        List<Variable> missing = new ArrayList<>();
+        if (registry == null) missing.add(t.registry());
+        if (namespaceName == null) missing.add(t.namespace());
+        if (usernameName == null) missing.add(t.username());
+        if (secretName == null) missing.add(t.secret());
         if (!missing.isEmpty()) {
             // Half a target is either a forgotten secret or a target the user never meant: say how to fix both.
-            String other = id.equals("aliyun") ? "ghcr" : "aliyun";
-            errors.add(label + " target" + (auto ? "" : " (chosen with --to or SYNC_TARGETS)") + ": " + String.join(", ", missing)
+            String other = t == ALIYUN ? "ghcr" : "aliyun";
+            errors.add(t.label() + " target" + (auto ? "" : " (chosen with --to or SYNC_TARGETS)") + ": "
+                    + String.join(", ", missing.stream().map(Variable::named).toList())
                     + (missing.size() == 1 ? " is" : " are") + " not set (empty counts as not set); set " + (missing.size() == 1 ? "it" : "them")
                     + " as repository secrets or environment variables, or "
                     + (auto ? "choose the targets with --to " + other + " (the repository variable SYNC_TARGETS in GitHub Actions)"
-                            : "leave " + id + " out of --to / SYNC_TARGETS"));
+                            : "leave " + t.id() + " out of --to / SYNC_TARGETS")
+                    + String.join("", missing.stream().map(v -> nearMiss(env, v)).filter(Objects::nonNull)
+                            .map(m -> "; " + m.getKey() + " is set: did you mean " + m.getValue() + "?").toList()));
             return;
         }
+        String registryVar = t.registry().name();
         if (!ImageRef.validHost(registry)) {
-            errors.add(label + " target: " + registryVar + "='" + registry + "' is not a registry host: write only the host, e.g. registry.cn-hangzhou.aliyuncs.com (no https://, no path)");
+            errors.add(t.label() + " target: " + registryVar + "='" + registry + "' is not a registry host: write only the host, e.g. registry.cn-hangzhou.aliyuncs.com (no https://, no path)");
             return;
         }
+        String namespace = Env.value(env, namespaceName);
         String ns = namespace.toLowerCase(Locale.ROOT);
         if (ns.length() > ImageRef.MAX_NAME || !ImageRef.NAME_COMPONENT.matcher(ns).matches()) {
-            errors.add(label + " target: " + namespaceVar + "='" + namespace + "' is not a valid namespace: letters, digits and single '.', '_' or '-' between them");
+            errors.add(t.label() + " target: " + t.namespace().named() + "='" + namespace + "' is not a valid namespace: letters, digits and single '.', '_' or '-' between them");
             return;
         }
-        targets.add(new Target(id, registry.toLowerCase(Locale.ROOT), ns, username, secret, registryVar.substring(0, registryVar.indexOf('_'))));
+        targets.add(new Target(t.id(), registry.toLowerCase(Locale.ROOT), ns, Env.value(env, usernameName), Env.secret(env, secretName),
+                registryVar.substring(0, registryVar.indexOf('_'))));
+    }
+
+    /**
+     * A variable that is set and looks like a typo of {@code v} (the same letters in another case or with other
+     * underscores, or one or two letters off), with the name it looks like; null when there is none. The names this
+     * class reads are never taken for typos.
+     */
+    private static Map.Entry<String, String> nearMiss(Map<String, String> env, Variable v) {
+        Set<String> known = new HashSet<>();
+        TARGETS.forEach(t -> t.variables().forEach(k -> known.addAll(k.all())));
+        for (String set : new TreeSet<>(env.keySet())) {
+            if (known.contains(set) || Env.value(env, set) == null) {
+                continue;
+            }
+            for (String name : v.all()) {
+                if (distance(letters(set), letters(name)) <= 2) {
+                    return Map.entry(set, name);
+                }
+            }
+        }
+        return null;
+    }
+
+    private static String letters(String name) {
+        return name.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]", "");
+    }
+
+    /** Levenshtein's edit distance. */
+    private static int distance(String a, String b) {
+        int[] row = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            row[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            int diagonal = row[0];
+            row[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int above = row[j];
+                row[j] = Math.min(Math.min(row[j] + 1, row[j - 1] + 1), diagonal + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1));
+                diagonal = above;
+            }
+        }
+        return row[b.length()];
     }
 }

@@ -4,7 +4,6 @@ import lib.core.Context;
 import lib.core.ImageRef;
 import lib.core.Log;
 import lib.core.Login;
-import lib.core.Retry;
 import lib.core.SyncError;
 import lib.core.Target;
 import lib.engine.DockerCli;
@@ -39,15 +38,16 @@ public final class Logins {
     private final Skopeo skopeo;
     private final DockerCli docker;
     private final Path authFile;
-    private final Retry retry;
+    private final Reachability hosts;
     private final Log log;
 
-    public Logins(RegistryClient client, Skopeo skopeo, DockerCli docker, Path authFile, Retry retry, Log log) {
+    /** {@code hosts}: the retry policy and the run's verdicts on hosts, shared with the images. */
+    public Logins(RegistryClient client, Skopeo skopeo, DockerCli docker, Path authFile, Reachability hosts, Log log) {
         this.client = client;
         this.skopeo = skopeo;
         this.docker = docker;
         this.authFile = authFile;
-        this.retry = retry;
+        this.hosts = hosts;
         this.log = log;
     }
 
@@ -96,17 +96,18 @@ public final class Logins {
             }
             log.info("logged in to " + registry + " as " + login.username());
         } catch (SyncError e) {
-            failures.add(e.getMessage() + " — " + hint.apply(e));
+            // A host that cannot be reached is said with its fix already; anything else gets the login's.
+            failures.add(hosts.verdict(registry) != null ? e.getMessage() : e.getMessage() + " — " + hint.apply(e));
         } catch (IOException e) {
             failures.add("could not write the run's private auth file: " + e.getMessage());
         }
     }
 
     private void check(String registry, Supplier<ProcessRunner.Result> login, Context context) {
-        retry.run(() -> {
+        hosts.run(registry, () -> {
             ProcessRunner.Result r = login.get();
             if (!r.ok()) {
-                throw ToolErrors.of("login to " + registry, r, context.deadline());
+                throw ToolErrors.login(registry, r, context.deadline());
             }
             return null;
         }, context);

@@ -4,7 +4,6 @@ import lib.core.Context;
 import lib.core.Digest;
 import lib.core.ImageRef;
 import lib.core.Manifests;
-import lib.core.Retry;
 import lib.engine.Inspector;
 import lib.registry.RegistryClient;
 
@@ -14,19 +13,20 @@ import java.util.function.Supplier;
 /**
  * Every read of a manifest, a digest or a tag list, under one policy: the registry client first (a request instead
  * of a process, and a HEAD costs no pull), the inspecting engine (skopeo, else the docker CLI) only where the client
- * cannot answer, and everything under the one retry layer and the context's deadline.
+ * cannot answer, and everything under the one retry layer, the run's verdicts on hosts ({@link Reachability}) and
+ * the context's deadline.
  */
 final class ManifestReader {
     private final RegistryClient client;
     private final Inspector inspector;
-    private final Retry retry;
+    private final Reachability hosts;
     private final HeadCache heads;
 
     /** {@code client} null: the engine answers everything. */
-    ManifestReader(RegistryClient client, Inspector inspector, Retry retry, HeadCache heads) {
+    ManifestReader(RegistryClient client, Inspector inspector, Reachability hosts, HeadCache heads) {
         this.client = client;
         this.inspector = inspector;
-        this.retry = retry;
+        this.hosts = hosts;
         this.heads = heads;
     }
 
@@ -37,7 +37,7 @@ final class ManifestReader {
             return early;
         }
         try {
-            return attempt(() -> client.head(ref, context), context);
+            return attempt(ref, () -> client.head(ref, context), context);
         } catch (RegistryClient.Unsupported e) {
             return null;
         }
@@ -50,7 +50,7 @@ final class ManifestReader {
     byte[] source(ImageRef ref, String what, Context context) {
         if (client != null) {
             try {
-                byte[] raw = attempt(() -> client.manifest(ref, context), context);
+                byte[] raw = attempt(ref, () -> client.manifest(ref, context), context);
                 if (raw != null) {
                     return raw;
                 }
@@ -58,12 +58,12 @@ final class ManifestReader {
                 // The engine answers what the client cannot.
             }
         }
-        return attempt(() -> inspector.inspectRaw(ref, what, false, context), context);
+        return attempt(ref, () -> inspector.inspectRaw(ref, what, false, context), context);
     }
 
     /** A manifest at a target, by the engine; null when the tag does not exist and {@code missingOk}. */
     byte[] target(ImageRef ref, String what, boolean missingOk, Context context) {
-        return attempt(() -> inspector.inspectRaw(ref, what, missingOk, context), context);
+        return attempt(ref, () -> inspector.inspectRaw(ref, what, missingOk, context), context);
     }
 
     /** What a tag points at as far as a HEAD can tell: null when it does not exist or the client cannot ask. */
@@ -97,22 +97,28 @@ final class ManifestReader {
     }
 
     Manifests.Config config(ImageRef ref, String what, Context context) {
-        return Manifests.config(attempt(() -> inspector.inspectConfig(ref, what, context), context));
+        return Manifests.config(attempt(ref, () -> inspector.inspectConfig(ref, what, context), context));
     }
 
     /** Every tag of a repository: the registry API (which Docker Hub does not count as pulls), else the engine. */
     List<String> tags(ImageRef repository, int pageSize, Context context) {
         if (client != null) {
             try {
-                return attempt(() -> client.tags(repository, pageSize, context), context);
+                return attempt(repository, () -> client.tags(repository, pageSize, context), context);
             } catch (RegistryClient.Unsupported e) {
                 // The engine lists what the client cannot.
             }
         }
-        return attempt(() -> inspector.listTags(repository, context), context);
+        return attempt(repository, () -> inspector.listTags(repository, context), context);
     }
 
+    /** A request to {@code ref}'s registry. */
+    private <T> T attempt(ImageRef ref, Supplier<T> action, Context context) {
+        return hosts.run(ref.registry(), action, context);
+    }
+
+    /** A copy: it talks to the source and a target, and only its failure can say which one it could not reach. */
     <T> T attempt(Supplier<T> action, Context context) {
-        return retry.run(action, context);
+        return hosts.run(null, action, context);
     }
 }

@@ -67,6 +67,12 @@ public final class SyncState {
         if (file == null || !Files.exists(file)) {
             return new SyncState(file, Map.of());
         }
+        if (Files.isDirectory(file)) {
+            // Said once: a directory can be neither read nor replaced, so this run keeps no state at all.
+            log.warn("--state / SYNC_STATE " + file + " is a directory: this run keeps no state and checks every source in full; "
+                    + "give a file path, e.g. " + file.resolve("state.json"));
+            return new SyncState(null, Map.of());
+        }
         try {
             return new SyncState(file, read(file));
         } catch (IOException | RuntimeException e) {

@@ -1,7 +1,6 @@
 package lib.sync;
 
 import lib.core.Context;
-import lib.core.Retry;
 import lib.core.Target;
 import lib.engine.Copier;
 import lib.engine.Inspector;
@@ -26,12 +25,13 @@ public final class Syncer {
     private final IndexSync multi;
 
     /** {@code client} null: the engine answers everything and nothing is asked ahead. */
-    public Syncer(RegistryClient client, Inspector inspector, Copier copier, Retry retry, List<Target> targets, Options options,
+    /** {@code hosts}: the retry policy and the run's verdicts on hosts, shared with the logins. */
+    public Syncer(RegistryClient client, Inspector inspector, Copier copier, Reachability hosts, List<Target> targets, Options options,
                   SyncState state, PullBudget budget) {
         this.targets = targets;
         this.heads = client == null ? new HeadCache(null, 1, targets, options.force())
                 : new HeadCache(client::head, client.perRegistry(), targets, options.force());
-        this.reader = new ManifestReader(client, inspector, retry, heads);
+        this.reader = new ManifestReader(client, inspector, hosts, heads);
         SourceResolver sources = new SourceResolver(reader, state, budget);
         this.single = new PlatformSync(reader, sources, copier, budget, targets, options);
         this.multi = new IndexSync(reader, sources, copier, budget, targets, options);

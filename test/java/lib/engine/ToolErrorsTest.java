@@ -60,6 +60,53 @@ public class ToolErrorsTest {
         assertTrue(e.getMessage().contains("Patch \"http://127.0.0.1:5000/v2/library/app/blobs/uploads/aaaa"), e.getMessage());
     }
 
+    /**
+     * skopeo's "pinging container registry HOST: …" is said as what it means; a name that does not resolve, a refused
+     * connection and a TLS failure name the host, for the run's one verdict on it.
+     */
+    @Test
+    void aRegistryThatCannotBeReachedIsSaidInWordsAndNamed() {
+        SyncError lookup = ToolErrors.of("reading source nosuch.invalid/a:1", failed("Error parsing image name \\\"docker://nosuch.invalid/a:1\\\": "
+                + "pinging container registry nosuch.invalid: Get \\\"https://nosuch.invalid/v2/\\\": dial tcp: lookup nosuch.invalid on 127.0.0.53:53: no such host"),
+                JOB.deadline());
+        assertEquals("reading source nosuch.invalid/a:1: cannot reach nosuch.invalid: no such host", lookup.getMessage());
+        assertEquals(SyncError.Kind.UNKNOWN_HOST, lookup.kind);
+        assertEquals("nosuch.invalid", lookup.unreachable);
+
+        SyncError refused = ToolErrors.login("127.0.0.1:1", new ProcessRunner.Result(125, new byte[0], "Error: authenticating creds for \"127.0.0.1:1\": "
+                + "pinging container registry 127.0.0.1:1: Get \"https://127.0.0.1:1/v2/\": dial tcp 127.0.0.1:1: connect: connection refused\n"), JOB.deadline());
+        assertEquals("login to 127.0.0.1:1: cannot reach 127.0.0.1:1: connection refused", refused.getMessage());
+        assertEquals(SyncError.Kind.TRANSIENT, refused.kind, "retried as before");
+        assertEquals("127.0.0.1:1", refused.unreachable);
+
+        SyncError tls = ToolErrors.of("copying to aliyun r.example/ns/a:1", failed("trying to reuse blob sha256:aa at destination: pinging container "
+                + "registry r.example: Get \\\"https://r.example/v2/\\\": tls: failed to verify certificate: x509: certificate signed by unknown authority"),
+                JOB.deadline());
+        assertEquals("copying to aliyun r.example/ns/a:1: cannot reach r.example: TLS failed (tls: failed to verify certificate: x509: certificate "
+                + "signed by unknown authority)", tls.getMessage());
+        assertEquals("r.example", tls.unreachable);
+
+        SyncError slow = ToolErrors.of("reading source r.example/a:1", failed("pinging container registry r.example: Get \\\"https://r.example/v2/\\\": "
+                + "dial tcp 10.0.0.1:443: i/o timeout"), JOB.deadline());
+        assertEquals("reading source r.example/a:1: cannot reach r.example: i/o timeout", slow.getMessage());
+        assertEquals(SyncError.Kind.TRANSIENT, slow.kind);
+        assertNull(slow.unreachable, "a timeout is retried image by image");
+
+        SyncError busy = ToolErrors.of("reading source r.example/a:1", failed("pinging container registry r.example: "
+                + "received unexpected HTTP status: 503 Service Unavailable"), JOB.deadline());
+        assertEquals("reading source r.example/a:1: r.example: received unexpected HTTP status: 503 Service Unavailable", busy.getMessage());
+        assertEquals(SyncError.Kind.TRANSIENT, busy.kind);
+    }
+
+    /** A refused login is about the credentials; there is no repository to be visible yet. */
+    @Test
+    void aRefusedLoginSpeaksOfTheCredentialsOnly() {
+        SyncError e = ToolErrors.login("r.example", new ProcessRunner.Result(125, new byte[0],
+                "Error: logging into \"r.example\": invalid username/password\n"), JOB.deadline());
+        assertEquals(SyncError.Kind.DENIED, e.kind);
+        assertEquals("login to r.example: the registry refused the login (Error: logging into \"r.example\": invalid username/password)", e.getMessage());
+    }
+
     @Test
     void aShortTimeoutIsTransientButAnExpiredDeadlineGivesUp() {
         SyncError e = ToolErrors.of("copying", new ProcessRunner.Result(-1, new byte[0], "timed out after 2m"), JOB.deadline());

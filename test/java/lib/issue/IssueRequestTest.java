@@ -63,16 +63,56 @@ public class IssueRequestTest {
         assertEquals("redis:7", r.title());
     }
 
+    /** With fences, only what is inside them is the request: the prose around them is the asker talking. */
     @Test
-    void aFreeFormBodyIsAllImageLinesInsideOrOutsideFences() {
-        IssueRequest r = IssueRequest.of("nginx:alpine\n~~~\nredis:7\n~~~\n```sh\nquay.io/coreos/etcd:v3.5.0\n```\n请帮忙同步", "whatever");
-        assertEquals(List.of("nginx:alpine", "redis:7", "quay.io/coreos/etcd:v3.5.0", "请帮忙同步"), imageLines(r));
+    void aFreeFormBodyWithFencesIsTheLinesInsideThem() {
+        IssueRequest r = IssueRequest.of("Hi! Could you sync these two?\n```\nnginx:1.27\nredis:7\n```\nThanks.", "please");
+        assertEquals(List.of("nginx:1.27", "redis:7"), imageLines(r));
+        ImageList.Parsed parsed = ImageList.parse("issue", r.body(), Platforms.DEFAULT, ImageRef.DOCKER_HUB);
+        assertEquals(List.of(), parsed.errors());
+        assertEquals(List.of(3, 4), parsed.images().stream().map(ImageSpec::line).toList(), "the lines keep their numbers");
+        assertEquals(List.of("nginx:1.27", "redis:7"), IssueRequest.read(r.body()));
+
+        IssueRequest several = IssueRequest.of("First:\n~~~\nnginx:alpine\n~~~\nand with arm64:\n  ```text\n--platform=linux/arm64 mysql:8.0\n"
+                + "  ```\n````\n```\nquay.io/coreos/etcd:v3.5.0\n````\nbye", "x");
+        assertEquals(List.of("nginx:alpine", "--platform=linux/arm64 mysql:8.0", "quay.io/coreos/etcd:v3.5.0"), imageLines(several),
+                "tildes, indented fences with an info string, and a longer fence around a shorter one");
+        assertEquals(List.of("redis:7"), imageLines(IssueRequest.of("Here:\n```\nredis:7\n", "x")), "an unclosed fence runs to the end");
+        assertEquals(List.of(), imageLines(IssueRequest.of("Nothing yet:\n```\n```\nsee above", "x")), "an empty fence: nothing is read");
+    }
+
+    /** Without fences every line is read, as images.txt is: a bad one is answered by name. */
+    @Test
+    void aFreeFormBodyWithoutFencesIsEveryLine() {
+        IssueRequest r = IssueRequest.of("nginx:alpine\nredis:7 ``` not a fence\n请帮忙同步", "whatever");
+        assertEquals(List.of("nginx:alpine", "redis:7 ``` not a fence", "请帮忙同步"), imageLines(r));
         assertNull(r.platform());
         assertNull(r.targets());
         ImageList.Parsed parsed = ImageList.parse("issue", r.body(), Platforms.DEFAULT, ImageRef.DOCKER_HUB);
-        assertEquals(3, parsed.images().size());
-        assertEquals(1, parsed.errors().size());
-        assertTrue(parsed.errors().get(0).startsWith("issue:8: invalid reference '请帮忙同步'"), parsed.errors().toString());
+        assertEquals(1, parsed.images().size());
+        assertTrue(parsed.errors().get(1).startsWith("issue:3: invalid reference '请帮忙同步'"), parsed.errors().toString());
+    }
+
+    /** A request has the sync label (in any case, as GitHub compares) or a title that starts with [sync]; nothing else is. */
+    @Test
+    void anIssueIsASyncRequestByItsLabelOrItsTitle() {
+        IssueEvent base = new IssueEvent(1, "When I run the sync on Windows it fails", "", "a", "a", "OWNER", Set.of("bug"), false, null);
+        assertFalse(base.request());
+        assertTrue(new IssueEvent(1, base.title(), "", "a", "a", "OWNER", Set.of("bug", "Sync"), false, null).request());
+        assertTrue(new IssueEvent(1, "[SYNC] nginx:1.27", "", "a", "a", "OWNER", Set.of(), false, null).request());
+        assertFalse(new IssueEvent(1, "please [sync] nginx", "", "a", "a", "OWNER", Set.of("synced"), false, null).request(),
+                "[sync] elsewhere in the title, or the label synced, is not it");
+    }
+
+    /** An issue in which nothing could be read is answered with how a request is written. */
+    @Test
+    void nothingReadIsAnsweredWithAnExampleAndTheLinesReadAreShown() {
+        List<IssueReply.Problem> none = List.of(new IssueReply.Problem(null, null, "no image found"));
+        String empty = IssueReply.badRequest(none, List.of());
+        assertTrue(empty.contains("~~~markdown\n请帮忙同步这两个 / Please sync these two:\n\n```\nnginx:1.27\n--platform=linux/arm64 redis:7\n```\n~~~\n"), empty);
+        assertFalse(empty.contains("Lines read"), empty);
+        String bad = IssueReply.badRequest(List.of(new IssueReply.Problem("第 3 行 / line 3", "redis 7", "more than one image")), List.of("nginx:1.27", "redis 7"));
+        assertTrue(bad.contains("#### 读取的行 / Lines read\n\n```text\nnginx:1.27\nredis 7\n```\n"), bad);
     }
 
     @Test
@@ -166,7 +206,7 @@ public class IssueRequestTest {
         for (int i = 1; i <= 35; i++) {
             many.add(new IssueReply.Problem("第 " + i + " 行 / line " + i, "x".repeat(500), "bad"));
         }
-        String md = IssueReply.badRequest(many);
+        String md = IssueReply.badRequest(many, List.of("x"));
         assertTrue(md.contains("line 30:") && !md.contains("line 31:") && md.contains("and 5 more"), md);
         assertTrue(md.length() < 10_000, "a quoted line is abbreviated: " + md.length());
     }
@@ -212,6 +252,7 @@ public class IssueRequestTest {
         assertEquals(IssueReply.TRY_AGAIN, IssueReply.hint(at.failed(SyncError.Kind.TRANSIENT, "x:1: 502 from the proxy: upstream not found", null)),
                 "a passing failure whose message says \"not found\" of something else");
         assertEquals(IssueReply.TRY_AGAIN, IssueReply.hint(at.failed(null, "an entry of a report without kinds", null)));
+        assertTrue(IssueReply.hint(at.failed(SyncError.Kind.UNREACHABLE, "cannot reach r.example: connection refused — fix: …", null)).contains("could not be reached"));
     }
 
     /**
@@ -227,7 +268,7 @@ public class IssueRequestTest {
             images.add(lib.sync.ImageResult.of(spec, List.of(new TargetResult.At("aliyun", "reg.example/ns/" + spec.targetName(), System.nanoTime())
                     .copied("new", "sha256:1"))));
         }
-        String md = IssueReply.result(lib.report.Report.of(images), null, null);
+        String md = IssueReply.result(lib.report.Report.of(images), null, List.of("nginx:1.27"), null);
         assertTrue(md.contains("| `nginx:1.27` | linux/amd64 | aliyun `reg.example/ns/nginx:1.27` | ✅ 已复制 / copied (new) |\n"), md);
         assertTrue(md.contains("docker tag reg.example/ns/nginx:1.27 nginx:1.27\n"), md);
         assertTrue(md.contains("ctr -n k8s.io images tag reg.example/ns/nginx:1.27 docker.io/library/nginx:1.27\n"), md);

@@ -94,6 +94,20 @@ class ImageListTest {
         assertTrue(p.errors().get(0).contains(problem), p.errors().get(0));
     }
 
+    /** What an input method types instead of ASCII is named, with the ASCII character to type instead. */
+    @Test
+    void fullWidthPunctuationAndCurlyQuotesAreNamedWithTheirAsciiReplacement() {
+        ImageList.Parsed p = parse("nginx\uFF1A1.27\n--platform=linux\uFF0Flinux/arm64\u3000redis:7\n\u201Cbusybox:1.36\u201D\nalpine:3.19\u2019\n");
+        assertEquals(List.of("images.txt:1: 'nginx：1.27' has the full-width '：' (U+FF1A): write ':' instead (an input method in full-width mode "
+                        + "types these; switch it to half-width)",
+                "images.txt:2: '--platform=linux／linux/arm64　redis:7' has the full-width '／' (U+FF0F): write '/' instead; a full-width space "
+                        + "(U+3000): write ' ' instead (an input method in full-width mode types these; switch it to half-width)",
+                "images.txt:3: '“busybox:1.36”' has the curly quote '“' (U+201C): write '\"' instead; the curly quote '”' (U+201D): write '\"' "
+                        + "instead (images.txt needs no quotes)",
+                "images.txt:4: 'alpine:3.19’' has the curly quote '’' (U+2019): write ''' instead (images.txt needs no quotes)"), p.errors());
+        assertEquals(List.of(), p.images());
+    }
+
     @Test
     void everyBadLineIsReportedInOneGo() {
         ImageList.Parsed p = parse("--x a\nok\n--platform=z b\n\nc d\n");

@@ -115,8 +115,65 @@ class SettingsTest {
         env.put("ALIYUN_PASSWORD", "");
         env.put("ALIYUN_NAMESPACE", "  ");
         Settings s = Settings.from(env, null);
-        assertEquals(List.of("Aliyun target: ALIYUN_NAMESPACE, ALIYUN_PASSWORD are not set (empty counts as not set); set them as repository "
-                + "secrets or environment variables, or choose the targets with --to ghcr (the repository variable SYNC_TARGETS in GitHub Actions)"), s.errors());
+        assertEquals(List.of("Aliyun target: ALIYUN_NAMESPACE (or ALIYUN_NAME_SPACE), ALIYUN_PASSWORD (or ALIYUN_REGISTRY_PASSWORD) are not set "
+                + "(empty counts as not set); set them as repository secrets or environment variables, or choose the targets with --to ghcr "
+                + "(the repository variable SYNC_TARGETS in GitHub Actions)"), s.errors());
+    }
+
+    /** Another template's secrets are ours under other names: read when ours are not set, each use said in a note. */
+    @Test
+    void theOtherTemplatesAliyunSecretsAreReadWithANote() {
+        Map<String, String> env = new HashMap<>(Map.of("ALIYUN_REGISTRY", "registry.cn-hangzhou.aliyuncs.com", "ALIYUN_NAME_SPACE", "Their-NS",
+                "ALIYUN_REGISTRY_USER", "them@example.com", "ALIYUN_REGISTRY_PASSWORD", "their-password"));
+        Settings s = Settings.from(env, null);
+        assertEquals(List.of(), s.errors());
+        assertEquals(List.of("aliyun"), ids(s));
+        Target aliyun = s.targets().get(0);
+        assertEquals("their-ns", aliyun.namespace());
+        assertEquals("them@example.com", aliyun.username());
+        assertEquals("their-password", new String(aliyun.secret().bytes(), StandardCharsets.UTF_8));
+        assertEquals(List.of("ALIYUN_NAME_SPACE is used as ALIYUN_NAMESPACE (the name another template gives it)",
+                "ALIYUN_REGISTRY_USER is used as ALIYUN_USERNAME (the name another template gives it)",
+                "ALIYUN_REGISTRY_PASSWORD is used as ALIYUN_PASSWORD (the name another template gives it)"), s.notes());
+
+        env.putAll(aliyun());
+        Settings ours = Settings.from(env, null);
+        assertEquals("myns", ours.targets().get(0).namespace(), "our name wins");
+        assertEquals(List.of(), ours.notes());
+    }
+
+    /** A variable that is set under a name one or two letters off (or in another case) is named in the "not set" error. */
+    @Test
+    void aNearMissIsNamedInTheNotSetError() {
+        Map<String, String> env = aliyun();
+        env.remove("ALIYUN_PASSWORD");
+        env.put("ALIYUN_PASWORD", "typo-password");
+        env.remove("ALIYUN_NAMESPACE");
+        env.put("aliyun_namespace", "lower");
+        String error = Settings.from(env, null).errors().get(0);
+        assertTrue(error.startsWith("Aliyun target: ALIYUN_NAMESPACE (or ALIYUN_NAME_SPACE), ALIYUN_PASSWORD (or ALIYUN_REGISTRY_PASSWORD) are not set"), error);
+        assertTrue(error.endsWith("; aliyun_namespace is set: did you mean ALIYUN_NAMESPACE?; ALIYUN_PASWORD is set: did you mean ALIYUN_PASSWORD?"), error);
+        assertFalse(error.contains("typo-password"), error);
+    }
+
+    /** The other template's SYNC_MODE stands for SYNC_TARGETS when neither --to nor SYNC_TARGETS says otherwise. */
+    @Test
+    void syncModeIsReadAsSyncTargetsWhenThatIsNotSet() {
+        Map<String, String> env = githubActions(aliyun());
+        env.put("SYNC_MODE", "double");
+        Settings both = Settings.from(env, null);
+        assertEquals(List.of(), both.errors());
+        assertEquals(List.of("aliyun", "ghcr"), ids(both));
+        assertEquals(List.of("SYNC_MODE=double is read as SYNC_TARGETS=both (SYNC_TARGETS is not set); set SYNC_TARGETS to choose the targets here"),
+                both.notes());
+        env.put("SYNC_MODE", "GHCR");
+        assertEquals(List.of("ghcr"), ids(Settings.from(env, " ")));
+        Settings given = Settings.from(env, "aliyun");
+        assertEquals(List.of("aliyun"), ids(given), "--to or SYNC_TARGETS wins");
+        assertEquals(List.of(), given.notes());
+        env.put("SYNC_MODE", "triple");
+        assertEquals(List.of("SYNC_MODE='triple' is not aliyun, ghcr or double: set SYNC_TARGETS (auto, aliyun, ghcr or both) instead, or delete SYNC_MODE"),
+                Settings.from(env, null).errors());
     }
 
     @Test

@@ -1,7 +1,6 @@
 package lib.sync;
 
 import lib.core.Platforms;
-import lib.core.Retry;
 import lib.core.SyncError;
 import lib.engine.ProcessRunner;
 import lib.engine.Skopeo;
@@ -53,7 +52,7 @@ class BatchTest {
             return new ProcessRunner.Result(0, manifest.getBytes(StandardCharsets.UTF_8), "");
         };
         Skopeo skopeo = new Skopeo(slowCopy, null, Set.of(), true);
-        Syncer syncer = new Syncer(null, skopeo, skopeo, new Retry(1, Duration.ZERO, Duration.ZERO, d -> { }, () -> 0.0), List.of(SyncerTest.ALIYUN),
+        Syncer syncer = new Syncer(null, skopeo, skopeo, SyncerTest.ONE_TRY, List.of(SyncerTest.ALIYUN),
                 new Syncer.Options(false, false), SyncState.load(null, w -> { }), new PullBudget(null, 0));
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         PrintStream stream = new PrintStream(out, true, StandardCharsets.UTF_8);
@@ -83,7 +82,7 @@ class BatchTest {
     void aFailureBeforeTheImageStartsFailsThatImageAndTheBatchEnds(@TempDir Path tmp) {
         FakeRunner none = new FakeRunner();
         Skopeo skopeo = new Skopeo(none, null, Set.of(), true);
-        Syncer syncer = new Syncer(null, skopeo, skopeo, new Retry(1, Duration.ZERO, Duration.ZERO, d -> { }, () -> 0.0), List.of(SyncerTest.ALIYUN),
+        Syncer syncer = new Syncer(null, skopeo, skopeo, SyncerTest.ONE_TRY, List.of(SyncerTest.ALIYUN),
                 new Syncer.Options(false, false), SyncState.load(null, w -> { }), new PullBudget(null, 0));
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         PrintStream stream = new PrintStream(out, true, StandardCharsets.UTF_8);

@@ -33,6 +33,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The per-image flow with a fake skopeo: what is read, how often, and what gets copied where. */
 class SyncerTest {
+    /** One try, and every host answers: what is tested here is the image, not the retries or the verdicts. */
+    static final Reachability ONE_TRY = new Reachability(new Retry(1, Duration.ZERO, Duration.ZERO, x -> { }, () -> 0.0), host -> { }, host -> "check " + host);
+
     static final String ARM64 = "{\"schemaVersion\":2,\"config\":{\"digest\":\"" + d("config-arm64") + "\"}}";
     static final String ARM64_DIGEST = Digest.of(ARM64.getBytes(StandardCharsets.UTF_8)).value();
     static final String INDEX = "{\"manifests\":["
@@ -49,7 +52,7 @@ class SyncerTest {
     ImageResult sync(Path tmp, String line, boolean dryRun, Target... targets) {
         ImageSpec spec = ImageList.parseLine(1, line, Platforms.DEFAULT, "docker.io");
         Skopeo skopeo = new Skopeo(runner, null, Set.of(), true);
-        Syncer syncer = new Syncer(null, skopeo, skopeo, new Retry(1, Duration.ZERO, Duration.ZERO, x -> { }, () -> 0.0),
+        Syncer syncer = new Syncer(null, skopeo, skopeo, ONE_TRY,
                 List.of(targets), new Syncer.Options(false, dryRun), SyncState.load(null, w -> { }), new PullBudget(null, 0));
         Console.ImageLog log = console.image(1, 1, spec);
         ImageResult result = syncer.sync(new Plan.Item(spec, spec.targetName()), new Context(Deadline.after(Duration.ofHours(1)), tmp, log));
