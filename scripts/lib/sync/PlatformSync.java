@@ -162,8 +162,13 @@ record PlatformSync(ManifestReader reader, SourceResolver sources, Copier copier
             if (copy == null) {
                 copy = copier.start(spec.source().withDigest(source.digest()), spec.platform().single(), context);
             }
+            ImageRef from = spec.source().withDigest(source.digest());
             reader.attempt(() -> {
-                copy.to(destination, what);
+                try {
+                    copy.to(destination, what);
+                } catch (SyncError e) {
+                    throw BlobRace.judged(e, reader, from, destination, () -> reader.sourceOnce(from, context), context);
+                }
                 return null;
             }, context);
         }
