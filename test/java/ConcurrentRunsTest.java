@@ -19,11 +19,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * Two runs on one target at once (a dispatch next to the daily run): a manifest PUT the registry refuses with
@@ -65,36 +63,11 @@ class ConcurrentRunsTest {
         Registry.closeAll(source, target);
     }
 
-    static Map<String, String> env(Path work, String targetHost, String namespace) {
-        Map<String, String> env = FaultTest.env(work, source.host, targetHost);
-        env.put("ALIYUN_NAMESPACE", namespace);
-        env.put("JBANG_BOOTSTRAP_DIR", Path.of(System.getProperty("user.home"), ".jbang", "bootstrap").toString());
-        return env;
-    }
-
     /** A run of every image, every platform, in its own directory (its own state, home and report). */
-    static Process start(Path work, Map<String, String> env) throws IOException {
+    static Process start(Path work, String targetHost, String namespace) throws IOException {
         Files.createDirectories(work);
         Files.writeString(work.resolve("images.txt"), String.join("\n", IMAGES.stream().map(i -> "--platform=all " + i).toList()) + "\n");
-        ProcessBuilder pb = new ProcessBuilder(Tools.REPO.resolve("jbang").toString(), Tools.REPO.resolve("scripts/sync.java").toString(),
-                "--to", "aliyun", "--report", "r.json").directory(work.toFile())
-                .redirectOutput(work.resolve("out.log").toFile()).redirectError(work.resolve("err.log").toFile());
-        pb.environment().clear();
-        pb.environment().putAll(env);
-        return pb.start();
-    }
-
-    /** Waits for a run (killed and failed after two minutes) and returns its output; its report must be there. */
-    static String finish(Process p, Path work) throws Exception {
-        boolean ended = p.waitFor(2, TimeUnit.MINUTES);
-        String output = Files.readString(work.resolve("out.log")) + Files.readString(work.resolve("err.log"));
-        if (!ended) {
-            p.descendants().forEach(ProcessHandle::destroyForcibly);
-            p.destroyForcibly().waitFor();
-            fail("a run was still going after 2 minutes:\n" + output);
-        }
-        assertTrue(Files.exists(work.resolve("r.json")), "no report was written:\n" + output);
-        return output;
+        return SyncProcess.start(work, SyncProcess.env(work, source.host, targetHost, namespace));
     }
 
     /**
@@ -110,10 +83,10 @@ class ConcurrentRunsTest {
             String namespace = "race" + round;
             Path a = work.resolve(round + "-a");
             Path b = work.resolve(round + "-b");
-            Process left = start(a, env(a, target.host, namespace));
-            Process right = start(b, env(b, target.host, namespace));
+            Process left = start(a, target.host, namespace);
+            Process right = start(b, target.host, namespace);
             for (Path run : List.of(a, b)) {
-                String output = finish(run.equals(a) ? left : right, run);
+                String output = SyncProcess.finish(run.equals(a) ? left : right, run, Duration.ofMinutes(2)).all();
                 JsonNode report = Fixtures.JSON.readTree(run.resolve("r.json").toFile());
                 for (JsonNode image : report.get("images")) {
                     String status = image.at("/targets/0/status").asText();
@@ -142,7 +115,7 @@ class ConcurrentRunsTest {
             proxy.on("PUT", "/v2/refused/one/manifests/.*").times(1).status(400, Map.of("Content-Type", "application/json"),
                     "{\"errors\":[{\"code\":\"MANIFEST_BLOB_UNKNOWN\",\"message\":\"blob unknown to registry\",\"detail\":\"sha256:"
                             + "0".repeat(64) + "\"}]}");
-            Map<String, String> env = env(work, proxy.host, "refused");
+            Map<String, String> env = SyncProcess.env(work, source.host, proxy.host, "refused");
             Files.writeString(work.resolve("images.txt"), "one:1\n");
             Tools.Result r = SyncIntegrationTest.checked(Cli.sync(work, env, null, SyncIntegrationTest.FAST_RETRY, "--to", "aliyun", "--report", "r.json"));
 

@@ -16,15 +16,13 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * A source that sends what no registry should, in front of a real one, to a real ./jbang scripts/sync.java: a manifest
@@ -79,40 +77,18 @@ class HostileRegistryTest {
         }
     }
 
-    /**
-     * FaultTest's settings, with a target namespace of the test's own (so its good image is copied, not found there)
-     * and the launcher's JBang from the user's cache, as a user's second run has it.
-     */
+    /** A target namespace of the test's own, so its good image is copied rather than found there. */
     static Map<String, String> env(Path work, String sourceHost) {
-        Map<String, String> env = FaultTest.env(work, sourceHost, target.host);
-        env.put("ALIYUN_NAMESPACE", "ns-" + work.getFileName().toString().toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9]", ""));
-        env.put("JBANG_BOOTSTRAP_DIR", Path.of(System.getProperty("user.home"), ".jbang", "bootstrap").toString());
-        return env;
+        return SyncProcess.env(work, sourceHost, target.host, "ns-" + work.getFileName().toString().toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", ""));
     }
 
-    /** ./jbang scripts/sync.java in {@code work}, given at most {@code limit}: a run still going then is killed and the test fails. */
+    /** A run of {@code list}, given at most {@code limit}. */
     static Ran run(Path work, Map<String, String> env, String list, Duration limit, String... args) throws Exception {
         Files.writeString(work.resolve("images.txt"), list);
-        List<String> command = new ArrayList<>(List.of(Tools.REPO.resolve("jbang").toString(), Tools.REPO.resolve("scripts/sync.java").toString(),
-                "--to", "aliyun", "--report", "r.json"));
-        command.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(command).directory(work.toFile())
-                .redirectOutput(work.resolve("out.log").toFile()).redirectError(work.resolve("err.log").toFile());
-        pb.environment().clear();
-        pb.environment().putAll(env);
         long start = System.nanoTime();
-        Process p = pb.start();
-        boolean ended = p.waitFor(limit.toSeconds(), TimeUnit.SECONDS);
+        Tools.Result r = SyncProcess.finish(SyncProcess.start(work, env, args), work, limit);
         Duration took = Duration.ofNanos(System.nanoTime() - start);
-        String output = Files.readString(work.resolve("out.log")) + Files.readString(work.resolve("err.log"));
-        if (!ended) {
-            p.descendants().forEach(ProcessHandle::destroyForcibly);
-            p.destroyForcibly().waitFor();
-            fail("the run was still going after " + limit.toSeconds() + "s:\n" + output);
-        }
-        assertFalse(output.contains(FaultTest.PASSWORD) || output.contains("\tat "), output);
-        assertTrue(Files.exists(work.resolve("r.json")), "no report was written:\n" + output);
-        return new Ran(p.exitValue(), output, Fixtures.JSON.readTree(work.resolve("r.json").toFile()), took);
+        return new Ran(r.exit(), r.all(), Fixtures.JSON.readTree(work.resolve("r.json").toFile()), took);
     }
 
     /**
