@@ -50,7 +50,8 @@ public class catalog implements Callable<Integer> {
     Path report;
 
     @Option(names = {"-f", "--images"}, paramLabel = "FILE", defaultValue = "images.txt",
-            description = "The list the run synced, for naming each image as it is written there (default: ${DEFAULT-VALUE}).")
+            description = "The list the run synced: it names the images of a report written before reports named them "
+                    + "(by an older version) as the list writes them (default: ${DEFAULT-VALUE}).")
     Path images;
 
     @Option(names = "--time", paramLabel = "INSTANT", description = "When the run happened, e.g. 2026-11-28T05:00:00Z (default: now).")
@@ -81,7 +82,7 @@ public class catalog implements Callable<Integer> {
             throw new UsageError(report + " has no images: give the file sync.java --report wrote");
         }
         String previous = Files.isRegularFile(file) ? Files.readString(file, StandardCharsets.UTF_8) : "";
-        String updated = Catalog.update(previous, read, listed(), LocalDate.ofInstant(time == null ? Instant.now() : time, ZONE));
+        String updated = Catalog.update(previous, read.completed(this::listed), LocalDate.ofInstant(time == null ? Instant.now() : time, ZONE));
         if (updated.equals(previous)) {
             System.out.println("catalog: " + file + " unchanged");
         } else {
@@ -91,7 +92,10 @@ public class catalog implements Callable<Integer> {
         return 0;
     }
 
-    /** Each line's image as the list writes it; none when the list cannot be read (then the report's names are used). */
+    /**
+     * Each line's image as the list writes it, for a report written before reports named their images; none when the
+     * list cannot be read (then the report's references name them).
+     */
     private Map<Integer, ImageRef> listed() {
         Map<Integer, ImageRef> labels = new HashMap<>();
         try {

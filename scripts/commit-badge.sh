@@ -8,7 +8,8 @@ if [ "${1:-}" = "-m" ] && [ $# -ge 2 ]; then
   message=$2
   shift 2
 fi
-if git diff --quiet -- "$@"; then
+# Status, not diff: a file the run writes for the first time (the mirror/ files) is untracked, which diff does not see.
+if [ -z "$(git status --porcelain -- "$@")" ]; then
   echo "commit-badge: nothing changed"
   exit 0
 fi

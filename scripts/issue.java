@@ -6,6 +6,7 @@
 //DEPS org.slf4j:slf4j-nop:1.7.36
 //DEPS com.fasterxml.jackson.core:jackson-databind:2.18.2
 //DEPS commons-io:commons-io:2.18.0
+//DEPS org.snakeyaml:snakeyaml-engine:3.2
 //SOURCES lib/core/package-info.java
 //SOURCES lib/list/package-info.java
 //SOURCES lib/registry/package-info.java

@@ -8,6 +8,8 @@
 //SOURCES lib/list/SemVer.java
 //SOURCES lib/list/TagPolicy.java
 //SOURCES lib/list/VersionRange.java
+//SOURCES lib/registry/Http.java
+//SOURCES lib/registry/RateLimits.java
 //SOURCES lib/sync/ImageResult.java
 //SOURCES lib/sync/Status.java
 //SOURCES lib/sync/TargetResult.java
@@ -15,6 +17,7 @@
 //SOURCES lib/report/Webhook.java
 
 import lib.core.Env;
+import lib.registry.Http;
 import lib.report.Report;
 import lib.report.Webhook;
 
@@ -27,6 +30,8 @@ import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.net.ProxySelector;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.http.HttpClient;
@@ -54,6 +59,8 @@ import java.util.concurrent.Callable;
                 "  GITHUB_SERVER_URL, GITHUB_REPOSITORY, GITHUB_RUN_ID",
                 "                     the repository and the run's link (set by GitHub Actions)",
                 "  GITHUB_ACTIONS     true: warnings become annotations on the run",
+                "  HTTPS_PROXY, HTTP_PROXY, NO_PROXY",
+                "                     the proxy to reach the robot through, as for registries",
                 "",
                 "Examples:",
                 "  # what the workflow runs as its last step",
@@ -142,8 +149,10 @@ public class notify implements Callable<Integer> {
         }
         Webhook.Request request = Webhook.build(kind, url, message(), language(), secret, System.currentTimeMillis());
         String where = "the " + kind.name().toLowerCase() + " webhook at " + uri.getHost();
+        // Behind a company proxy the robot is reached as registries and GitHub are: through HTTPS_PROXY / HTTP_PROXY, NO_PROXY aside.
+        ProxySelector proxies = new Http.EnvProxies(env);
         try {
-            HttpResponse<String> response = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).build().send(
+            HttpResponse<String> response = HttpClient.newBuilder().proxy(proxies).connectTimeout(CONNECT_TIMEOUT).build().send(
                     HttpRequest.newBuilder(request.uri()).timeout(ANSWER_TIMEOUT)
                             .header("Content-Type", "application/json; charset=utf-8")
                             .POST(HttpRequest.BodyPublishers.ofString(request.body())).build(),
@@ -155,7 +164,7 @@ public class notify implements Callable<Integer> {
                 out.println("notify: sent to " + where);
             }
         } catch (IOException e) {
-            warn("could not send the notification: " + redact(Webhook.unreachable(e, uri), url, secret));
+            warn("could not send the notification: " + redact(Webhook.unreachable(e, uri, proxy(proxies, uri)), url, secret));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             warn("interrupted while sending the notification");
@@ -172,6 +181,11 @@ public class notify implements Callable<Integer> {
         } catch (URISyntaxException e) {
             return null;
         }
+    }
+
+    /** The proxy a request to {@code uri} goes through, as host:port; null when it goes straight. */
+    private static String proxy(ProxySelector proxies, URI uri) {
+        return proxies.select(uri).get(0).address() instanceof InetSocketAddress a ? a.getHostString() + ":" + a.getPort() : null;
     }
 
     private Webhook.Lang language() {

@@ -4,7 +4,14 @@
 //DEPS info.picocli:picocli:4.7.7
 //DEPS com.fasterxml.jackson.core:jackson-databind:2.18.2
 //SOURCES lib/core/package-info.java
-//SOURCES lib/list/package-info.java
+//SOURCES lib/list/ImageList.java
+//SOURCES lib/list/ImageSpec.java
+//SOURCES lib/list/Inputs.java
+//SOURCES lib/list/Plan.java
+//SOURCES lib/list/SemVer.java
+//SOURCES lib/list/Shard.java
+//SOURCES lib/list/TagPolicy.java
+//SOURCES lib/list/VersionRange.java
 
 import lib.core.Env;
 import lib.core.UsageError;

@@ -6,6 +6,7 @@
 //DEPS org.slf4j:slf4j-nop:1.7.36
 //DEPS com.fasterxml.jackson.core:jackson-databind:2.18.2
 //DEPS commons-io:commons-io:2.18.0
+//DEPS org.snakeyaml:snakeyaml-engine:3.2
 //SOURCES lib/core/package-info.java
 //SOURCES lib/list/package-info.java
 //SOURCES lib/registry/package-info.java
@@ -32,6 +33,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
+import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -55,7 +57,8 @@ import java.util.concurrent.Callable;
                 "  ./jbang scripts/sync.java --doctor                        check engine, logins, push permission and quotas online",
                 "  ./jbang scripts/sync.java                                 sync images.txt to every configured target",
                 "  ./jbang scripts/sync.java --to aliyun --platform linux/arm64 mysql:8.0",
-                "  ./jbang scripts/sync.java --platform all --dry-run nginx:1.27   one tag for every platform, checked only"})
+                "  ./jbang scripts/sync.java --platform all --dry-run nginx:1.27   one tag for every platform, checked only",
+                "  ./jbang scripts/sync.java --from compose.yaml --append images.txt   add the images a compose file uses"})
 public class sync implements Callable<Integer> {
     @Parameters(paramLabel = "IMAGE", arity = "0..*", description = "Images to sync (images.txt syntax); when none, --images is read.")
     List<String> images = new ArrayList<>();
@@ -86,6 +89,14 @@ public class sync implements Callable<Integer> {
     @Option(names = "--report", paramLabel = "FILE", description = "Write the JSON report to FILE (checked before anything is copied).")
     Path report;
 
+    @Option(names = "--from", paramLabel = "FILE|DIR|-", description = "Print the images.txt lines a stack needs, from its files: "
+            + "Docker Compose files, Kubernetes manifests, helm template output (- reads standard input), or a folder of them. Syncs nothing.")
+    String from;
+
+    @Option(names = "--append", paramLabel = "FILE", description = "With --from: add the lines FILE (e.g. images.txt) lacks to it, "
+            + "instead of printing them; lines already listed are not repeated and the file's comments are kept.")
+    Path append;
+
     @Option(names = "--max-tags", paramLabel = "N", defaultValue = "" + SyncRun.DEFAULT_MAX_TAGS,
             description = "The most tags one tag-policy line (--tags, --semver, --latest) may select; more is an error for that line (default: ${DEFAULT-VALUE}).")
     int maxTags;
@@ -100,6 +111,7 @@ public class sync implements Callable<Integer> {
     ProcessRunner runner = new ZtExecRunner();
     Retry retry = Retry.standard();
     Console console;
+    InputStream stdin = System.in;
 
     public static void main(String[] args) {
         System.exit(commandLine(new sync()).execute(Env.arguments(args)));
@@ -130,6 +142,12 @@ public class sync implements Callable<Integer> {
         }
         if (doctor && plan) {
             throw new UsageError("--doctor and --plan were both given: --doctor already checks the list as --plan does");
+        }
+        if (from != null || append != null) {
+            if (from == null || !images.isEmpty() || plan || doctor) {
+                throw new UsageError("--from FILE|DIR|- reads a stack's images (and --append needs it): give no IMAGE arguments, --plan or --doctor with it");
+            }
+            return new SyncRun(env, runner, retry, console).from(from, append, stdin);
         }
         Inputs inputs = Inputs.of(images, imagesFile, name, platform, run.sourceRegistry());
         SyncRun.Options options = run.options(inputs, to, report, maxTags);

@@ -1,5 +1,3 @@
-
-
 import lib.core.Retry;
 import lib.engine.ProcessRunner;
 import lib.report.Console;
@@ -26,6 +24,11 @@ final class Cli {
     private Cli() {}
 
     static Tools.Result sync(Path work, Map<String, String> given, ProcessRunner runner, Retry retry, String... args) {
+        return sync(work, given, runner, retry, null, args);
+    }
+
+    /** {@code stdin}: what the command reads for "-" (--from -); null: nothing. */
+    static Tools.Result sync(Path work, Map<String, String> given, ProcessRunner runner, Retry retry, byte[] stdin, String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         Map<String, String> env = new HashMap<>(given);
@@ -40,6 +43,7 @@ final class Cli {
         if (retry != null) {
             command.retry = retry;
         }
+        command.stdin = new java.io.ByteArrayInputStream(stdin == null ? new byte[0] : stdin);
         command.console = new Console(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
                 "true".equals(env.get("GITHUB_ACTIONS")));
         CommandLine cli = sync.commandLine(command);
@@ -48,6 +52,8 @@ final class Cli {
         cli.setExecutionStrategy(parsed -> {
             command.imagesFile = work.resolve(command.imagesFile);
             command.report = command.report == null ? null : work.resolve(command.report);
+            command.append = command.append == null ? null : work.resolve(command.append);
+            command.from = command.from == null || command.from.equals("-") ? command.from : work.resolve(command.from).toString();
             return new CommandLine.RunLast().execute(parsed);
         });
         List<String> all = new ArrayList<>();

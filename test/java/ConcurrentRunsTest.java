@@ -2,14 +2,15 @@
 
 import support.FaultProxy;
 import support.Fixtures;
+import support.Registries;
 import support.Registry;
 import support.Tools;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -17,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -39,28 +41,20 @@ class ConcurrentRunsTest {
      * pass without it about once in 400.
      */
     static final int ROUNDS = 10;
-    static Path root;
-    static Registry source;
-    static Registry target;
-    static Map<String, Fixtures.Layout> layouts = new java.util.HashMap<>();
+    @RegisterExtension
+    static final Registries registries = new Registries("concurrent-it-");
+    static final Registry source = registries.open("source");
+    static final Registry target = registries.open("target");
+    static final Map<String, Fixtures.Layout> layouts = new HashMap<>();
 
     @BeforeAll
-    static void start() throws IOException {
-        Tools.require("skopeo", "skopeo");
-        root = Files.createTempDirectory("concurrent-it-");
-        source = Registry.start(root.resolve("source"), null, null);
-        target = Registry.start(root.resolve("target"), null, null);
+    static void pushFixtures() throws IOException {
         for (String repoTag : IMAGES) {
-            Fixtures.Layout layout = Fixtures.multiArch(Files.createDirectories(root.resolve("layout-" + repoTag.replace(':', '-'))),
+            Fixtures.Layout layout = Fixtures.multiArch(Files.createDirectories(registries.root().resolve("layout-" + repoTag.replace(':', '-'))),
                     PLATFORMS.stream().map(p -> new Fixtures.Image(p, "2024-01-01T00:00:00Z", repoTag + " " + p)).toList(), true);
             Registry.push(layout, source.host + "/library/" + repoTag, null);
             layouts.put(repoTag, layout);
         }
-    }
-
-    @AfterAll
-    static void stop() {
-        Registry.closeAll(source, target);
     }
 
     /** A run of every image, every platform, in its own directory (its own state, home and report). */

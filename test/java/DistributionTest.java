@@ -1,5 +1,3 @@
-
-
 import support.Tools;
 
 import com.sun.net.httpserver.HttpServer;

@@ -1,14 +1,13 @@
-
-
 import support.Fixtures;
+import support.Registries;
 import support.Registry;
 import support.Tools;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -31,25 +30,22 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * push and remove, against the same kind of local registries as the core tests.
  */
 @Tag("registry")
+@Tag("process")
 class DockerEngineTest {
     static final String PASSWORD = "pw-docker-" + UUID.randomUUID();
-    static Path root;
-    static Registry source;
-    static Registry target;
-    static Registry readOnly;
+    @RegisterExtension
+    static final Registries registries = new Registries("docker-engine-it-");
+    static final Registry source = registries.open("source");
+    static final Registry target = registries.withPassword("target", "alice", PASSWORD);
+    static final Registry readOnly = registries.readOnly("readonly");
     static Path storageConf;
     static Path podmanShim;
     static Path argsLog;
-    static Path testAuth;
 
     @BeforeAll
-    static void start() throws IOException {
-        Tools.require("skopeo", "skopeo");
+    static void podmanOnVfs() throws IOException {
         String podman = Tools.require("podman", "podman");
-        root = Files.createTempDirectory("docker-engine-it-");
-        source = Registry.start(root.resolve("source"), null, null);
-        target = Registry.start(root.resolve("target"), "alice", PASSWORD);
-        readOnly = Registry.start(root.resolve("readonly"), null, null, true);
+        Path root = registries.root();
         storageConf = root.resolve("storage.conf");
         Files.writeString(storageConf, "[storage]\ndriver = \"vfs\"\nrunroot = \"" + root.resolve("run") + "\"\ngraphroot = \"" + root.resolve("graph") + "\"\n");
         // Named podman so the engine knows its flags; records every argument list to prove no secret is in one.
@@ -58,19 +54,6 @@ class DockerEngineTest {
         podmanShim = shimDir.resolve("podman");
         Files.writeString(podmanShim, "#!/bin/sh\nprintf '%s\\n' \"$*\" >> '" + argsLog + "'\nexec '" + podman + "' \"$@\"\n");
         Files.setPosixFilePermissions(podmanShim, PosixFilePermissions.fromString("rwxr-xr-x"));
-        testAuth = root.resolve("test-auth.json");
-        Tools.Result login = Tools.run(List.of("skopeo", "login", "--authfile", testAuth.toString(), "--tls-verify=false", "-u", "alice",
-                "--password-stdin", target.host), null, null, PASSWORD.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        assertEquals(0, login.exit(), login.stderr());
-    }
-
-    @AfterAll
-    static void stop() {
-        for (Registry r : new Registry[]{source, target, readOnly}) {
-            if (r != null) {
-                r.close();
-            }
-        }
     }
 
     static Map<String, String> env(Path work) {
@@ -113,7 +96,7 @@ class DockerEngineTest {
     }
 
     static String digestAt(String reference) {
-        String digest = Registry.digestAt(reference, testAuth);
+        String digest = Registry.digestAt(reference, registries.authFile());
         assertNotNull(digest, reference + " does not exist");
         return digest;
     }
@@ -166,7 +149,7 @@ class DockerEngineTest {
         Tools.Result r = sync(work, env(work), "--to", "aliyun", "--min-free-gb", "1000000", "--report", "r.json", "big:1");
         assertEquals(1, r.exit(), r.all());
         String error = SyncIntegrationTest.report(work.resolve("r.json")).at("/images/0/targets/0/error").asText();
-        assertTrue(error.contains("GB free in " + root.resolve("graph")) && error.contains("below --min-free-gb 1000000"), error);
+        assertTrue(error.contains("GB free in " + registries.root().resolve("graph")) && error.contains("below --min-free-gb 1000000"), error);
         assertTrue(r.all().contains("pruning unused images first"), r.all());
         assertEquals(List.of(), localImages());
     }

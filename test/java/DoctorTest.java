@@ -1,7 +1,6 @@
-
-
 import lib.engine.ProcessRunner;
 import support.FakeRunner;
+import support.Registries;
 import support.Registry;
 import support.RegistryFront;
 import support.Tools;
@@ -10,6 +9,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -47,20 +47,17 @@ class DoctorTest {
     static final String FINE_GRAINED_TOKEN = "github_pat_" + UUID.randomUUID().toString().replace("-", "");
     static final List<String> SECRETS = List.of(ALICE_PASSWORD, READER_PASSWORD, CAROL_PASSWORD, HUB_PASSWORD, CLASSIC_TOKEN, FINE_GRAINED_TOKEN);
 
-    static Path root;
+    @RegisterExtension
+    static final Registries registries = new Registries("doctor-it-");
     /** The registry behind the fronts: it must stay empty, whatever the doctor asks. */
-    static Registry backend;
-    static Registry basic;
+    static final Registry backend = registries.open("backend");
+    static final Registry basic = registries.withPassword("basic", "carol", CAROL_PASSWORD);
     static RegistryFront acr;
     static RegistryFront ghcr;
     static RegistryFront hub;
 
     @BeforeAll
-    static void start() throws IOException {
-        Tools.require("skopeo", "skopeo");
-        root = Files.createTempDirectory("doctor-it-");
-        backend = Registry.start(root.resolve("backend"), null, null);
-        basic = Registry.start(root.resolve("basic"), "carol", CAROL_PASSWORD);
+    static void startFronts() throws IOException {
         acr = new RegistryFront(backend.host);
         acr.bearer = true;
         acr.anonymous = false;
@@ -80,8 +77,8 @@ class DoctorTest {
     }
 
     @AfterAll
-    static void stop() {
-        for (AutoCloseable c : new AutoCloseable[]{acr, ghcr, hub, backend, basic}) {
+    static void stopFronts() {
+        for (AutoCloseable c : new AutoCloseable[]{acr, ghcr, hub}) {
             try {
                 c.close();
             } catch (Exception e) {

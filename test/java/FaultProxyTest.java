@@ -1,18 +1,17 @@
-
-
 import support.FaultProxy;
 import support.Fixtures;
+import support.Registries;
 import support.Registry;
 import support.Tools;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -46,8 +45,9 @@ class FaultProxyTest {
      */
     static final String CONNECTION_ERROR = "(?s).*(connection reset by peer|broken pipe|EOF|use of closed network connection).*";
 
-    static Path root;
-    static Registry registry;
+    @RegisterExtension
+    static final Registries registries = new Registries("fault-proxy-");
+    static final Registry registry = registries.open("registry");
     /** An image pushed straight to the registry, for the tests that only read. */
     static Fixtures.Layout base;
 
@@ -55,20 +55,10 @@ class FaultProxyTest {
     final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
 
     @BeforeAll
-    static void startRegistry() throws IOException {
-        Tools.require("skopeo", "skopeo");
-        root = Files.createTempDirectory("fault-proxy-");
-        registry = Registry.start(root.resolve("registry"), null, null);
+    static void pushBase() throws IOException {
         base = layout("base");
         Tools.Result r = copy(base, registry.host + "/library/base:1");
         assertEquals(0, r.exit(), r.stderr());
-    }
-
-    @AfterAll
-    static void stopRegistry() {
-        if (registry != null) {
-            registry.close();
-        }
     }
 
     @BeforeEach
@@ -86,7 +76,7 @@ class FaultProxyTest {
     /** A two-platform index whose layers and configs no other test has, so no upload is skipped as already there. */
     static Fixtures.Layout layout(String name) throws IOException {
         String marker = name + "-" + UUID.randomUUID();
-        return Fixtures.multiArch(Files.createTempDirectory(root, "layout"), List.of(
+        return Fixtures.multiArch(Files.createTempDirectory(registries.root(), "layout"), List.of(
                 new Fixtures.Image("linux/amd64", "2024-03-01T10:00:00Z", marker + "-amd64"),
                 new Fixtures.Image("linux/arm64", "2024-03-01T10:00:00Z", marker + "-arm64")));
     }
@@ -129,7 +119,7 @@ class FaultProxyTest {
         assertEquals(layout.top(), Fixtures.sha256(viaProxy.stdout()));
         assertEquals(layout.top(), Fixtures.sha256(direct.stdout()));
 
-        Path pulled = Files.createTempDirectory(root, "pulled");
+        Path pulled = Files.createTempDirectory(registries.root(), "pulled");
         Tools.Result pull = Tools.run("skopeo", "copy", "--all", "--preserve-digests", "--retry-times", "0", "--src-tls-verify=false",
                 "docker://" + proxy.host + "/library/through:1", "oci:" + pulled + ":copy");
         assertEquals(0, pull.exit(), pull.stderr());
@@ -228,7 +218,7 @@ class FaultProxyTest {
 
     @Test
     void anUploadCutShortFailsSkopeoAndLeavesNoBlob() throws Exception {
-        Fixtures.Layout layout = Fixtures.large(Files.createTempDirectory(root, "large"), "linux/amd64", 1 << 20);
+        Fixtures.Layout layout = Fixtures.large(Files.createTempDirectory(registries.root(), "large"), "linux/amd64", 1 << 20);
         JsonNode manifest = Fixtures.JSON.readTree(layout.dir().resolve("blobs/sha256/" + layout.top().substring("sha256:".length())).toFile());
         JsonNode layer = manifest.get("layers").get(0);
         assertTrue(layer.get("size").asLong() > 1 << 20);

@@ -1,19 +1,17 @@
-
-
 import lib.core.Retry;
 import lib.engine.ProcessRunner;
 import lib.engine.ZtExecRunner;
 import support.FaultProxy;
 import support.Fixtures;
+import support.Registries;
 import support.Registry;
 import support.Tools;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -42,22 +40,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Tag("registry")
 class FaultTest {
     static final String PASSWORD = "fault-pw-123";
-    static Path root;
-    static Registry source;
-    static Registry target;
-
-    @BeforeAll
-    static void start() throws IOException {
-        Tools.require("skopeo", "skopeo");
-        root = Files.createTempDirectory("fault-it-");
-        source = Registry.start(root.resolve("source"), null, null);
-        target = Registry.start(root.resolve("target"), null, null);
-    }
-
-    @AfterAll
-    static void stop() {
-        Registry.closeAll(source, target);
-    }
+    @RegisterExtension
+    static final Registries registries = new Registries("fault-it-");
+    static final Registry source = registries.open("source");
+    static final Registry target = registries.open("target");
 
     /** Aliyun-shaped settings for {@code targetHost}, bare names read from {@code sourceHost}; every host insecure (plain HTTP). */
     static Map<String, String> env(Path work, String sourceHost, String targetHost) {
@@ -395,6 +381,7 @@ class FaultTest {
     // ---- a cancelled run ----------------------------------------------------------------------
 
     @Test
+    @Tag("process")
     void aSigtermStillWritesTheReportWithUnfinishedImagesCancelled(@TempDir Path work) throws Exception {
         Fixtures.Layout first = push(work, "before-term:1");
         push(work, "hanging-term:1");

@@ -2,14 +2,15 @@
 
 import support.FaultProxy;
 import support.Fixtures;
+import support.Registries;
 import support.Registry;
 import support.Tools;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -35,26 +36,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class HostileRegistryTest {
     /** A body the size the trial used: far more than a 256 MiB heap could hold. */
     static final long HUGE = 600L * 1024 * 1024;
-    static Path root;
-    static Registry source;
-    static Registry target;
+    @RegisterExtension
+    static final Registries registries = new Registries("hostile-it-");
+    static final Registry source = registries.open("source");
+    static final Registry target = registries.open("target");
     static Fixtures.Layout fine;
 
     @BeforeAll
-    static void start() throws IOException {
-        Tools.require("skopeo", "skopeo");
-        root = Files.createTempDirectory("hostile-it-");
-        source = Registry.start(root.resolve("source"), null, null);
-        target = Registry.start(root.resolve("target"), null, null);
-        fine = Fixtures.multiArch(Files.createDirectories(root.resolve("layout")), Fixtures.threeArch("2024-01-01T00:00:00Z", "hostile"));
+    static void pushFixtures() throws IOException {
+        fine = Fixtures.multiArch(Files.createDirectories(registries.root().resolve("layout")), Fixtures.threeArch("2024-01-01T00:00:00Z", "hostile"));
         for (String repoTag : List.of("fine:1", "big:1", "drip:1")) {
             Registry.push(fine, source.host + "/library/" + repoTag, null);
         }
-    }
-
-    @AfterAll
-    static void stop() {
-        Registry.closeAll(source, target);
     }
 
     record Ran(int exit, String output, JsonNode report, Duration took) {

@@ -1,5 +1,3 @@
-
-
 import lib.core.Deadline;
 import lib.core.SyncError;
 import lib.engine.ToolErrors;

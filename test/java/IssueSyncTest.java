@@ -1,5 +1,3 @@
-
-
 import lib.issue.IssueRequestTest;
 import support.FakeGitHub;
 import support.Fixtures;

@@ -1,5 +1,3 @@
-
-
 import support.Tools;
 
 import com.fasterxml.jackson.databind.JsonNode;

@@ -1,5 +1,3 @@
-
-
 import support.Tools;
 
 import org.junit.jupiter.api.Tag;

@@ -1,16 +1,14 @@
-
-
 import support.FakeRunner;
 import support.FaultProxy;
 import support.Fixtures;
+import support.Registries;
 import support.Registry;
 import support.Tools;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -33,22 +31,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Tag("registry")
 class MultiArchTest {
     static final String T1 = "2024-01-01T00:00:00Z";
-    static Path root;
-    static Registry source;
-    static Registry target;
-
-    @BeforeAll
-    static void start() throws IOException {
-        Tools.require("skopeo", "skopeo");
-        root = Files.createTempDirectory("multiarch-it-");
-        source = Registry.start(root.resolve("source"), null, null);
-        target = Registry.start(root.resolve("target"), null, null);
-    }
-
-    @AfterAll
-    static void stop() {
-        Registry.closeAll(source, target);
-    }
+    @RegisterExtension
+    static final Registries registries = new Registries("multiarch-it-");
+    static final Registry source = registries.open("source");
+    static final Registry target = registries.open("target");
 
     static Fixtures.Layout push(Path work, String repoTag, String marker) throws IOException {
         Fixtures.Layout layout = Fixtures.multiArch(Files.createTempDirectory(work, "layout"), Fixtures.threeArch(T1, marker), true);

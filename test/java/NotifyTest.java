@@ -1,391 +1,44 @@
-
-
 import lib.core.Json;
-import lib.report.Report;
-import lib.report.Webhook;
+import lib.report.WebhookTest;
+import support.Robot;
 import support.Tools;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.sun.net.httpserver.HttpServer;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
-import javax.net.ssl.SSLHandshakeException;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.net.ConnectException;
-import java.net.InetSocketAddress;
 import java.net.URI;
-import java.net.URLDecoder;
-import java.net.http.HttpTimeoutException;
-import java.nio.channels.ClosedChannelException;
-import java.nio.channels.UnresolvedAddressException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Base64;
-import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The messages people read: the exact JSON each platform receives, in Chinese and English, for a report with
- * every status; then the real script against a local HTTP server standing in for the robot.
+ * ./jbang scripts/notify.java as the workflow runs it, against a local robot: the signed payloads arrive, and what goes
+ * wrong is a warning that never fails the step. The payloads themselves are WebhookTest's; the command in this JVM,
+ * NotifyCommandTest's.
  */
 @Tag("process")
 class NotifyTest {
-    static final String RUN = "https://github.com/me/images/actions/runs/42";
-
-    /** One image×target of each status the report knows (a dry run's would-copy among them, for the words). */
-    static final String REPORT = """
-            {"summary": {"copied": 2, "skipped": 1, "failed": 1, "would-copy": 1, "deferred": 1, "cancelled": 1},
-             "images": [
-              {"line": 1, "source": "docker.io/library/alpine:3.19", "platform": "linux/amd64", "targets": [
-                {"target": "aliyun", "image": "registry.cn-hangzhou.aliyuncs.com/team/alpine:3.19", "status": "copied", "reason": "new", "digest": "sha256:aa", "error": null, "seconds": 1.2},
-                {"target": "ghcr", "image": "ghcr.io/me/alpine:3.19", "status": "copied", "reason": "new", "digest": "sha256:aa", "error": null, "seconds": 1.1}]},
-              {"line": 2, "source": "docker.io/library/nginx:1.27", "platform": "linux/amd64", "targets": [
-                {"target": "aliyun", "image": "registry.cn-hangzhou.aliyuncs.com/team/nginx:1.27", "status": "skipped", "reason": "digest", "digest": "sha256:bb", "error": null, "seconds": 0.3}]},
-              {"line": 3, "source": "docker.io/library/redis:7", "platform": "linux/amd64", "targets": [
-                {"target": "aliyun", "image": "registry.cn-hangzhou.aliyuncs.com/team/redis:7", "status": "would-copy", "reason": "new", "digest": null, "error": null, "seconds": 0.2}]},
-              {"line": 4, "source": "docker.io/library/postgres:16", "platform": "linux/amd64", "targets": [
-                {"target": "aliyun", "image": "registry.cn-hangzhou.aliyuncs.com/team/postgres:16", "status": "deferred", "reason": "pull-reserve", "digest": null, "error": null, "seconds": 0.0}]},
-              {"line": 5, "source": "docker.io/library/mysql:8.0", "platform": "linux/arm64", "targets": [
-                {"target": "aliyun", "image": "registry.cn-hangzhou.aliyuncs.com/team/linux_arm64_mysql:8.0", "status": "failed", "reason": null, "digest": null, "error": "source docker.io/library/mysql:8.0 has no linux/arm64 image", "seconds": 0.4}]},
-              {"line": 6, "source": "docker.io/library/busybox:1.36", "platform": "linux/amd64", "targets": [
-                {"target": "aliyun", "image": "registry.cn-hangzhou.aliyuncs.com/team/busybox:1.36", "status": "cancelled", "reason": null, "digest": null, "error": "the run was interrupted before this image was done", "seconds": 0.1}]}]}
-            """;
-
-    // The expected payloads, written out so a reviewer sees what lands in the chat. "\\n" is a newline in the JSON.
-
-    static final String FEISHU_ZH = """
-            {"msg_type": "interactive", "card": {
-              "header": {"template": "red", "title": {"tag": "plain_text", "content": "❌ image-sync 同步失败"}},
-              "elements": [
-                {"tag": "div", "text": {"tag": "lark_md", "content": "**仓库**：me/images\\n**结果**：已复制 2，跳过 1（已是最新），将复制 1（试运行），推迟 1（拉取配额将尽，下次运行再同步），失败 1，已取消 1（运行被中断）"}},
-                {"tag": "div", "text": {"tag": "lark_md", "content": "**已复制的镜像（拉取地址）**\\n• registry.cn-hangzhou.aliyuncs.com/team/alpine:3.19\\n• ghcr.io/me/alpine:3.19"}},
-                {"tag": "div", "text": {"tag": "lark_md", "content": "**失败的镜像**\\n• docker.io/library/mysql:8.0 (linux/arm64) → aliyun: source docker.io/library/mysql:8.0 has no linux/arm64 image"}},
-                {"tag": "hr"},
-                {"tag": "div", "text": {"tag": "lark_md", "content": "[查看运行详情](https://github.com/me/images/actions/runs/42)"}}]}}
-            """;
-    static final String FEISHU_EN = """
-            {"msg_type": "interactive", "card": {
-              "header": {"template": "red", "title": {"tag": "plain_text", "content": "❌ image-sync failed"}},
-              "elements": [
-                {"tag": "div", "text": {"tag": "lark_md", "content": "**Repository**: me/images\\n**Result**: 2 copied, 1 skipped (up to date), 1 would-copy (dry run), 1 deferred (pull reserve reached: synced on a later run), 1 failed, 1 cancelled (the run was interrupted)"}},
-                {"tag": "div", "text": {"tag": "lark_md", "content": "**Copied (pull addresses)**\\n• registry.cn-hangzhou.aliyuncs.com/team/alpine:3.19\\n• ghcr.io/me/alpine:3.19"}},
-                {"tag": "div", "text": {"tag": "lark_md", "content": "**Failed**\\n• docker.io/library/mysql:8.0 (linux/arm64) → aliyun: source docker.io/library/mysql:8.0 has no linux/arm64 image"}},
-                {"tag": "hr"},
-                {"tag": "div", "text": {"tag": "lark_md", "content": "[View the run](https://github.com/me/images/actions/runs/42)"}}]}}
-            """;
-    static final String DINGTALK_ZH = """
-            {"msgtype": "markdown", "markdown": {"title": "❌ image-sync 同步失败",
-              "text": "### ❌ image-sync 同步失败\\n\\n**仓库**：me/images\\n\\n**结果**：已复制 2，跳过 1（已是最新），将复制 1（试运行），推迟 1（拉取配额将尽，下次运行再同步），失败 1，已取消 1（运行被中断）\\n\\n**已复制的镜像（拉取地址）**\\n\\n- registry.cn-hangzhou.aliyuncs.com/team/alpine:3.19\\n- ghcr.io/me/alpine:3.19\\n\\n**失败的镜像**\\n\\n- docker.io/library/mysql:8.0 (linux/arm64) → aliyun: source docker.io/library/mysql:8.0 has no linux/arm64 image\\n\\n[查看运行详情](https://github.com/me/images/actions/runs/42)"}}
-            """;
-    static final String DINGTALK_EN = """
-            {"msgtype": "markdown", "markdown": {"title": "❌ image-sync failed",
-              "text": "### ❌ image-sync failed\\n\\n**Repository**: me/images\\n\\n**Result**: 2 copied, 1 skipped (up to date), 1 would-copy (dry run), 1 deferred (pull reserve reached: synced on a later run), 1 failed, 1 cancelled (the run was interrupted)\\n\\n**Copied (pull addresses)**\\n\\n- registry.cn-hangzhou.aliyuncs.com/team/alpine:3.19\\n- ghcr.io/me/alpine:3.19\\n\\n**Failed**\\n\\n- docker.io/library/mysql:8.0 (linux/arm64) → aliyun: source docker.io/library/mysql:8.0 has no linux/arm64 image\\n\\n[View the run](https://github.com/me/images/actions/runs/42)"}}
-            """;
-    static final String WECOM_ZH = """
-            {"msgtype": "markdown", "markdown": {
-              "content": "### ❌ image-sync 同步失败\\n**仓库**：me/images\\n**结果**：已复制 2，跳过 1（已是最新），将复制 1（试运行），推迟 1（拉取配额将尽，下次运行再同步），失败 1，已取消 1（运行被中断）\\n\\n**已复制的镜像（拉取地址）**\\n> registry.cn-hangzhou.aliyuncs.com/team/alpine:3.19\\n> ghcr.io/me/alpine:3.19\\n\\n**失败的镜像**\\n> docker.io/library/mysql:8.0 (linux/arm64) → aliyun: source docker.io/library/mysql:8.0 has no linux/arm64 image\\n\\n[查看运行详情](https://github.com/me/images/actions/runs/42)"}}
-            """;
-    static final String WECOM_EN = """
-            {"msgtype": "markdown", "markdown": {
-              "content": "### ❌ image-sync failed\\n**Repository**: me/images\\n**Result**: 2 copied, 1 skipped (up to date), 1 would-copy (dry run), 1 deferred (pull reserve reached: synced on a later run), 1 failed, 1 cancelled (the run was interrupted)\\n\\n**Copied (pull addresses)**\\n> registry.cn-hangzhou.aliyuncs.com/team/alpine:3.19\\n> ghcr.io/me/alpine:3.19\\n\\n**Failed**\\n> docker.io/library/mysql:8.0 (linux/arm64) → aliyun: source docker.io/library/mysql:8.0 has no linux/arm64 image\\n\\n[View the run](https://github.com/me/images/actions/runs/42)"}}
-            """;
-    static final String SLACK_ZH = """
-            {"text": "❌ image-sync 同步失败\\n仓库：me/images\\n结果：已复制 2，跳过 1（已是最新），将复制 1（试运行），推迟 1（拉取配额将尽，下次运行再同步），失败 1，已取消 1（运行被中断）",
-             "blocks": [
-               {"type": "header", "text": {"type": "plain_text", "text": "❌ image-sync 同步失败", "emoji": true}},
-               {"type": "section", "fields": [
-                 {"type": "mrkdwn", "text": "*仓库*\\nme/images"},
-                 {"type": "mrkdwn", "text": "*结果*\\n已复制 2，跳过 1（已是最新），将复制 1（试运行），推迟 1（拉取配额将尽，下次运行再同步），失败 1，已取消 1（运行被中断）"}]},
-               {"type": "section", "text": {"type": "mrkdwn", "text": "*已复制的镜像（拉取地址）*\\n• registry.cn-hangzhou.aliyuncs.com/team/alpine:3.19\\n• ghcr.io/me/alpine:3.19"}},
-               {"type": "section", "text": {"type": "mrkdwn", "text": "*失败的镜像*\\n• docker.io/library/mysql:8.0 (linux/arm64) → aliyun: source docker.io/library/mysql:8.0 has no linux/arm64 image"}},
-               {"type": "context", "elements": [{"type": "mrkdwn", "text": "<https://github.com/me/images/actions/runs/42|查看运行详情>"}]}]}
-            """;
-    static final String SLACK_EN = """
-            {"text": "❌ image-sync failed\\nRepository: me/images\\nResult: 2 copied, 1 skipped (up to date), 1 would-copy (dry run), 1 deferred (pull reserve reached: synced on a later run), 1 failed, 1 cancelled (the run was interrupted)",
-             "blocks": [
-               {"type": "header", "text": {"type": "plain_text", "text": "❌ image-sync failed", "emoji": true}},
-               {"type": "section", "fields": [
-                 {"type": "mrkdwn", "text": "*Repository*\\nme/images"},
-                 {"type": "mrkdwn", "text": "*Result*\\n2 copied, 1 skipped (up to date), 1 would-copy (dry run), 1 deferred (pull reserve reached: synced on a later run), 1 failed, 1 cancelled (the run was interrupted)"}]},
-               {"type": "section", "text": {"type": "mrkdwn", "text": "*Copied (pull addresses)*\\n• registry.cn-hangzhou.aliyuncs.com/team/alpine:3.19\\n• ghcr.io/me/alpine:3.19"}},
-               {"type": "section", "text": {"type": "mrkdwn", "text": "*Failed*\\n• docker.io/library/mysql:8.0 (linux/arm64) → aliyun: source docker.io/library/mysql:8.0 has no linux/arm64 image"}},
-               {"type": "context", "elements": [{"type": "mrkdwn", "text": "<https://github.com/me/images/actions/runs/42|View the run>"}]}]}
-            """;
-    static final String GENERIC_ZH = """
-            {"status": "failure", "title": "❌ image-sync 同步失败",
-             "text": "❌ image-sync 同步失败\\n仓库：me/images\\n结果：已复制 2，跳过 1（已是最新），将复制 1（试运行），推迟 1（拉取配额将尽，下次运行再同步），失败 1，已取消 1（运行被中断）\\n已复制的镜像（拉取地址）\\n- registry.cn-hangzhou.aliyuncs.com/team/alpine:3.19\\n- ghcr.io/me/alpine:3.19\\n失败的镜像\\n- docker.io/library/mysql:8.0 (linux/arm64) → aliyun: source docker.io/library/mysql:8.0 has no linux/arm64 image\\n查看运行详情：https://github.com/me/images/actions/runs/42",
-             "repository": "me/images", "run_url": "https://github.com/me/images/actions/runs/42",
-             "summary": {"copied": 2, "skipped": 1, "failed": 1, "would-copy": 1, "deferred": 1, "cancelled": 1}}
-            """;
-    static final String GENERIC_EN = """
-            {"status": "failure", "title": "❌ image-sync failed",
-             "text": "❌ image-sync failed\\nRepository: me/images\\nResult: 2 copied, 1 skipped (up to date), 1 would-copy (dry run), 1 deferred (pull reserve reached: synced on a later run), 1 failed, 1 cancelled (the run was interrupted)\\nCopied (pull addresses)\\n- registry.cn-hangzhou.aliyuncs.com/team/alpine:3.19\\n- ghcr.io/me/alpine:3.19\\nFailed\\n- docker.io/library/mysql:8.0 (linux/arm64) → aliyun: source docker.io/library/mysql:8.0 has no linux/arm64 image\\nView the run: https://github.com/me/images/actions/runs/42",
-             "repository": "me/images", "run_url": "https://github.com/me/images/actions/runs/42",
-             "summary": {"copied": 2, "skipped": 1, "failed": 1, "would-copy": 1, "deferred": 1, "cancelled": 1}}
-            """;
-
-    // ---- payloads, pure ------------------------------------------------------------------------
-
-    static Webhook.Message failedRun() throws IOException {
-        return new Webhook.Message("failure", "me/images", RUN, Json.MAPPER.readValue(REPORT, Report.class), false);
-    }
-
-    private static JsonNode body(Webhook.Kind kind, Webhook.Message m, Webhook.Lang lang) throws IOException {
-        return Json.MAPPER.readTree(Webhook.build(kind, "https://h/x", m, lang, null, 0).body());
-    }
-
-    @Test
-    void eachPlatformGetsItsOwnShapeInChinese() throws Exception {
-        Map<Webhook.Kind, String> expected = Map.of(Webhook.Kind.FEISHU, FEISHU_ZH, Webhook.Kind.DINGTALK, DINGTALK_ZH,
-                Webhook.Kind.WECOM, WECOM_ZH, Webhook.Kind.SLACK, SLACK_ZH, Webhook.Kind.GENERIC, GENERIC_ZH);
-        for (Webhook.Kind kind : Webhook.Kind.values()) {
-            assertEquals(Json.MAPPER.readTree(expected.get(kind)), body(kind, failedRun(), Webhook.Lang.ZH), kind.name());
-        }
-    }
-
-    @Test
-    void eachPlatformGetsItsOwnShapeInEnglish() throws Exception {
-        Map<Webhook.Kind, String> expected = Map.of(Webhook.Kind.FEISHU, FEISHU_EN, Webhook.Kind.DINGTALK, DINGTALK_EN,
-                Webhook.Kind.WECOM, WECOM_EN, Webhook.Kind.SLACK, SLACK_EN, Webhook.Kind.GENERIC, GENERIC_EN);
-        for (Webhook.Kind kind : Webhook.Kind.values()) {
-            assertEquals(Json.MAPPER.readTree(expected.get(kind)), body(kind, failedRun(), Webhook.Lang.EN), kind.name());
-        }
-    }
-
-    @Test
-    void theCardIsColouredByOutcomeAndEveryTitleCarriesDingtalksKeyword() throws Exception {
-        Report report = Json.MAPPER.readValue(REPORT, Report.class);
-        Map<String, String> colours = Map.of("success", "green", "failure", "red", "cancelled", "grey");
-        for (String status : colours.keySet()) {
-            for (Webhook.Lang lang : Webhook.Lang.values()) {
-                Webhook.Message m = new Webhook.Message(status, "me/images", RUN, report, false);
-                assertEquals(colours.get(status), body(Webhook.Kind.FEISHU, m, lang).at("/card/header/template").asText());
-                // DingTalk robots secured by keyword take only messages containing it, whatever the outcome or language.
-                assertTrue(body(Webhook.Kind.DINGTALK, m, lang).at("/markdown/title").asText().contains("image-sync"), status + " " + lang);
-            }
-        }
-    }
-
-    @Test
-    void withoutAReportTheMessageSaysSoAndListsNothing() throws Exception {
-        assertEquals(Json.MAPPER.readTree("""
-                {"msgtype": "markdown", "markdown": {"content": "### ✅ image-sync 同步成功\\n**结果**：本次同步没有生成报告（同步在写出报告之前就停止了），原因请查看运行日志"}}
-                """), body(Webhook.Kind.WECOM, new Webhook.Message("success", null, null, null, false), Webhook.Lang.ZH));
-        assertEquals(Json.MAPPER.readTree("""
-                {"msg_type": "interactive", "card": {
-                  "header": {"template": "grey", "title": {"tag": "plain_text", "content": "⚪ image-sync cancelled"}},
-                  "elements": [{"tag": "div", "text": {"tag": "lark_md", "content": "**Repository**: me/images\\n**Result**: The sync report could not be read; the run log says more"}}]}}
-                """), body(Webhook.Kind.FEISHU, new Webhook.Message("cancelled", "me/images", null, null, true), Webhook.Lang.EN));
-        JsonNode generic = body(Webhook.Kind.GENERIC, new Webhook.Message("failure", "me/images", RUN, null, false), Webhook.Lang.EN);
-        assertFalse(generic.has("summary"), generic.toString());
-        assertTrue(generic.path("text").asText().contains("The sync produced no report"), generic.toString());
-    }
-
-    /** {@code n} copied and {@code n} failed images, with long names and a long, multi-line error each. */
-    static Report bigRun(int n) throws IOException {
-        StringBuilder images = new StringBuilder();
-        for (int i = 0; i < n; i++) {
-            String name = "library/an-image-with-a-name-long-enough-to-fill-messages-number-" + i + ":1.0";
-            images.append(i == 0 ? "" : ",").append("{\"source\":\"docker.io/").append(name).append("\",\"platform\":\"linux/amd64\",\"targets\":[")
-                    .append("{\"target\":\"aliyun\",\"image\":\"registry.cn-hangzhou.aliyuncs.com/team/").append(name).append("\",\"status\":\"copied\"},")
-                    .append("{\"target\":\"ghcr\",\"image\":\"ghcr.io/me/").append(name).append("\",\"status\":\"failed\",\"error\":\"")
-                    .append("manifest unknown\\n").append("x".repeat(500)).append("\"}]}");
-        }
-        return Json.MAPPER.readValue("{\"summary\":{\"copied\":" + n + ",\"skipped\":0,\"failed\":" + n + "},\"images\":[" + images + "]}", Report.class);
-    }
-
-    @Test
-    void longListsShowTenThenCountTheRestAndLongErrorsAreCut() throws Exception {
-        Webhook.Message m = new Webhook.Message("failure", "me/images", RUN, bigRun(15), false);
-        String text = body(Webhook.Kind.DINGTALK, m, Webhook.Lang.ZH).at("/markdown/text").asText();
-        assertTrue(text.contains("- registry.cn-hangzhou.aliyuncs.com/team/library/an-image-with-a-name-long-enough-to-fill-messages-number-9:1.0\n- ……还有 5 个\n"), text);
-        assertFalse(text.contains("number-10:1.0\n"), text);
-        assertTrue(text.endsWith("……还有 5 个\n\n[查看运行详情](" + RUN + ")"), text);
-        String firstFailure = text.lines().filter(l -> l.startsWith("- docker.io/")).findFirst().orElseThrow();
-        assertEquals("- docker.io/library/an-image-with-a-name-long-enough-to-fill-messages-number-0:1.0 (linux/amd64) → ghcr: manifest unknown " + "x".repeat(183) + "…", firstFailure);
-        String english = body(Webhook.Kind.GENERIC, m, Webhook.Lang.EN).path("text").asText();
-        assertTrue(english.contains("number-9:1.0\n- … and 5 more\nFailed\n"), english);
-    }
-
-    @Test
-    void weComAndSlackMessagesStayWithinWhatTheyAccept() throws Exception {
-        Webhook.Message m = new Webhook.Message("failure", "me/images", RUN, bigRun(30), false);
-        String wecom = body(Webhook.Kind.WECOM, m, Webhook.Lang.ZH).at("/markdown/content").asText();
-        int bytes = wecom.getBytes(StandardCharsets.UTF_8).length;
-        assertTrue(bytes <= 4096 && bytes > 3000, bytes + " bytes:\n" + wecom);
-        // Fewer named, the rest counted: named + counted is still every image.
-        int named = (int) wecom.lines().filter(l -> l.startsWith("> registry.cn-hangzhou")).count();
-        assertTrue(named < 10 && named > 0, wecom);
-        assertTrue(wecom.contains("> ……还有 " + (30 - named) + " 个"), wecom);
-        assertTrue(wecom.endsWith("[查看运行详情](" + RUN + ")"), wecom);
-
-        JsonNode slack = body(Webhook.Kind.SLACK, m, Webhook.Lang.EN);
-        int longest = 0;
-        for (JsonNode block : slack.path("blocks")) {
-            longest = Math.max(longest, block.at("/text/text").asText().length());
-        }
-        assertTrue(longest <= 3000 && longest > 2000, "longest section: " + longest);
-        String failures = slack.at("/blocks/3/text/text").asText();
-        long namedFailures = failures.lines().filter(l -> l.startsWith("• docker.io/")).count();
-        assertTrue(failures.endsWith("\n• … and " + (30 - namedFailures) + " more"), failures);
-    }
-
-    @Test
-    void slackMarkupInTheDataIsEscaped() throws Exception {
-        Report report = Json.MAPPER.readValue("{\"summary\":{\"copied\":0,\"skipped\":0,\"failed\":1},\"images\":[{\"source\":\"docker.io/library/a:1\","
-                + "\"platform\":\"linux/amd64\",\"targets\":[{\"target\":\"ghcr\",\"status\":\"failed\",\"error\":\"<!channel> got HTML & a 502\"}]}]}", Report.class);
-        JsonNode slack = body(Webhook.Kind.SLACK, new Webhook.Message("failure", null, null, report, false), Webhook.Lang.EN);
-        assertEquals("*Failed*\n• docker.io/library/a:1 (linux/amd64) → ghcr: &lt;!channel&gt; got HTML &amp; a 502", slack.at("/blocks/2/text/text").asText());
-    }
-
-    @Test
-    void theLanguageIsZhOrEnWithOrWithoutARegion() {
-        assertEquals(Webhook.Lang.ZH, Webhook.Lang.of("zh-CN"));
-        assertEquals(Webhook.Lang.ZH, Webhook.Lang.of(" zh "));
-        assertEquals(Webhook.Lang.EN, Webhook.Lang.of("EN"));
-        assertEquals(Webhook.Lang.EN, Webhook.Lang.of("en_US"));
-        assertNull(Webhook.Lang.of("fr"));
-    }
-
-    static String hmacBase64(byte[] key, byte[] data) throws Exception {
-        Mac mac = Mac.getInstance("HmacSHA256");
-        mac.init(new SecretKeySpec(key, "HmacSHA256"));
-        return Base64.getEncoder().encodeToString(mac.doFinal(data));
-    }
-
-    @Test
-    void kindsAreDetectedFromTheHostAndCanBeOverridden() {
-        assertEquals(Webhook.Kind.FEISHU, Webhook.detect("https://open.feishu.cn/open-apis/bot/v2/hook/x", null));
-        assertEquals(Webhook.Kind.FEISHU, Webhook.detect("https://open.larksuite.com/open-apis/bot/v2/hook/x", null));
-        assertEquals(Webhook.Kind.DINGTALK, Webhook.detect("https://oapi.dingtalk.com/robot/send?access_token=x", null));
-        assertEquals(Webhook.Kind.WECOM, Webhook.detect("https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=x", null));
-        assertEquals(Webhook.Kind.SLACK, Webhook.detect("https://hooks.slack.com/services/T/B/x", null));
-        assertEquals(Webhook.Kind.GENERIC, Webhook.detect("https://example.com/hook", ""));
-        assertEquals(Webhook.Kind.DINGTALK, Webhook.detect("https://example.com/hook", "DingTalk"));
-    }
-
-    @Test
-    void dingtalkSignsTheUrlWithMillisecondsAndTheSecretAsKey() throws Exception {
-        long now = 1_700_000_000_123L;
-        Webhook.Request r = Webhook.build(Webhook.Kind.DINGTALK, "https://oapi.dingtalk.com/robot/send?access_token=abc", failedRun(), Webhook.Lang.ZH, "SECxyz", now);
-        String expected = hmacBase64("SECxyz".getBytes(StandardCharsets.UTF_8), (now + "\nSECxyz").getBytes(StandardCharsets.UTF_8));
-        Map<String, String> query = query(r.uri());
-        assertEquals("abc", query.get("access_token"));
-        assertEquals(Long.toString(now), query.get("timestamp"));
-        assertEquals(expected, query.get("sign"));
-        assertTrue(r.uri().getRawQuery().contains("sign=" + java.net.URLEncoder.encode(expected, StandardCharsets.UTF_8)));
-    }
-
-    @Test
-    void feishuSignsTheBodyWithSecondsAndAnEmptyMessage() throws Exception {
-        long now = 1_700_000_000_999L;
-        JsonNode body = Json.MAPPER.readTree(Webhook.build(Webhook.Kind.FEISHU, "https://open.feishu.cn/hook/x", failedRun(), Webhook.Lang.ZH, "fs-secret", now).body());
-        assertEquals("1700000000", body.get("timestamp").asText());
-        assertEquals(hmacBase64(("1700000000\nfs-secret").getBytes(StandardCharsets.UTF_8), new byte[0]), body.get("sign").asText());
-    }
-
-    @Test
-    void robotsAnswersAreJudgedByStatusAndCode() {
-        assertNull(Webhook.problem(200, "{\"code\":0,\"msg\":\"success\"}"));
-        assertNull(Webhook.problem(200, "{\"errcode\":0,\"errmsg\":\"ok\"}"));
-        assertNull(Webhook.problem(200, "ok"));
-        assertEquals("errcode 310000: {\"errcode\":310000,\"errmsg\":\"sign not match\"}", Webhook.problem(200, "{\"errcode\":310000,\"errmsg\":\"sign not match\"}"));
-        assertEquals("code 19021: {\"code\":19021,\"msg\":\"sign match fail\"}", Webhook.problem(200, "{\"code\":19021,\"msg\":\"sign match fail\"}"));
-        assertEquals("HTTP 500", Webhook.problem(500, ""));
-    }
-
-    /** The JDK's client gives these failures no message (a refused connection is tested for real below). */
-    @Test
-    void anUnreachableWebhookIsDescribedInWords() {
-        URI uri = URI.create("https://open.feishu.cn/open-apis/bot/v2/hook/x");
-        ConnectException unresolved = new ConnectException();
-        unresolved.initCause(new UnresolvedAddressException());
-        assertEquals("the host open.feishu.cn could not be found (is WEBHOOK_URL right?)", Webhook.unreachable(unresolved, uri));
-        assertEquals("no answer from open.feishu.cn in time (request timed out)", Webhook.unreachable(new HttpTimeoutException("request timed out"), uri));
-        ConnectException refused = new ConnectException();
-        refused.initCause(new ClosedChannelException());
-        assertEquals("connection refused by open.feishu.cn (nothing answers there; is WEBHOOK_URL right?)", Webhook.unreachable(refused, uri));
-        assertEquals("could not connect to 10.1.2.3:8443: No route to host",
-                Webhook.unreachable(new ConnectException("No route to host"), URI.create("https://10.1.2.3:8443/hook")));
-        assertEquals("SSLHandshakeException: PKIX path building failed", Webhook.unreachable(new SSLHandshakeException("PKIX path building failed"), uri));
-    }
-
-    // ---- the real script against a local server -----------------------------------------------
-
-    record Received(String path, String query, String body) {}
-
-    HttpServer server;
-    final List<Received> received = Collections.synchronizedList(new ArrayList<>());
-    int answerStatus = 200;
-    String answerBody = "{\"errcode\":0,\"errmsg\":\"ok\"}";
-
-    @BeforeEach
-    void startServer() throws IOException {
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        server.createContext("/", exchange -> {
-            received.add(new Received(exchange.getRequestURI().getPath(), exchange.getRequestURI().getRawQuery(),
-                    new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8)));
-            byte[] answer = answerBody.getBytes(StandardCharsets.UTF_8);
-            exchange.sendResponseHeaders(answerStatus, answer.length);
-            exchange.getResponseBody().write(answer);
-            exchange.close();
-        });
-        server.start();
-    }
+    final Robot robot = new Robot();
 
     @AfterEach
-    void stopServer() {
-        server.stop(0);
+    void stopRobot() {
+        robot.close();
     }
 
-    static Map<String, String> env(Map<String, String> extra) {
-        Map<String, String> env = Tools.cleanEnv();
-        env.put("GITHUB_REPOSITORY", "me/images");
-        env.put("GITHUB_RUN_ID", "42");
-        env.put("GITHUB_SERVER_URL", "https://github.com");
-        env.putAll(extra);
-        return env;
-    }
-
-    /** ./jbang scripts/notify.java, as the workflow runs it. */
     Tools.Result notify(Path dir, Map<String, String> extra, String... args) {
         List<String> cmd = new ArrayList<>(List.of(Tools.REPO.resolve("jbang").toString(), Tools.REPO.resolve("scripts/notify.java").toString()));
         cmd.addAll(List.of(args));
-        return Tools.run(cmd, env(extra), dir, null);
-    }
-
-    /** The same command in this JVM, the way main sets it up: for the cases that need no process of their own. */
-    static Tools.Result inJvm(Map<String, String> extra, String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        notify command = new notify();
-        command.env = env(extra);
-        command.out = new PrintStream(out, true, StandardCharsets.UTF_8);
-        command.err = new PrintStream(err, true, StandardCharsets.UTF_8);
-        picocli.CommandLine cli = notify.commandLine(command);
-        cli.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
-        cli.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
-        int exit = cli.execute(args);
-        return new Tools.Result(exit, out.toByteArray(), err.toString(StandardCharsets.UTF_8));
+        return Tools.run(cmd, NotifyCommandTest.env(extra), dir, null);
     }
 
     /** What notify wrote to stderr: JBang announces its own build there on a first run, which is not notify's. */
@@ -393,85 +46,76 @@ class NotifyTest {
         return r.stderr().lines().filter(l -> !l.startsWith("[jbang] ")).collect(java.util.stream.Collectors.joining("\n"));
     }
 
-    String url(String pathAndQuery) {
-        return "http://127.0.0.1:" + server.getAddress().getPort() + pathAndQuery;
-    }
-
     @Test
     void aSignedFeishuCardInChineseCarriesEveryCountTheCopiedImagesAndTheFailures(@TempDir Path dir) throws Exception {
-        Files.writeString(dir.resolve("sync-report.json"), REPORT);
-        answerBody = "{\"code\":0,\"msg\":\"success\"}";
-        Tools.Result r = notify(dir, Map.of("WEBHOOK_URL", url("/open-apis/bot/v2/hook/hook-token-77"), "WEBHOOK_TYPE", "feishu",
+        Files.writeString(dir.resolve("sync-report.json"), WebhookTest.REPORT);
+        robot.answerBody = "{\"code\":0,\"msg\":\"success\"}";
+        Tools.Result r = notify(dir, Map.of("WEBHOOK_URL", robot.url("/open-apis/bot/v2/hook/hook-token-77"), "WEBHOOK_TYPE", "feishu",
                 "WEBHOOK_SECRET", "fs-signing-secret"), "--status", "failure", "--report", "sync-report.json");
 
         assertEquals(0, r.exit(), r.all());
         assertEquals("notify: sent to the feishu webhook at 127.0.0.1", r.out().strip());
-        assertEquals(1, received.size());
-        ObjectNode body = (ObjectNode) Json.MAPPER.readTree(received.get(0).body());
+        assertEquals(1, robot.received.size());
+        ObjectNode body = (ObjectNode) Json.MAPPER.readTree(robot.received.get(0).body());
         long ts = body.remove("timestamp").asLong();
         assertTrue(Math.abs(System.currentTimeMillis() / 1000 - ts) < 60, "timestamp " + ts);
-        assertEquals(hmacBase64((ts + "\nfs-signing-secret").getBytes(StandardCharsets.UTF_8), new byte[0]), body.remove("sign").asText());
-        assertEquals(Json.MAPPER.readTree(FEISHU_ZH), body);
+        assertEquals(WebhookTest.hmacBase64((ts + "\nfs-signing-secret").getBytes(StandardCharsets.UTF_8), new byte[0]), body.remove("sign").asText());
+        assertEquals(Json.MAPPER.readTree(WebhookTest.FEISHU_ZH), body);
         assertFalse(r.all().contains("hook-token-77") || r.all().contains("fs-signing-secret"), r.all());
     }
 
     @Test
     void aSignedDingtalkMessageInEnglishIsSignedInTheUrl(@TempDir Path dir) throws Exception {
-        Files.writeString(dir.resolve("sync-report.json"), REPORT);
-        Tools.Result r = notify(dir, Map.of("WEBHOOK_URL", url("/robot/send?access_token=tok-123"), "WEBHOOK_TYPE", "dingtalk",
+        Files.writeString(dir.resolve("sync-report.json"), WebhookTest.REPORT);
+        Tools.Result r = notify(dir, Map.of("WEBHOOK_URL", robot.url("/robot/send?access_token=tok-123"), "WEBHOOK_TYPE", "dingtalk",
                 "WEBHOOK_SECRET", "SEC-signing-secret", "WEBHOOK_LANG", "en"), "--status", "failure", "--report", "sync-report.json");
 
         assertEquals(0, r.exit(), r.all());
-        Received got = received.get(0);
-        Map<String, String> query = query(URI.create("http://x/?" + got.query()));
+        Robot.Received got = robot.received.get(0);
+        Map<String, String> query = WebhookTest.query(URI.create("http://x/?" + got.query()));
         assertEquals("tok-123", query.get("access_token"));
         long ts = Long.parseLong(query.get("timestamp"));
         assertTrue(Math.abs(System.currentTimeMillis() - ts) < 60_000);
-        assertEquals(hmacBase64("SEC-signing-secret".getBytes(StandardCharsets.UTF_8), (ts + "\nSEC-signing-secret").getBytes(StandardCharsets.UTF_8)), query.get("sign"));
-        assertEquals(Json.MAPPER.readTree(DINGTALK_EN), Json.MAPPER.readTree(got.body()));
+        assertEquals(WebhookTest.hmacBase64("SEC-signing-secret".getBytes(StandardCharsets.UTF_8), (ts + "\nSEC-signing-secret").getBytes(StandardCharsets.UTF_8)),
+                query.get("sign"));
+        assertEquals(Json.MAPPER.readTree(WebhookTest.DINGTALK_EN), Json.MAPPER.readTree(got.body()));
         assertFalse(r.all().contains("tok-123") || r.all().contains("SEC-signing-secret"), r.all());
     }
 
     @Test
     void aMissingReportIsAWarningAndTheMessageSaysTheSyncProducedNone(@TempDir Path dir) throws Exception {
-        Tools.Result r = notify(dir, Map.of("WEBHOOK_URL", url("/cgi-bin/webhook/send?key=wk-5"), "WEBHOOK_TYPE", "wecom"),
+        Tools.Result r = notify(dir, Map.of("WEBHOOK_URL", robot.url("/cgi-bin/webhook/send?key=wk-5"), "WEBHOOK_TYPE", "wecom"),
                 "--status", "failure", "--report", "sync-report.json");
 
         assertEquals(0, r.exit(), r.all());
         assertEquals("notify: warning: the sync produced no report (sync-report.json does not exist); the message says so", stderr(r));
         assertEquals(Json.MAPPER.readTree("""
                 {"msgtype": "markdown", "markdown": {"content": "### ❌ image-sync 同步失败\\n**仓库**：me/images\\n**结果**：本次同步没有生成报告（同步在写出报告之前就停止了），原因请查看运行日志\\n\\n[查看运行详情](https://github.com/me/images/actions/runs/42)"}}
-                """), Json.MAPPER.readTree(received.get(0).body()));
+                """), Json.MAPPER.readTree(robot.received.get(0).body()));
     }
 
     @Test
     void aRefusedConnectionIsAReadableWarningAndTheStepStillSucceeds(@TempDir Path dir) {
-        String unreachable = url("/robot/send?access_token=tok-gone");
-        int port = server.getAddress().getPort();
-        server.stop(0);
+        String unreachable = robot.url("/robot/send?access_token=tok-gone");
+        int port = robot.port();
+        robot.close();
         Tools.Result r = notify(dir, Map.of("WEBHOOK_URL", unreachable, "WEBHOOK_TYPE", "dingtalk", "GITHUB_ACTIONS", "true"), "--status", "success");
 
         assertEquals(0, r.exit(), r.all());
-        assertEquals("::warning::notify: could not send the notification: connection refused by 127.0.0.1:" + port
-                + " (nothing answers there; is WEBHOOK_URL right?)", stderr(r));
+        assertEquals("::warning::notify: could not send the notification: could not reach 127.0.0.1:" + port
+                + ": connection refused; is WEBHOOK_URL right?", stderr(r));
         assertFalse(r.all().contains("null") || r.all().contains("tok-gone"), r.all());
     }
 
     @Test
-    void aRefusalIsAWarningAndTheStepStillSucceeds(@TempDir Path dir) {
-        answerBody = "{\"errcode\":310000,\"errmsg\":\"sign not match\"}";
-        Tools.Result refused = notify(dir, Map.of("WEBHOOK_URL", url("/robot/send?access_token=tok-9"), "WEBHOOK_TYPE", "dingtalk", "GITHUB_ACTIONS", "true"),
-                "--status", "success");
+    void aRefusalIsAnAnnotationAndTheStepStillSucceeds(@TempDir Path dir) {
+        robot.answerBody = "{\"errcode\":310000,\"errmsg\":\"sign not match\"}";
+        Tools.Result refused = notify(dir, Map.of("WEBHOOK_URL", robot.url("/robot/send?access_token=tok-9"), "WEBHOOK_TYPE", "dingtalk",
+                "GITHUB_ACTIONS", "true"), "--status", "success");
         assertEquals(0, refused.exit(), refused.all());
         assertEquals("::warning::notify: the dingtalk webhook at 127.0.0.1 refused the message: errcode 310000: {\"errcode\":310000,\"errmsg\":\"sign not match\"}",
                 stderr(refused));
         assertFalse(refused.all().contains("tok-9"));
-
-        answerStatus = 500;
-        answerBody = "";
-        Tools.Result broken = inJvm(Map.of("WEBHOOK_URL", url("/hook")), "--status", "failure");
-        assertEquals(0, broken.exit(), broken.all());
-        assertEquals("notify: warning: the generic webhook at 127.0.0.1 refused the message: HTTP 500", broken.stderr().strip());
     }
 
     @Test
@@ -481,85 +125,5 @@ class NotifyTest {
         assertEquals(List.of("notify: --status must be success, failure or cancelled, not 'green'",
                 "usage: notify --status success|failure|cancelled [--report FILE]   (more: --help)"), stderr(r).lines().toList());
         assertEquals("", r.out());
-    }
-
-    @Test
-    void otherUsageMistakesAreTwoLinesToo() {
-        Tools.Result missing = inJvm(Map.of(), "--report", "r.json");
-        assertEquals(2, missing.exit(), missing.all());
-        assertEquals("notify: --status is required: success, failure or cancelled (the job's status)", missing.stderr().lines().findFirst().orElseThrow());
-        assertEquals(2, missing.stderr().lines().count(), missing.stderr());
-
-        Tools.Result unknown = inJvm(Map.of(), "--status", "success", "--lang", "en");
-        assertEquals(2, unknown.exit(), unknown.all());
-        assertEquals("notify: unknown option or argument: --lang en", unknown.stderr().lines().findFirst().orElseThrow());
-        assertEquals(2, unknown.stderr().lines().count(), unknown.stderr());
-    }
-
-    @Test
-    void helpListsTheSettingsItReadsAndExamples() {
-        Tools.Result r = inJvm(Map.of(), "--help");
-        assertEquals(0, r.exit(), r.all());
-        String help = r.out();
-        for (String name : List.of("WEBHOOK_URL", "WEBHOOK_SECRET", "WEBHOOK_TYPE", "WEBHOOK_LANG", "GITHUB_SERVER_URL", "GITHUB_REPOSITORY",
-                "GITHUB_RUN_ID", "GITHUB_ACTIONS", "--status", "--report")) {
-            assertTrue(help.contains(name), name + " is not in the help:\n" + help);
-        }
-        // picocli wraps a footer line that is too long onto a line of its own at column 0: every line here is indented.
-        String footer = help.substring(help.indexOf("Environment:"));
-        assertTrue(footer.lines().allMatch(l -> l.isEmpty() || l.startsWith("  ") || l.equals("Environment:") || l.equals("Examples:")),
-                "a line is wrapped:\n" + footer);
-        String examples = help.substring(help.indexOf("Examples:"));
-        assertEquals(4, examples.lines().filter(l -> l.startsWith("  # ")).count(), examples);
-    }
-
-    @Test
-    void withoutAWebhookNotificationsAreOff() {
-        Tools.Result r = inJvm(Map.of("WEBHOOK_URL", " "), "--status", "success");
-        assertEquals(0, r.exit(), r.all());
-        assertEquals("notify: WEBHOOK_URL is not set, notifications are off", r.out().strip());
-        assertTrue(received.isEmpty());
-    }
-
-    @Test
-    void settingsThatCannotWorkAreWarningsAndNeverPrintTheUrl() {
-        Tools.Result noScheme = inJvm(Map.of("WEBHOOK_URL", "open.feishu.cn/open-apis/bot/v2/hook/secret-hook"), "--status", "success");
-        assertEquals(0, noScheme.exit(), noScheme.all());
-        assertTrue(noScheme.stderr().startsWith("notify: warning: WEBHOOK_URL is not an http(s) address"), noScheme.stderr());
-        assertFalse(noScheme.all().contains("secret-hook"), noScheme.all());
-
-        Tools.Result badType = inJvm(Map.of("WEBHOOK_URL", url("/hook"), "WEBHOOK_TYPE", "teams"), "--status", "success");
-        assertEquals(0, badType.exit(), badType.all());
-        assertEquals("notify: warning: WEBHOOK_TYPE='teams' is not one of feishu, dingtalk, wecom, slack, generic; no notification was sent",
-                badType.stderr().strip());
-        assertTrue(received.isEmpty());
-    }
-
-    @Test
-    void anUnknownLanguageIsAWarningAndTheMessageIsInChinese() throws Exception {
-        Tools.Result r = inJvm(Map.of("WEBHOOK_URL", url("/hook"), "WEBHOOK_LANG", "fr"), "--status", "success");
-        assertEquals(0, r.exit(), r.all());
-        assertEquals("notify: warning: WEBHOOK_LANG='fr' is not zh or en; the message is in Chinese", r.stderr().strip());
-        assertEquals("✅ image-sync 同步成功", Json.MAPPER.readTree(received.get(0).body()).path("title").asText());
-    }
-
-    @Test
-    void aReportThatCannotBeReadIsAWarningAndTheMessageSaysSo(@TempDir Path dir) throws Exception {
-        Path report = Files.writeString(dir.resolve("sync-report.json"), "<html>not a report</html>");
-        Tools.Result r = inJvm(Map.of("WEBHOOK_URL", url("/hook"), "WEBHOOK_LANG", "en"), "--status", "failure", "--report", report.toString());
-        assertEquals(0, r.exit(), r.all());
-        assertEquals("notify: warning: the report " + report + " is not a sync report; the message says it could not be read", r.stderr().strip());
-        JsonNode body = Json.MAPPER.readTree(received.get(0).body());
-        assertTrue(body.path("text").asText().contains("Result: The sync report could not be read"), body.toString());
-        assertFalse(body.has("summary"), body.toString());
-    }
-
-    private static Map<String, String> query(URI uri) {
-        Map<String, String> out = new HashMap<>();
-        for (String pair : uri.getRawQuery().split("&")) {
-            int eq = pair.indexOf('=');
-            out.put(pair.substring(0, eq), URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
-        }
-        return out;
     }
 }

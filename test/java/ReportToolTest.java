@@ -1,5 +1,3 @@
-
-
 import lib.core.Platforms;
 import lib.list.ImageList;
 import lib.list.Plan;

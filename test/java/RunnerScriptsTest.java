@@ -1,5 +1,3 @@
-
-
 import support.Tools;
 
 import org.junit.jupiter.api.Tag;
@@ -55,16 +53,9 @@ class RunnerScriptsTest {
 
     @Test
     void theBadgeCommitRebasesOnceWhenTheBranchMoved(@TempDir Path dir) throws IOException {
-        Path origin = dir.resolve("origin.git");
-        git(dir, "init", "-q", "--bare", "-b", "main", origin.toString());
-        Path runner = dir.resolve("runner");
+        Path runner = runnerWithOrigin(dir);
         Path other = dir.resolve("other");
-        git(dir, "clone", "-q", origin.toString(), runner.toString());
-        Files.writeString(runner.resolve("README.md"), README);
-        git(runner, "add", "README.md");
-        git(runner, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-q", "-m", "init");
-        git(runner, "push", "-q", "origin", "HEAD:main");
-        git(dir, "clone", "-q", origin.toString(), other.toString());
+        git(dir, "clone", "-q", dir.resolve("origin.git").toString(), other.toString());
         Files.writeString(other.resolve("images.txt"), "nginx:alpine\n");
         git(other, "add", "images.txt");
         git(other, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-q", "-m", "someone pushed meanwhile");
@@ -80,6 +71,18 @@ class RunnerScriptsTest {
         Tools.Result unchanged = Tools.run(List.of(Tools.REPO.resolve("scripts/commit-badge.sh").toString(), "README.md"), Tools.cleanEnv(), runner, null);
         assertEquals(0, unchanged.exit());
         assertTrue(unchanged.out().contains("nothing changed"));
+    }
+
+    /** The mirror/ files of a repository made before them are new, untracked files: they are committed all the same. */
+    @Test
+    void aFileTheRunWritesForTheFirstTimeIsCommitted(@TempDir Path dir) throws IOException {
+        Path runner = runnerWithOrigin(dir);
+        Files.createDirectories(runner.resolve("mirror"));
+        Files.writeString(runner.resolve("mirror/pull.sh"), "#!/bin/sh\n");
+        Tools.Result r = Tools.run(List.of(Tools.REPO.resolve("scripts/commit-badge.sh").toString(), "README.md", "mirror"), Tools.cleanEnv(), runner, null);
+        assertEquals(0, r.exit(), r.all());
+        assertTrue(r.out().contains("pushed"), r.all());
+        assertEquals("#!/bin/sh\n", git(runner, "show", "origin/main:mirror/pull.sh").out());
     }
 
     @Test
@@ -148,6 +151,19 @@ class RunnerScriptsTest {
         Tools.Result forced = Tools.run(List.of(script, "--root", root.toString(), "--force"), Tools.cleanEnv(), dir, null);
         assertEquals(0, forced.exit(), forced.all());
         assertFalse(Files.exists(root.resolve("usr/share/dotnet")));
+    }
+
+    /** A bare origin holding README.md, and a clone of it in dir/runner, as a workflow's checkout is. */
+    private static Path runnerWithOrigin(Path dir) throws IOException {
+        Path origin = dir.resolve("origin.git");
+        git(dir, "init", "-q", "--bare", "-b", "main", origin.toString());
+        Path runner = dir.resolve("runner");
+        git(dir, "clone", "-q", origin.toString(), runner.toString());
+        Files.writeString(runner.resolve("README.md"), README);
+        git(runner, "add", "README.md");
+        git(runner, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-q", "-m", "init");
+        git(runner, "push", "-q", "origin", "HEAD:main");
+        return runner;
     }
 
     private static Tools.Result git(Path dir, String... args) {

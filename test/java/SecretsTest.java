@@ -1,13 +1,11 @@
-
-
 import support.Fixtures;
+import support.Registries;
 import support.Registry;
 import support.Tools;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -28,26 +26,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * arguments or any child's environment. Run as users run it: ./jbang, with skopeo behind a recording shim.
  */
 @Tag("registry")
+@Tag("process")
 class SecretsTest {
     static final String PASSWORD = "  p$a'ss\"w #ö€ $(id) `x` ";
     static final String OTHER_SECRETS = "hub-token-0123456789";
-    static Registry target;
-    static Registry source;
-    static Path root;
-
-    @BeforeAll
-    static void start() throws IOException {
-        Tools.require("skopeo", "skopeo");
-        root = Files.createTempDirectory("secrets-it-");
-        source = Registry.start(root.resolve("source"), null, null);
-        target = Registry.start(root.resolve("target"), "odd.user", PASSWORD);
-    }
-
-    @AfterAll
-    static void stop() {
-        source.close();
-        target.close();
-    }
+    @RegisterExtension
+    static final Registries registries = new Registries("secrets-it-");
+    static final Registry source = registries.open("source");
+    static final Registry target = registries.withPassword("target", "odd.user", PASSWORD);
 
     @Test
     void anAwkwardPasswordWorksVerbatimAndNeverLeaks(@TempDir Path work) throws IOException {

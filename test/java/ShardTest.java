@@ -1,5 +1,3 @@
-
-
 import lib.core.Platforms;
 import lib.list.ImageList;
 import lib.list.Plan;
@@ -20,6 +18,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -53,12 +52,14 @@ class ShardTest {
         return plan.items();
     }
 
+    /**
+     * Each image's shard when the plan is split in {@code count}, by image identity: one hash per image, where
+     * selecting every shard's part hashes every image once per shard (the next test shows the two agree).
+     */
     static Map<String, Integer> assignment(List<Plan.Item> items, int count) {
         Map<String, Integer> out = new HashMap<>();
-        for (int i = 1; i <= count; i++) {
-            for (Plan.Item item : new Shard(i, count).select(items)) {
-                assertEquals(null, out.put(Shard.identity(item), i), Shard.identity(item) + " is in two shards");
-            }
+        for (Plan.Item item : items) {
+            assertEquals(null, out.put(Shard.identity(item), Shard.of(item, count)), Shard.identity(item) + " is in the plan twice");
         }
         return out;
     }
@@ -68,16 +69,19 @@ class ShardTest {
     void theShardsAreDisjointAndTogetherTheWholePlanInPlanOrder(int n) {
         List<Plan.Item> items = plan(list(n));
         for (int count : COUNTS) {
+            Map<String, Integer> assigned = assignment(items, count);
             List<Plan.Item> union = new ArrayList<>();
             for (int i = 1; i <= count; i++) {
                 List<Plan.Item> part = new Shard(i, count).select(items);
                 List<Integer> lines = part.stream().map(p -> p.spec().line()).toList();
                 assertEquals(lines.stream().sorted().toList(), lines, "a shard keeps the plan's order");
+                for (Plan.Item item : part) {
+                    assertEquals(i, assigned.get(Shard.identity(item)), Shard.identity(item) + " was selected for shard " + i + "/" + count);
+                }
                 union.addAll(part);
             }
             assertEquals(items.size(), union.size(), count + " shards");
             assertEquals(new java.util.HashSet<>(items), new java.util.HashSet<>(union), count + " shards");
-            assertEquals(items.size(), assignment(items, count).size());
         }
     }
 
@@ -86,10 +90,10 @@ class ShardTest {
     void addingOneImageMovesOnlyThatImage() {
         String base = list(1000);
         List<String> lines = new ArrayList<>(base.lines().toList());
+        List<Plan.Item> before = plan(base);
         for (int at : new int[]{0, 500, 1000}) {
             List<String> grown = new ArrayList<>(lines);
             grown.add(at, "newcomer/image:1");
-            List<Plan.Item> before = plan(base);
             List<Plan.Item> after = plan(String.join("\n", grown) + "\n");
             for (int count : COUNTS) {
                 Map<String, Integer> was = assignment(before, count);
@@ -114,8 +118,9 @@ class ShardTest {
                 }
                 double mean = (double) n / count;
                 double bound = 4 * Math.sqrt(n * (1.0 / count) * (1 - 1.0 / count));
+                Map<Integer, Long> sizes = assignment(items, count).values().stream().collect(Collectors.groupingBy(s -> s, Collectors.counting()));
                 for (int i = 1; i <= count; i++) {
-                    int size = new Shard(i, count).select(items).size();
+                    long size = sizes.getOrDefault(i, 0L);
                     assertTrue(Math.abs(size - mean) <= bound, "shard " + i + "/" + count + " of " + n + " images has " + size
                             + ", not within " + mean + " ± " + bound);
                 }

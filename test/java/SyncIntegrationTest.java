@@ -1,20 +1,18 @@
-
-
 import lib.core.Retry;
 import support.Fixtures;
+import support.Registries;
 import support.Registry;
 import support.RegistryFront;
 import support.Tools;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -42,45 +40,23 @@ class SyncIntegrationTest {
     static final String ALIYUN_PASSWORD = "pw-aliyun-" + UUID.randomUUID();
     static final String GHCR_TOKEN = "pw-ghcr-" + UUID.randomUUID();
 
-    static Path root;
-    static Registry source;
-    static Registry aliyun;
-    static Registry ghcr;
+    @RegisterExtension
+    static final Registries registries = new Registries("sync-it-");
+    static final Registry source = registries.open("source");
+    static final Registry aliyun = registries.withPassword("aliyun", "alice", ALIYUN_PASSWORD);
+    static final Registry ghcr = registries.withPassword("ghcr", "bob", GHCR_TOKEN);
     static Path shimDir;
     static Path argsLog;
-    static Path testAuth;
 
+    /** A skopeo that records its arguments, to prove no secret is ever passed on a command line. */
     @BeforeAll
-    static void startRegistries() throws IOException {
+    static void recordingSkopeo() throws IOException {
         String skopeo = Tools.require("skopeo", "skopeo");
-        root = Files.createTempDirectory("sync-it-");
-        source = Registry.start(root.resolve("source"), null, null);
-        aliyun = Registry.start(root.resolve("aliyun"), "alice", ALIYUN_PASSWORD);
-        ghcr = Registry.start(root.resolve("ghcr"), "bob", GHCR_TOKEN);
-        // A skopeo that records its arguments, to prove no secret is ever passed on a command line.
-        shimDir = Files.createDirectories(root.resolve("shim"));
-        argsLog = root.resolve("skopeo-args.log");
+        shimDir = Files.createDirectories(registries.root().resolve("shim"));
+        argsLog = registries.root().resolve("skopeo-args.log");
         Path shim = shimDir.resolve("skopeo");
         Files.writeString(shim, "#!/bin/sh\nprintf '%s\\n' \"$*\" >> '" + argsLog + "'\nexec '" + skopeo + "' \"$@\"\n");
         Files.setPosixFilePermissions(shim, PosixFilePermissions.fromString("rwxr-xr-x"));
-        testAuth = root.resolve("test-auth.json");
-        login(aliyun, "alice", ALIYUN_PASSWORD);
-        login(ghcr, "bob", GHCR_TOKEN);
-    }
-
-    @AfterAll
-    static void stopRegistries() {
-        for (Registry r : new Registry[]{source, aliyun, ghcr}) {
-            if (r != null) {
-                r.close();
-            }
-        }
-    }
-
-    private static void login(Registry r, String user, String password) {
-        Tools.Result res = Tools.run(List.of("skopeo", "login", "--authfile", testAuth.toString(), "--tls-verify=false",
-                "-u", user, "--password-stdin", r.host), null, null, password.getBytes(StandardCharsets.UTF_8));
-        assertEquals(0, res.exit(), res.stderr());
     }
 
     // ---- helpers -------------------------------------------------------------------------------
@@ -136,14 +112,12 @@ class SyncIntegrationTest {
     }
 
     static void push(Fixtures.Layout layout, String destination) {
-        Tools.Result r = Tools.run(List.of("skopeo", "copy", "--all", "--preserve-digests", "--authfile", testAuth.toString(),
-                "--dest-tls-verify=false", "oci:" + layout.dir() + ":fixture", "docker://" + destination), null, null, null);
-        assertEquals(0, r.exit(), r.stderr());
+        Registry.push(layout, destination, registries.authFile());
     }
 
     /** The digest of the manifest a tag points at, read straight from the registry; null when the tag does not exist. */
     static String digestAt(String reference) {
-        return Registry.digestAt(reference, testAuth);
+        return Registry.digestAt(reference, registries.authFile());
     }
 
     static JsonNode report(Path file) throws IOException {
@@ -167,6 +141,7 @@ class SyncIntegrationTest {
     // ---- scenarios -----------------------------------------------------------------------------
 
     @Test
+    @Tag("process")
     void firstSyncCopiesEachPlatformThenASecondRunCopiesNothing(@TempDir Path work) throws IOException {
         Fixtures.Layout src = pushSource(work, "first:1.0", Fixtures.threeArch(T1, "first"));
         Files.writeString(work.resolve("images.txt"), "# three architectures of one tag\nfirst:1.0\n--platform=linux/arm64 first:1.0\n--platform linux/arm/v7 first:1.0\n");
@@ -364,6 +339,7 @@ class SyncIntegrationTest {
     }
 
     @Test
+    @Tag("process")
     void theWorkflowsCommandLineTakesEmptyInputsAsNotGiven(@TempDir Path work) throws IOException {
         Fixtures.Layout src = pushSource(work, "wf:1", Fixtures.threeArch(T1, "wf"));
         // As sync-double.yml runs it on a manual run where only image_name was filled in.
@@ -421,7 +397,7 @@ class SyncIntegrationTest {
         Fixtures.Layout moved = pushSource(work, "moving:1", Fixtures.threeArch(T1, "m1"));
         assertEquals(0, sync(work, "--to", "aliyun", "moving:1").exit());
 
-        Tools.Result delete = Tools.run(List.of("skopeo", "delete", "--tls-verify=false", "--authfile", testAuth.toString(),
+        Tools.Result delete = Tools.run(List.of("skopeo", "delete", "--tls-verify=false", "--authfile", registries.authFile().toString(),
                 "docker://" + aliyun.host + "/ns1/moving:1"), null, null, null);
         assertEquals(0, delete.exit(), delete.stderr());
         Tools.Result r2 = sync(work, "--to", "aliyun", "--report", "r2.json", "moving:1");

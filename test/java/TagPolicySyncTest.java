@@ -1,15 +1,14 @@
-
-
 import support.FakeRunner;
 import support.Fixtures;
+import support.Registries;
 import support.Registry;
 import support.Tools;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -27,29 +26,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Tag("registry")
 class TagPolicySyncTest {
     static final List<String> TAGS = List.of("1.24.0", "1.25.0", "1.25.1", "1.25.2-alpine", "1.26.0", "v1.27.0", "latest", "1.28.0-rc.1");
-    static Path root;
-    static Registry source;
-    static Registry target;
+    @RegisterExtension
+    static final Registries registries = new Registries("policy-it-");
+    static final Registry source = registries.open("source");
+    static final Registry target = registries.open("target");
     static Fixtures.Layout image;
 
     @BeforeAll
-    static void start() throws IOException {
-        Tools.require("skopeo", "skopeo");
-        root = Files.createTempDirectory("policy-it-");
-        source = Registry.start(root.resolve("source"), null, null);
-        target = Registry.start(root.resolve("target"), null, null);
-        image = Fixtures.multiArch(Files.createDirectories(root.resolve("layout")), Fixtures.threeArch("2024-01-01T00:00:00Z", "policy"));
+    static void pushEveryTag() throws IOException {
+        image = Fixtures.multiArch(Files.createDirectories(registries.root().resolve("layout")), Fixtures.threeArch("2024-01-01T00:00:00Z", "policy"));
         for (String tag : TAGS) {
-            Tools.Result r = Tools.run(List.of("skopeo", "copy", "--all", "--preserve-digests", "--dest-tls-verify=false",
-                    "oci:" + image.dir() + ":fixture", "docker://" + source.host + "/library/pol:" + tag), null, null, null);
-            assertEquals(0, r.exit(), r.stderr());
+            Registry.push(image, source.host + "/library/pol:" + tag, null);
         }
-    }
-
-    @AfterAll
-    static void stop() {
-        source.close();
-        target.close();
     }
 
     static Tools.Result sync(Path work, String list, String... args) throws IOException {

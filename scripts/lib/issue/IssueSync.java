@@ -10,6 +10,7 @@ import lib.core.UsageError;
 import lib.engine.ProcessRunner;
 import lib.list.ImageList;
 import lib.list.ImageSpec;
+import lib.list.ListAppend;
 import lib.list.Inputs;
 import lib.list.Plan;
 import lib.report.Console;
@@ -21,7 +22,6 @@ import lib.settings.Settings;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -109,7 +109,7 @@ public final class IssueSync {
             parsed = ImageList.parse(label, text, platform, ImageRef.DOCKER_HUB);
         }
         // As a sync does: lines that name their tag are checked now, tag-policy lines once their tags are listed.
-        List<ImageSpec> named = Remember.named(parsed.images());
+        List<ImageSpec> named = ListAppend.named(parsed.images());
         int policies = parsed.images().size() - named.size();
         Plan.Result planned = Plan.of(label, named, targets);
         List<String> lines = List.of(text.split("\n", -1));
@@ -145,13 +145,11 @@ public final class IssueSync {
             answer.post(IssueReply.notStarted(result.problems(), runUrl()), false);
             return result.exit() == 0 ? 1 : result.exit();
         }
-        Map<Integer, ImageSpec> byLine = new HashMap<>();
-        parsed.images().forEach(spec -> byLine.put(spec.line(), spec));
         Report synced = result.report();
         boolean ready = !synced.images().isEmpty() && synced.images().stream().flatMap(i -> i.targets().stream()).allMatch(IssueReply::there);
-        IssueReply.Remembered remembered = "true".equalsIgnoreCase(Env.value(env, "ISSUE_SYNC_REMEMBER"))
+        ListAppend.Appended remembered = "true".equalsIgnoreCase(Env.value(env, "ISSUE_SYNC_REMEMBER"))
                 ? Remember.remember(imagesFile, parsed.images(), synced, targets, event.number(), console) : null;
-        answer.post(IssueReply.result(byLine, synced, remembered, runUrl()), ready);
+        answer.post(IssueReply.result(synced, remembered, runUrl()), ready);
         return result.exit();
     }
 

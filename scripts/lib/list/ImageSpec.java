@@ -1,6 +1,7 @@
 package lib.list;
 
 import lib.core.ImageRef;
+import lib.core.Naming;
 import lib.core.Platforms;
 import lib.core.TargetName;
 
@@ -30,14 +31,19 @@ public record ImageSpec(Integer line, String text, ImageRef source, Platforms pl
         return source.equals(other.source) && platform.equals(other.platform) && java.util.Objects.equals(name, other.name);
     }
 
-    /** The repository and tag this image gets in a target namespace. */
+    /** The repository and tag this image gets in a target namespace: flat, the naming of every target today. */
     public TargetName targetName() {
-        return TargetName.of(source, platform, name, text);
+        return targetName(Naming.FLAT);
+    }
+
+    /** The repository and tag this image gets in the namespace of a target with {@code naming}. */
+    public TargetName targetName(Naming naming) {
+        return TargetName.of(source, platform, name, text, naming);
     }
 
     /** How the image is named in log lines: as the user knows it, e.g. mysql:8.0 or quay.io/coreos/etcd:v3.5.0. */
     public String label() {
-        return source.shortName() + (source.tag() == null ? "" : ":" + source.tag()) + (source.digest() == null ? "" : "@" + source.digest().brief());
+        return ImageRef.label(source.shortName(), source.tag(), source.digest());
     }
 
     public String where() {

@@ -135,7 +135,8 @@ public final class Http {
             return "no such host";
         }
         if (e instanceof ConnectException) {
-            return "connection refused" + (message.isEmpty() ? "" : " (" + message + ")");
+            // "No route to host" and its kin are not refusals: name them as they are.
+            return message.isEmpty() || message.toLowerCase(Locale.ROOT).contains("refused") ? "connection refused" : "could not connect (" + message + ")";
         }
         if (e instanceof EOFException || message.toLowerCase(Locale.ROOT).contains("eof")) {
             return "connection closed early (EOF)";

@@ -1,6 +1,5 @@
 package lib.report;
 
-import lib.core.ImageRef;
 import lib.sync.ImageResult;
 import lib.sync.TargetResult;
 
@@ -25,16 +24,31 @@ public final class Catalog {
     static final String CHANGED = "更新于 / Changed";
     /** Target columns come in this order; any other target id after them, alphabetically. */
     static final List<String> ORDER = List.of("aliyun", "ghcr");
+    /** The files that put the mirror to use (MirrorFiles), one line of use each; the catalog links them. */
+    static final String USE = "## 使用镜像 / Using the mirror\n\n"
+            + "每次批量同步后，mirror/ 下的文件会随本目录一起更新。/ Each batch run updates the files in mirror/ with this catalog.\n\n"
+            + "- [mirror/pull.sh](mirror/pull.sh)：复制到要拉镜像的机器上，`sh pull.sh nginx:1.27` 即拉取镜像并改回原名（docker、podman、nerdctl 或 ctr）。"
+            + "/ Copy it to the machine that pulls: `sh pull.sh nginx:1.27` pulls the image and gives it back its original name.\n"
+            + "- [mirror/k3s-registries.yaml](mirror/k3s-registries.yaml)：k3s/RKE2 节点上放到 /etc/rancher/k3s/registries.yaml，原镜像名自动从镜像仓库拉取。"
+            + "/ For k3s/RKE2: put it in /etc/rancher/k3s/registries.yaml and nodes pull the original names from the mirror.\n"
+            + "- [mirror/kustomization-images.yaml](mirror/kustomization-images.yaml)：把其中的 images: 条目加入你的 kustomization.yaml。"
+            + "/ Add its images: entries to your kustomization.yaml.\n"
+            + "- `mirror/containerd/`：只为保留原路径（path 命名）的目标生成，复制到 containerd 的 config_path（如 /etc/containerd/certs.d/）。"
+            + "/ Only for targets with path naming: copy it to containerd's config_path (e.g. /etc/containerd/certs.d/).\n\n";
     static final String INTRO = "# 镜像目录 / Mirror catalog\n\n"
             + "每次批量同步（01）都会根据同步结果更新这个文件，请不要手工修改。表里是 images.txt 中每个镜像的拉取地址；"
             + "“更新于”是镜像最近一次被复制的日期（北京时间）；“—”表示在有这份目录之前就已同步，之后没有变过。\n\n"
             + "Every batch sync (01) updates this file from its results: do not edit it by hand. It lists the pull address of every "
             + "image in images.txt; \"Changed\" is the date the image was last copied (Beijing time); \"—\" means it was there "
-            + "before this catalog began and has not changed since.\n\n";
+            + "before this catalog began and has not changed since.\n\n"
+            + USE;
 
     /** One image: {@code addresses} maps a target id (aliyun, ghcr) to the image's reference there. */
     record Row(String image, String platform, Map<String, String> addresses, String changed) {
-        /** The target name (repository:tag), the same at every target and unique in a list: how a row is found again. */
+        /**
+         * The target name (repository:tag), the same at every target and unique in a list: how a row is found again. A
+         * row read back from the catalog has only its addresses, and a target name is the last part of any of them.
+         */
         String key() {
             return addresses.values().stream().map(a -> a.substring(a.lastIndexOf('/') + 1)).findFirst().orElse(null);
         }
@@ -45,12 +59,11 @@ public final class Catalog {
     private Catalog() {}
 
     /**
-     * The catalog after a run that produced {@code report}, on {@code today}; {@code previous} may be empty.
-     * {@code listed}: the image each line of the list names, read with Docker Hub as the source registry; it names the
-     * image as the list writes it (the report's full reference would show a mirror's host for a bare name synced
-     * through SOURCE_REGISTRY). A line it lacks is named from the report.
+     * The catalog after a run that produced {@code report}, on {@code today}; {@code previous} may be empty. Images are
+     * named as their users name them ({@link Report#completed} names those of a report written before images carried
+     * their names).
      */
-    public static String update(String previous, Report report, Map<Integer, ImageRef> listed, LocalDate today) {
+    public static String update(String previous, Report report, LocalDate today) {
         Table old = parse(previous);
         Map<String, Row> byKey = new HashMap<>();
         old.rows().forEach(r -> {
@@ -61,8 +74,8 @@ public final class Catalog {
         Set<String> targets = new LinkedHashSet<>(old.targets());
         List<Row> rows = new ArrayList<>();
         for (ImageResult image : report.images()) {
-            String first = image.targets().get(0).image();
-            Row before = byKey.get(first.substring(first.lastIndexOf('/') + 1));
+            TargetResult first = image.targets().get(0);
+            Row before = first.repository() == null ? null : byKey.get(first.repository() + ":" + first.tag());
             Map<String, String> addresses = new HashMap<>(before == null ? Map.of() : before.addresses());
             boolean copied = false;
             for (TargetResult t : image.targets()) {
@@ -82,12 +95,7 @@ public final class Catalog {
                 }
             }
             String changed = copied ? today.toString() : before != null ? before.changed() : NONE;
-            ImageRef source = ImageRef.parse(image.source(), ImageRef.DOCKER_HUB);
-            ImageRef line = image.line() == null ? null : listed.get(image.line());
-            // The tag is the report's: a tag-policy line names no tag, its images the ones it chose.
-            String name = (line != null ? line.shortName() : source.shortName()) + (source.tag() == null ? "" : ":" + source.tag())
-                    + (source.digest() == null ? "" : "@" + source.digest().brief());
-            rows.add(new Row(name, image.platform(), addresses, changed));
+            rows.add(new Row(image.label(), image.platform(), addresses, changed));
         }
         return render(ordered(targets), rows);
     }

@@ -1,5 +1,6 @@
 package lib.report;
 
+import lib.core.ImageRef;
 import lib.core.Json;
 import lib.sync.ImageResult;
 import lib.sync.Status;
@@ -16,6 +17,7 @@ import java.nio.file.Path;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /** The run's outcome, as written by --report: the shape is a contract other tools (notify, workflows) read. */
 @JsonIgnoreProperties(ignoreUnknown = true)
@@ -39,6 +41,19 @@ public record Report(Summary summary, List<ImageResult> images, @JsonInclude(Jso
 
     public Report withStats(Stats newStats) {
         return new Report(summary, images, newStats);
+    }
+
+    /**
+     * This report with every image named as its user names it: one written before images carried their names gets
+     * them from its references (see ImageResult#completed), those of list lines named as {@code listed} names them
+     * (each line's image; asked only for such a report).
+     */
+    public Report completed(Supplier<Map<Integer, ImageRef>> listed) {
+        if (images.stream().allMatch(i -> i.name() != null)) {
+            return this;
+        }
+        Map<Integer, ImageRef> lines = listed.get();
+        return new Report(summary, images.stream().map(i -> i.completed(i.line() == null ? null : lines.get(i.line()))).toList(), stats);
     }
 
     public static Report of(List<ImageResult> images) {

@@ -1,6 +1,7 @@
 package lib.report;
 
 import lib.core.Json;
+import lib.registry.Http;
 import lib.sync.ImageResult;
 import lib.sync.Status;
 import lib.sync.TargetResult;
@@ -11,14 +12,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
-import java.net.ConnectException;
+import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.UnknownHostException;
-import java.net.http.HttpTimeoutException;
-import java.nio.channels.UnresolvedAddressException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,7 +31,33 @@ import java.util.stream.Collectors;
  * so each payload and both signatures are testable byte for byte.
  */
 public final class Webhook {
-    public enum Kind { FEISHU, DINGTALK, WECOM, SLACK, GENERIC }
+    /** The robots a notification is shaped for, each with its format and the hosts of its webhooks. */
+    public enum Kind {
+        FEISHU(new Feishu(), "feishu.cn", "larksuite.com"),
+        DINGTALK(new DingTalk(), "dingtalk.com"),
+        WECOM(new WeCom(), "qyapi.weixin.qq.com"),
+        SLACK(new Slack(), "hooks.slack.com"),
+        GENERIC(new Generic());
+
+        private final Format format;
+        private final List<String> hosts;
+
+        Kind(Format format, String... hosts) {
+            this.format = format;
+            this.hosts = List.of(hosts);
+        }
+    }
+
+    /** One robot's message format: its markup, where its signature goes, and what size of message it takes. */
+    private interface Format {
+        /** The request carrying {@code c} to {@code uri}; signed with {@code secret} at {@code nowMillis} when the robot signs and a secret is given. */
+        Request render(URI uri, Content c, String secret, long nowMillis);
+
+        /** Whether the robot takes {@code c} as this format renders it: only some refuse a message over a size. */
+        default boolean fits(Content c) {
+            return true;
+        }
+    }
 
     /** The reader's language: most users read Chinese, so that is the default; WEBHOOK_LANG=en switches. */
     public enum Lang {
@@ -122,12 +147,8 @@ public final class Webhook {
             }
         }
         String host = URI.create(url).getHost();
-        host = host == null ? "" : host.toLowerCase(Locale.ROOT);
-        if (host.endsWith("feishu.cn") || host.endsWith("larksuite.com")) return Kind.FEISHU;
-        if (host.endsWith("dingtalk.com")) return Kind.DINGTALK;
-        if (host.endsWith("qyapi.weixin.qq.com")) return Kind.WECOM;
-        if (host.endsWith("hooks.slack.com")) return Kind.SLACK;
-        return Kind.GENERIC;
+        String h = host == null ? "" : host.toLowerCase(Locale.ROOT);
+        return Arrays.stream(Kind.values()).filter(k -> k.hosts.stream().anyMatch(h::endsWith)).findFirst().orElse(Kind.GENERIC);
     }
 
     /**
@@ -137,28 +158,10 @@ public final class Webhook {
      */
     public static Request build(Kind kind, String url, Message m, Lang lang, String secret, long nowMillis) {
         for (int listed = MAX_LISTED; ; listed--) {
-            Request request = render(kind, url, content(m, lang, listed), secret, nowMillis);
-            if (listed == 0 || fits(kind, request)) {
-                return request;
+            Content c = content(m, lang, listed);
+            if (listed == 0 || kind.format.fits(c)) {
+                return kind.format.render(URI.create(url), c, secret, nowMillis);
             }
-        }
-    }
-
-    private static boolean fits(Kind kind, Request request) {
-        JsonNode body = readTree(request.body());
-        return switch (kind) {
-            case WECOM -> body.at("/markdown/content").asText().getBytes(StandardCharsets.UTF_8).length <= WECOM_MAX_BYTES;
-            case SLACK -> java.util.stream.StreamSupport.stream(body.path("blocks").spliterator(), false)
-                    .noneMatch(b -> b.at("/text/text").asText().length() > SLACK_MAX_SECTION);
-            default -> true;
-        };
-    }
-
-    private static JsonNode readTree(String json) {
-        try {
-            return Json.MAPPER.readTree(json);
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException(e);
         }
     }
 
@@ -228,128 +231,149 @@ public final class Webhook {
         return out;
     }
 
-    private static Request render(Kind kind, String url, Content c, String secret, long nowMillis) {
-        ObjectNode body = Json.MAPPER.createObjectNode();
-        URI uri = URI.create(url);
-        switch (kind) {
-            case FEISHU -> {
-                if (secret != null) {
-                    long seconds = nowMillis / 1000;
-                    body.put("timestamp", Long.toString(seconds));
-                    body.put("sign", feishuSign(seconds, secret));
-                }
-                feishu(body, c);
+    /** Feishu/Lark: an interactive card whose header colour is the outcome, the text in lark_md blocks; signed in the body. */
+    private static final class Feishu implements Format {
+        @Override
+        public Request render(URI uri, Content c, String secret, long nowMillis) {
+            ObjectNode body = Json.MAPPER.createObjectNode();
+            if (secret != null) {
+                long seconds = nowMillis / 1000;
+                body.put("timestamp", Long.toString(seconds));
+                body.put("sign", feishuSign(seconds, secret));
             }
-            case DINGTALK -> {
-                body.put("msgtype", "markdown");
-                body.putObject("markdown").put("title", c.title()).put("text", dingtalk(c));
-                if (secret != null) {
-                    String sep = uri.getRawQuery() == null ? "?" : "&";
-                    uri = URI.create(url + sep + "timestamp=" + nowMillis + "&sign=" + URLEncoder.encode(dingtalkSign(nowMillis, secret), StandardCharsets.UTF_8));
-                }
+            body.put("msg_type", "interactive");
+            ObjectNode card = body.putObject("card");
+            ObjectNode header = card.putObject("header");
+            header.put("template", switch (c.status()) {
+                case "success" -> "green";
+                case "cancelled" -> "grey";
+                default -> "red";
+            });
+            header.putObject("title").put("tag", "plain_text").put("content", c.title());
+            ArrayNode elements = card.putArray("elements");
+            larkMd(elements, facts(c, "**", "\n"));
+            for (Listing l : c.listings()) {
+                larkMd(elements, listing(l, "**", Function.identity(), "• "));
             }
-            case WECOM -> {
-                body.put("msgtype", "markdown");
-                body.putObject("markdown").put("content", wecom(c));
+            if (c.runUrl() != null) {
+                elements.addObject().put("tag", "hr");
+                larkMd(elements, "[" + c.runText() + "](" + c.runUrl() + ")");
             }
-            case SLACK -> slack(body, c);
-            case GENERIC -> generic(body, c);
+            return new Request(uri, body.toString());
         }
-        return new Request(uri, body.toString());
-    }
 
-    /** Feishu/Lark: an interactive card whose header colour is the outcome, the text in lark_md blocks. */
-    private static void feishu(ObjectNode body, Content c) {
-        body.put("msg_type", "interactive");
-        ObjectNode card = body.putObject("card");
-        ObjectNode header = card.putObject("header");
-        header.put("template", switch (c.status()) {
-            case "success" -> "green";
-            case "cancelled" -> "grey";
-            default -> "red";
-        });
-        header.putObject("title").put("tag", "plain_text").put("content", c.title());
-        ArrayNode elements = card.putArray("elements");
-        larkMd(elements, facts(c, "**", "\n"));
-        for (Listing l : c.listings()) {
-            larkMd(elements, listing(l, "**", Function.identity(), "• "));
-        }
-        if (c.runUrl() != null) {
-            elements.addObject().put("tag", "hr");
-            larkMd(elements, "[" + c.runText() + "](" + c.runUrl() + ")");
+        private static void larkMd(ArrayNode elements, String content) {
+            elements.addObject().put("tag", "div").putObject("text").put("tag", "lark_md").put("content", content);
         }
     }
 
-    private static void larkMd(ArrayNode elements, String content) {
-        elements.addObject().put("tag", "div").putObject("text").put("tag", "lark_md").put("content", content);
-    }
-
-    /** DingTalk: Markdown with a blank line between paragraphs (a single newline does not break a line there). */
-    private static String dingtalk(Content c) {
-        List<String> parts = new ArrayList<>();
-        parts.add("### " + c.title());
-        parts.add(facts(c, "**", "\n\n"));
-        for (Listing l : c.listings()) {
-            parts.add("**" + l.heading() + "**");
-            parts.add(l.items().stream().map(i -> "- " + i).collect(Collectors.joining("\n")));
+    /** DingTalk: Markdown with a blank line between paragraphs (a single newline does not break a line there); signed in the URL. */
+    private static final class DingTalk implements Format {
+        @Override
+        public Request render(URI uri, Content c, String secret, long nowMillis) {
+            List<String> parts = new ArrayList<>();
+            parts.add("### " + c.title());
+            parts.add(facts(c, "**", "\n\n"));
+            for (Listing l : c.listings()) {
+                parts.add("**" + l.heading() + "**");
+                parts.add(l.items().stream().map(i -> "- " + i).collect(Collectors.joining("\n")));
+            }
+            if (c.runUrl() != null) {
+                parts.add("[" + c.runText() + "](" + c.runUrl() + ")");
+            }
+            ObjectNode body = Json.MAPPER.createObjectNode();
+            body.put("msgtype", "markdown");
+            body.putObject("markdown").put("title", c.title()).put("text", String.join("\n\n", parts));
+            URI signed = secret == null ? uri : URI.create(uri + (uri.getRawQuery() == null ? "?" : "&") + "timestamp=" + nowMillis
+                    + "&sign=" + URLEncoder.encode(dingtalkSign(nowMillis, secret), StandardCharsets.UTF_8));
+            return new Request(signed, body.toString());
         }
-        if (c.runUrl() != null) {
-            parts.add("[" + c.runText() + "](" + c.runUrl() + ")");
-        }
-        return String.join("\n\n", parts);
     }
 
     /**
-     * WeCom: its Markdown has no lists, so items are quote lines, as in WeCom's own examples; sections are
-     * apart so a quote does not swallow the next heading.
+     * WeCom: its Markdown has no lists, so items are quote lines, as in WeCom's own examples; sections are apart so a
+     * quote does not swallow the next heading. It refuses content over {@link #WECOM_MAX_BYTES}.
      */
-    private static String wecom(Content c) {
-        List<String> parts = new ArrayList<>();
-        parts.add("### " + c.title() + "\n" + facts(c, "**", "\n"));
-        for (Listing l : c.listings()) {
-            parts.add(listing(l, "**", Function.identity(), "> "));
+    private static final class WeCom implements Format {
+        @Override
+        public Request render(URI uri, Content c, String secret, long nowMillis) {
+            ObjectNode body = Json.MAPPER.createObjectNode();
+            body.put("msgtype", "markdown");
+            body.putObject("markdown").put("content", content(c));
+            return new Request(uri, body.toString());
         }
-        if (c.runUrl() != null) {
-            parts.add("[" + c.runText() + "](" + c.runUrl() + ")");
+
+        @Override
+        public boolean fits(Content c) {
+            return content(c).getBytes(StandardCharsets.UTF_8).length <= WECOM_MAX_BYTES;
         }
-        return String.join("\n\n", parts);
+
+        private static String content(Content c) {
+            List<String> parts = new ArrayList<>();
+            parts.add("### " + c.title() + "\n" + facts(c, "**", "\n"));
+            for (Listing l : c.listings()) {
+                parts.add(listing(l, "**", Function.identity(), "> "));
+            }
+            if (c.runUrl() != null) {
+                parts.add("[" + c.runText() + "](" + c.runUrl() + ")");
+            }
+            return String.join("\n\n", parts);
+        }
     }
 
     /**
-     * Slack: a header, the facts as fields, one section per list and the run link as context. The top-level text
-     * is what notifications and clients without blocks show.
+     * Slack: a header, the facts as fields, one section per list and the run link as context. The top-level text is
+     * what notifications and clients without blocks show. It refuses a section over {@link #SLACK_MAX_SECTION} characters.
      */
-    private static void slack(ObjectNode body, Content c) {
-        body.put("text", slackEscape(c.title() + "\n" + plainFacts(c)));
-        ArrayNode blocks = body.putArray("blocks");
-        blocks.addObject().put("type", "header").putObject("text").put("type", "plain_text").put("text", c.title()).put("emoji", true);
-        ArrayNode fields = blocks.addObject().put("type", "section").putArray("fields");
-        for (Fact f : c.facts()) {
-            fields.addObject().put("type", "mrkdwn").put("text", "*" + f.label() + "*\n" + slackEscape(f.value()));
+    private static final class Slack implements Format {
+        @Override
+        public Request render(URI uri, Content c, String secret, long nowMillis) {
+            ObjectNode body = Json.MAPPER.createObjectNode();
+            body.put("text", escape(c.title() + "\n" + plainFacts(c)));
+            ArrayNode blocks = body.putArray("blocks");
+            blocks.addObject().put("type", "header").putObject("text").put("type", "plain_text").put("text", c.title()).put("emoji", true);
+            ArrayNode fields = blocks.addObject().put("type", "section").putArray("fields");
+            for (Fact f : c.facts()) {
+                fields.addObject().put("type", "mrkdwn").put("text", "*" + f.label() + "*\n" + escape(f.value()));
+            }
+            for (Listing l : c.listings()) {
+                blocks.addObject().put("type", "section").putObject("text").put("type", "mrkdwn").put("text", section(l));
+            }
+            if (c.runUrl() != null) {
+                blocks.addObject().put("type", "context").putArray("elements").addObject().put("type", "mrkdwn")
+                        .put("text", "<" + c.runUrl() + "|" + c.runText() + ">");
+            }
+            return new Request(uri, body.toString());
         }
-        for (Listing l : c.listings()) {
-            blocks.addObject().put("type", "section").putObject("text").put("type", "mrkdwn")
-                    .put("text", listing(l, "*", Webhook::slackEscape, "• "));
-        }
-        if (c.runUrl() != null) {
-            blocks.addObject().put("type", "context").putArray("elements").addObject().put("type", "mrkdwn")
-                    .put("text", "<" + c.runUrl() + "|" + c.runText() + ">");
-        }
-    }
 
-    /** Slack reads &, < and > as markup (links, mentions): in text they must be escaped. */
-    private static String slackEscape(String text) {
-        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+        @Override
+        public boolean fits(Content c) {
+            return c.listings().stream().allMatch(l -> section(l).length() <= SLACK_MAX_SECTION);
+        }
+
+        private static String section(Listing l) {
+            return listing(l, "*", Slack::escape, "• ");
+        }
+
+        /** Slack reads &, < and > as markup (links, mentions): in text they must be escaped. */
+        private static String escape(String text) {
+            return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+        }
     }
 
     /**
      * Any JSON endpoint: the outcome as data (the summary as the report has it, absent without a report), and the
      * message as plain text for an endpoint that only shows text.
      */
-    private static void generic(ObjectNode body, Content c) {
-        body.put("status", c.status()).put("title", c.title()).put("text", plain(c)).put("repository", c.repository()).put("run_url", c.runUrl());
-        if (c.summary() != null) {
-            body.set("summary", Json.MAPPER.valueToTree(c.summary()));
+    private static final class Generic implements Format {
+        @Override
+        public Request render(URI uri, Content c, String secret, long nowMillis) {
+            ObjectNode body = Json.MAPPER.createObjectNode();
+            body.put("status", c.status()).put("title", c.title()).put("text", plain(c)).put("repository", c.repository()).put("run_url", c.runUrl());
+            if (c.summary() != null) {
+                body.set("summary", Json.MAPPER.valueToTree(c.summary()));
+            }
+            return new Request(uri, body.toString());
         }
     }
 
@@ -411,38 +435,20 @@ public final class Webhook {
                     return field + " " + code.asInt() + shorten(body);
                 }
             }
-        } catch (java.io.IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             // Not JSON (Slack answers "ok"): the status code has spoken.
         }
         return null;
     }
 
     /**
-     * Why the webhook could not be reached, in words. The JDK's HTTP client leaves these messages null (a refused
-     * connection is a ConnectException whose cause is a ClosedChannelException, neither with a message), so the
-     * kind of failure is read from the exception types.
+     * Why the webhook could not be reached: where the message went, the failure in {@link Http#describe}'s words, and
+     * what to check. {@code proxy}: the proxy it went through (host:port), null when it went straight.
      */
-    public static String unreachable(Throwable e, URI uri) {
-        String where = uri.getHost() + (uri.getPort() == -1 ? "" : ":" + uri.getPort());
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof UnresolvedAddressException || t instanceof UnknownHostException) {
-                return "the host " + uri.getHost() + " could not be found (is WEBHOOK_URL right?)";
-            }
-        }
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof HttpTimeoutException) {
-                return "no answer from " + where + " in time (" + t.getMessage() + ")";
-            }
-        }
-        String message = null;
-        for (Throwable t = e; t != null && message == null; t = t.getCause()) {
-            message = t.getMessage();
-        }
-        if (e instanceof ConnectException) {
-            return message == null ? "connection refused by " + where + " (nothing answers there; is WEBHOOK_URL right?)"
-                    : "could not connect to " + where + ": " + message;
-        }
-        return e.getClass().getSimpleName() + (message == null ? "" : ": " + message);
+    public static String unreachable(IOException e, URI uri, String proxy) {
+        String where = uri.getHost() + (uri.getPort() == -1 ? "" : ":" + uri.getPort()) + (proxy == null ? "" : " through the proxy " + proxy);
+        return "could not reach " + where + ": " + (Http.isTls(e) ? "TLS failed: " : "") + Http.describe(e)
+                + (proxy == null ? "; is WEBHOOK_URL right?" : "; are WEBHOOK_URL and the proxy (HTTPS_PROXY, HTTP_PROXY, NO_PROXY) right?");
     }
 
     private static String shorten(String body) {

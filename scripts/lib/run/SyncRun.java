@@ -2,16 +2,20 @@ package lib.run;
 
 import lib.core.Context;
 import lib.core.ImageRef;
+import lib.core.Platforms;
 import lib.core.Retry;
 import lib.core.UsageError;
 import lib.doctor.Doctor;
 import lib.engine.CountingRunner;
 import lib.engine.Engines;
 import lib.engine.ProcessRunner;
+import lib.list.ImageList;
 import lib.list.ImageSpec;
 import lib.list.Inputs;
+import lib.list.ListAppend;
 import lib.list.Plan;
 import lib.list.Shard;
+import lib.list.StackImages;
 import lib.registry.RateLimits;
 import lib.registry.RegistryClient;
 import lib.report.Console;
@@ -29,6 +33,7 @@ import lib.sync.Syncer;
 import lib.sync.TagExpansion;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -101,6 +106,43 @@ public final class SyncRun {
         hideSecrets(c.settings());
         return new Doctor(console, env, runner, o.insecure(), o.engine(), o.minFreeGb(), o.pullReserve())
                 .run(c.settings(), c.asked(), c.planned(), o.inputs().list());
+    }
+
+    /**
+     * --from: the images.txt lines the images in a stack's files need (compose files, Kubernetes manifests, helm template
+     * output; "-" reads {@code stdin}), printed one a line, or with {@code append} added to that list when it lacks them.
+     * Copies nothing. 0 when every image was read (and added or listed already), 1 when one could not be.
+     */
+    public int from(String from, Path append, InputStream stdin) throws IOException {
+        StackImages.Result found;
+        try {
+            found = StackImages.read(from, stdin);
+        } catch (IllegalArgumentException e) {
+            throw new UsageError(e.getMessage());
+        }
+        found.notes().forEach(console::warn);
+        found.problems().forEach(console::error);
+        List<ImageSpec> seen = new ArrayList<>();
+        List<String> lines = new ArrayList<>();
+        for (StackImages.Found image : found.images()) {
+            ImageSpec spec = ImageList.parseLine(null, image.image(), Platforms.DEFAULT, ImageRef.DOCKER_HUB);
+            if (seen.stream().noneMatch(spec::sameAs)) {
+                seen.add(spec);
+                lines.add(image.image());
+            }
+        }
+        if (lines.isEmpty() && found.problems().isEmpty()) {
+            console.warn("--from " + from + ": no image found (Compose: services.*.image; Kubernetes: containers, initContainers, ephemeralContainers)");
+        }
+        if (append == null) {
+            lines.forEach(console::info);
+            return found.problems().isEmpty() ? 0 : 1;
+        }
+        ListAppend.Appended appended = ListAppend.to(append, "# from " + from + " (sync.java --from)", lines, List.of());
+        appended.added().forEach(line -> console.info("added: " + line));
+        appended.refused().forEach(line -> console.error("not added: " + line));
+        console.info(append + ": " + appended.added().size() + " line(s) added, " + appended.present().size() + " already listed");
+        return found.problems().isEmpty() && appended.refused().isEmpty() ? 0 : 1;
     }
 
     /** The sync. Bad options are a {@link UsageError}; anything else found before copying ends the run with exit 2. */

@@ -1,5 +1,8 @@
 package lib.sync;
 
+import lib.core.Digest;
+import lib.core.ImageRef;
+import lib.core.TargetName;
 import lib.list.ImageSpec;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
@@ -8,23 +11,66 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
 
 /**
- * {@code policy}: for an image a tag policy chose, the line it came from; {@code shard}: the part of the plan
- * (I of --shard I/N) that synced this image, absent when the run was not split.
+ * One image's report entry. {@code source}: where it was read from, in full (a mirror's host for a Docker Hub name
+ * read through SOURCE_REGISTRY). {@code name}, {@code fullName}, {@code tag} and {@code pinned} name the image as its
+ * user does, whatever it was read through: {@code nginx}, {@code docker.io/library/nginx}, {@code 1.27}, and the digest
+ * the line pins ({@code tag} is absent for a line pinned by digest alone, and for a tag-policy line that failed before
+ * choosing its tags). {@code policy}: for an image a tag policy chose, the line it came from; {@code shard}: the part
+ * of the plan (I of --shard I/N) that synced this image, absent when the run was not split.
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
-public record ImageResult(Integer line, String source, String platform, @JsonInclude(JsonInclude.Include.NON_NULL) String policy,
+public record ImageResult(Integer line, String source,
+                          @JsonInclude(JsonInclude.Include.NON_NULL) String name,
+                          @JsonInclude(JsonInclude.Include.NON_NULL) String fullName,
+                          @JsonInclude(JsonInclude.Include.NON_NULL) String tag,
+                          @JsonInclude(JsonInclude.Include.NON_NULL) Digest pinned,
+                          String platform, @JsonInclude(JsonInclude.Include.NON_NULL) String policy,
                           List<TargetResult> targets, @JsonInclude(JsonInclude.Include.NON_NULL) Integer shard) {
-    public ImageResult(Integer line, String source, String platform, String policy, List<TargetResult> targets) {
-        this(line, source, platform, policy, targets, null);
-    }
-
     /** The result of {@code spec} at every target: what every report entry of an image is made from. */
     public static ImageResult of(ImageSpec spec, List<TargetResult> targets) {
-        return new ImageResult(spec.line(), spec.source().display(), spec.platform().toString(),
-                spec.policy() == null ? null : spec.text(), targets);
+        ImageRef source = spec.source();
+        // A tag-policy line that failed before choosing has no tag, so no name at the targets either.
+        TargetName named = spec.unexpanded() ? null : spec.targetName();
+        return new ImageResult(spec.line(), source.display(), source.shortName(), source.canonicalName(), source.tag(), source.digest(),
+                spec.platform().toString(), spec.policy() == null ? null : spec.text(),
+                named == null ? targets : targets.stream().map(t -> t.named(named)).toList(), null);
+    }
+
+    /** How tables name the image: as its user does, e.g. mysql:8.0, quay.io/coreos/etcd:v3.5.0, nginx:1.25@sha256:0123456789ab. */
+    public String label() {
+        return ImageRef.label(name, tag, pinned);
     }
 
     public ImageResult inShard(Integer index) {
-        return new ImageResult(line, source, platform, policy, targets, index);
+        return new ImageResult(line, source, name, fullName, tag, pinned, platform, policy, targets, index);
+    }
+
+    /**
+     * This entry with the fields a report written before them lacks (the names above, each target's repository and
+     * tag), read from {@code source} and the targets' addresses: the one place an old report's references are parsed.
+     * {@code listed}: the image as the list's line names it, when known (an old report's source shows a mirror's host
+     * for a bare name read through SOURCE_REGISTRY); null names it from the source. An entry that has them is returned
+     * as it is.
+     */
+    public ImageResult completed(ImageRef listed) {
+        if (name != null) {
+            return this;
+        }
+        ImageRef read = parsed(source);
+        if (read == null) {
+            return this;
+        }
+        ImageRef named = listed != null ? listed : read;
+        return new ImageResult(line, source, named.shortName(), named.canonicalName(), read.tag(), read.digest(), platform, policy,
+                targets.stream().map(TargetResult::completed).toList(), shard);
+    }
+
+    /** A reference as an old report wrote it, read with Docker Hub as the source registry; null when it is not one. */
+    static ImageRef parsed(String reference) {
+        try {
+            return reference == null ? null : ImageRef.parse(reference, ImageRef.DOCKER_HUB);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 }

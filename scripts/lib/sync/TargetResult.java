@@ -1,6 +1,8 @@
 package lib.sync;
 
+import lib.core.ImageRef;
 import lib.core.SyncError;
+import lib.core.TargetName;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
@@ -8,29 +10,49 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
 
 /**
- * One image at one target. {@code digest} is what the target holds after the run (null when it holds nothing
- * or the run did not get to look); a failure says what happened in {@code error} and what kind of failure it was
+ * One image at one target: {@code image} its address there, {@code repository} and {@code tag} the name it has inside
+ * the target's namespace (absent for a tag-policy line that failed before choosing its tags). {@code digest} is what
+ * the target holds after the run (null when it holds nothing or the run did not get to look); a failure says what happened in {@code error} and what kind of failure it was
  * in {@code kind} (for whoever acts on it: an issue answer's hint, a notification); {@code warning} is set when something is worth a look but did not fail;
  * {@code created} shows both images' build times when they differed, for information only; {@code platforms}
  * lists what a multi-platform tag serves.
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
-public record TargetResult(String target, String image, Status status, String reason, String digest, String error,
+public record TargetResult(String target, String image,
+                           @JsonInclude(JsonInclude.Include.NON_NULL) String repository,
+                           @JsonInclude(JsonInclude.Include.NON_NULL) String tag,
+                           Status status, String reason, String digest, String error,
                            @JsonInclude(JsonInclude.Include.NON_NULL) SyncError.Kind kind,
                            @JsonInclude(JsonInclude.Include.NON_NULL) String warning,
                            @JsonInclude(JsonInclude.Include.NON_NULL) Created created,
                            @JsonInclude(JsonInclude.Include.NON_NULL) List<String> platforms, double seconds) {
     public TargetResult withWarning(String text) {
-        return new TargetResult(target, image, status, reason, digest, error, kind, text, created, platforms, seconds);
+        return new TargetResult(target, image, repository, tag, status, reason, digest, error, kind, text, created, platforms, seconds);
     }
 
     public TargetResult withCreated(Created times) {
-        return new TargetResult(target, image, status, reason, digest, error, kind, warning, times, platforms, seconds);
+        return new TargetResult(target, image, repository, tag, status, reason, digest, error, kind, warning, times, platforms, seconds);
     }
 
     /** For a multi-platform line: the platforms the tag serves. */
     public TargetResult withPlatforms(List<String> held) {
-        return new TargetResult(target, image, status, reason, digest, error, kind, warning, created, held, seconds);
+        return new TargetResult(target, image, repository, tag, status, reason, digest, error, kind, warning, created, held, seconds);
+    }
+
+    /** Named {@code name} inside the target's namespace: every target names an image alike (see TargetName). */
+    TargetResult named(TargetName name) {
+        return new TargetResult(target, image, name.repository(), name.tag(), status, reason, digest, error, kind, warning, created, platforms, seconds);
+    }
+
+    /** For a report written before {@code repository} and {@code tag}: read from the address (see ImageResult#completed). */
+    TargetResult completed() {
+        ImageRef address = repository != null ? null : ImageResult.parsed(image);
+        if (address == null) {
+            return this;
+        }
+        // A target's repository is namespace/name, and a name never holds a '/' (TargetName turns them into '_').
+        String name = address.repository().substring(address.repository().lastIndexOf('/') + 1);
+        return new TargetResult(target, image, name, address.tag(), status, reason, digest, error, kind, warning, created, platforms, seconds);
     }
 
     /** The image configs' "created" of source and target: never a reason to skip, since two builds can share one. */
@@ -40,7 +62,7 @@ public record TargetResult(String target, String image, Status status, String re
     public record At(String target, String image, long startNanos) {
         private TargetResult result(Status status, String reason, String digest, String error, SyncError.Kind kind) {
             double seconds = Math.round((System.nanoTime() - startNanos) / 1e8) / 10.0;
-            return new TargetResult(target, image, status, reason, digest, error, kind, null, null, null, seconds);
+            return new TargetResult(target, image, null, null, status, reason, digest, error, kind, null, null, null, seconds);
         }
 
         public TargetResult copied(String reason, String digest) {

@@ -19,22 +19,7 @@
  * Deciding and copying: the skip ladder ({@link lib.sync.Decision}, which knows only core), one image at its
  * targets, the batch, the state file, logins, tag expansion, and the results they produce.
  *
- * <p>The //SOURCES Batch.java
-//SOURCES BatchLog.java
-//SOURCES Decision.java
-//SOURCES HeadCache.java
-//SOURCES ImageResult.java
-//SOURCES IndexSync.java
-//SOURCES Logins.java
-//SOURCES ManifestReader.java
-//SOURCES PlatformSync.java
-//SOURCES PullBudget.java
-//SOURCES SourceResolver.java
-//SOURCES Status.java
-//SOURCES SyncState.java
-//SOURCES Syncer.java
-//SOURCES TagExpansion.java
-//SOURCES TargetResult.java
+ * <p>The //SOURCES lines above list every class of the package, so that a script names the package in one
  * line; PackagesTest holds the list to the folder.
  */
 package lib.sync;

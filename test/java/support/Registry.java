@@ -13,30 +13,37 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
-/** A real CNCF distribution registry (Debian's docker-registry) on a free loopback port, with its access log. */
+/**
+ * A real CNCF distribution registry (Debian's docker-registry) on a free loopback port, with its access log.
+ * Test classes declare theirs on a {@link Registries} extension, which starts and stops them.
+ */
 public final class Registry implements AutoCloseable {
-    public final String host;
-    public final Path log;
-    private final List<String> command;
+    /** Where it listens, 127.0.0.1:port, and its access log: set when it starts (the port is free then, not when it is declared). */
+    public String host;
+    public Path log;
+    private final String user;
+    private final String password;
+    private final boolean readOnly;
+    private Path dir;
     private Process process;
 
-    private Registry(String host, Path log, List<String> command, Process process) {
-        this.host = host;
-        this.log = log;
-        this.command = command;
-        this.process = process;
+    /** {@code user} null: no authentication; else htpasswd with that user and password. {@code readOnly}: the registry's maintenance mode, which refuses every push. */
+    Registry(String user, String password, boolean readOnly) {
+        this.user = user;
+        this.password = password;
+        this.readOnly = readOnly;
     }
 
-    /** {@code user} null: no authentication; else htpasswd with that user and password. */
+    /** A registry started now, for a class that starts its own (see {@link Registries} for the usual way). */
     public static Registry start(Path dir, String user, String password) {
-        return start(dir, user, password, false);
+        Registry registry = new Registry(user, password, false);
+        registry.start(dir);
+        return registry;
     }
 
-    /** {@code readOnly}: the registry's maintenance mode, which refuses every push. */
-    public static Registry start(Path dir, String user, String password, boolean readOnly) {
-        String binary = Tools.require("docker-registry", "docker-registry");
+    void start(Path dir) {
         try {
-            Files.createDirectories(dir);
+            this.dir = Files.createDirectories(dir);
             int port = freePort();
             String auth = "";
             if (user != null) {
@@ -48,21 +55,27 @@ public final class Registry implements AutoCloseable {
                 }
                 auth = "auth: {htpasswd: {realm: test, path: " + file + "}}\n";
             }
-            Path config = dir.resolve("config.yml");
-            Files.writeString(config, "version: 0.1\n"
+            Files.writeString(config(), "version: 0.1\n"
                     + "log: {level: info, accesslog: {disabled: false}}\n"
                     + "storage: {filesystem: {rootdirectory: " + dir.resolve("data") + "}, delete: {enabled: true}"
                     + (readOnly ? ", maintenance: {readonly: {enabled: true}}" : "") + "}\n"
                     + "http: {addr: 127.0.0.1:" + port + "}\n" + auth);
-            Path log = dir.resolve("registry.log");
-            List<String> command = List.of(binary, "serve", config.toString());
-            Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-            Registry registry = new Registry("127.0.0.1:" + port, log, command, p);
-            registry.awaitReady();
-            return registry;
+            host = "127.0.0.1:" + port;
+            log = dir.resolve("registry.log");
+            launch(ProcessBuilder.Redirect.to(log.toFile()));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    private void launch(ProcessBuilder.Redirect output) throws IOException {
+        process = new ProcessBuilder(Tools.require("docker-registry", "docker-registry"), "serve", config().toString())
+                .redirectErrorStream(true).redirectOutput(output).start();
+        awaitReady();
+    }
+
+    private Path config() {
+        return dir.resolve("config.yml");
     }
 
     private void awaitReady() {
@@ -87,6 +100,18 @@ public final class Registry implements AutoCloseable {
             Thread.sleep(100);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Logs the test's own skopeo in to it, in {@code authFile}; nothing to do when it takes anyone. */
+    void login(Path authFile) {
+        if (user == null) {
+            return;
+        }
+        Tools.Result r = Tools.run(List.of("skopeo", "login", "--authfile", authFile.toString(), "--tls-verify=false", "-u", user, "--password-stdin", host),
+                null, null, password.getBytes(StandardCharsets.UTF_8));
+        if (r.exit() != 0) {
+            throw new IllegalStateException("skopeo login to " + host + " failed: " + r.stderr());
         }
     }
 
@@ -152,12 +177,20 @@ public final class Registry implements AutoCloseable {
 
     /** The same registry (port, storage, log) back up after {@link #kill()}. */
     public void restart() throws IOException {
-        process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
-        awaitReady();
+        launch(ProcessBuilder.Redirect.appendTo(log.toFile()));
     }
 
+    /** Stops it and waits until it has (its directory may be removed next); nothing to do if it never started. */
     @Override
     public void close() {
+        if (process == null) {
+            return;
+        }
         process.destroy();
+        try {
+            process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

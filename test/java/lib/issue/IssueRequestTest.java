@@ -200,6 +200,43 @@ public class IssueRequestTest {
         assertNull(fixture.targets());
     }
 
+    /** Messages as registries and tools word them: none has the phrases the hint once looked for, the kind says it all. */
+    @Test
+    void theHintGoesByTheKindNotByTheWordsOfTheMessage() {
+        TargetResult.At at = new TargetResult.At("aliyun", "r/ns/x:1", System.nanoTime());
+        assertTrue(IssueReply.hint(at.failed(SyncError.Kind.DENIED, "x:1: unauthorized: authentication required", null)).contains("credentials"));
+        assertTrue(IssueReply.hint(at.failed(SyncError.Kind.UNKNOWN_HOST, "x:1: dial tcp: lookup reg.example: no such host", null)).contains("registry host"));
+        assertTrue(IssueReply.hint(at.failed(SyncError.Kind.GAVE_UP, "x:1: 30m (--image-timeout) passed and the image did not stop by itself: abandoned", null))
+                .contains("ran out of time"));
+        assertTrue(IssueReply.hint(at.failed(SyncError.Kind.NOT_FOUND, "x:1: manifest unknown", null)).contains("the tag exist"));
+        assertEquals(IssueReply.TRY_AGAIN, IssueReply.hint(at.failed(SyncError.Kind.TRANSIENT, "x:1: 502 from the proxy: upstream not found", null)),
+                "a passing failure whose message says \"not found\" of something else");
+        assertEquals(IssueReply.TRY_AGAIN, IssueReply.hint(at.failed(null, "an entry of a report without kinds", null)));
+    }
+
+    /**
+     * The answer names an image as the asker does, although the run read it through a mirror (SOURCE_REGISTRY), and
+     * tags it after a pull as the source is tagged, or, pinned by digest alone, as the copy was.
+     */
+    @Test
+    void theAnswerNamesImagesAsTheAskerDoes() {
+        String hex = "0123456789abcdef".repeat(4);
+        List<lib.sync.ImageResult> images = new ArrayList<>();
+        for (String line : List.of("nginx:1.27", "--platform=linux/arm64 --name=pinned:v1 busybox@sha256:" + hex)) {
+            ImageSpec spec = ImageList.parseLine(images.size() + 1, line, Platforms.DEFAULT, "mirror.example");
+            images.add(lib.sync.ImageResult.of(spec, List.of(new TargetResult.At("aliyun", "reg.example/ns/" + spec.targetName(), System.nanoTime())
+                    .copied("new", "sha256:1"))));
+        }
+        String md = IssueReply.result(lib.report.Report.of(images), null, null);
+        assertTrue(md.contains("| `nginx:1.27` | linux/amd64 | aliyun `reg.example/ns/nginx:1.27` | ✅ 已复制 / copied (new) |\n"), md);
+        assertTrue(md.contains("docker tag reg.example/ns/nginx:1.27 nginx:1.27\n"), md);
+        assertTrue(md.contains("ctr -n k8s.io images tag reg.example/ns/nginx:1.27 docker.io/library/nginx:1.27\n"), md);
+        assertTrue(md.contains("| `busybox@sha256:0123456789ab` | linux/arm64 | aliyun `reg.example/ns/pinned:v1` |"), md);
+        assertTrue(md.contains("docker tag reg.example/ns/pinned:v1 busybox:v1\n"), md);
+        assertTrue(md.contains("ctr -n k8s.io images tag reg.example/ns/pinned:v1 docker.io/library/busybox:v1\n"), md);
+        assertFalse(md.contains("mirror.example"), md);
+    }
+
     @Test
     void aFailureHintGoesByTheKindOfFailure() {
         TargetResult.At at = new TargetResult.At("aliyun", "r/ns/x:1", System.nanoTime());

@@ -1,5 +1,6 @@
 package lib.list;
 
+import lib.core.Naming;
 import lib.core.Platforms;
 import lib.core.Secret;
 import lib.core.Target;
@@ -38,6 +39,27 @@ class TargetNameTest {
     void namesFollowTheTable(String line, String expected) {
         ImageSpec spec = ImageList.parseLine(1, line, Platforms.DEFAULT, "docker.io");
         assertEquals(expected, spec.targetName().toString());
+    }
+
+    /** The README's path naming table: the same lines at a target that keeps repository paths. */
+    @ParameterizedTest(name = "{0} → {1}")
+    @CsvSource(delimiter = '|', value = {
+            "nginx:alpine                              | library/nginx:alpine",
+            "docker.io/library/nginx:1.25              | library/nginx:1.25",
+            "bitnami/redis:latest                      | bitnami/redis:latest",
+            "--platform=linux/arm64 mysql:8.0          | linux_arm64/library/mysql:8.0",
+            "--platform=linux/arm/v7 bitnami/redis:7   | linux_arm_v7/bitnami/redis:7",
+            "quay.io/coreos/etcd:v3.5.0                | quay.io/coreos/etcd:v3.5.0",
+            "localhost:5000/team/app:v1                | localhost-5000/team/app:v1",
+            "GHCR.io/owner/app:V1                      | ghcr.io/owner/app:V1",
+            "--platform=all nginx:1.27                 | library/nginx:1.27",
+            "--name=my-python python:3.9               | my-python:3.9",
+            "--name=my-python:stable python:3.9        | my-python:stable",
+            "nginx:1.25@sha256:" + HEX + "             | library/nginx:1.25",
+    })
+    void pathNamingKeepsTheRepositoryPath(String line, String expected) {
+        ImageSpec spec = ImageList.parseLine(1, line, Platforms.DEFAULT, "docker.io");
+        assertEquals(expected, spec.targetName(Naming.PATH).toString());
     }
 
     @ParameterizedTest(name = "{0} on a mirror → {1}")

@@ -10,15 +10,16 @@ import lib.core.SyncError;
 import lib.settings.Auth;
 import support.FaultProxy;
 import support.Fixtures;
+import support.Registries;
 import support.Registry;
 import support.RegistryFront;
 import support.TagPages;
 import support.Tools;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -51,24 +52,17 @@ class RegistryClientTest {
             "1.2.3-alpine", "2.1.1-alpine", "2.1.1-bookworm", "2.1-alpine", "2-alpine", "2", "2.1", "1.2", "8.0", "latest",
             "stable", "edge", "alpine", "20240101", "sha-abc123");
     static final String TAGS_LIST = "/v2/library/tagged/tags/list";
-    static Path root;
-    static Registry open;
-    static Registry basic;
+    @RegisterExtension
+    static final Registries registries = new Registries("client-it-");
+    static final Registry open = registries.open("open");
+    static final Registry basic = registries.withPassword("basic", "carol", "carol-pw");
     static Fixtures.Layout image;
 
     @BeforeAll
-    static void start() throws IOException {
-        Tools.require("skopeo", "skopeo");
-        root = Files.createTempDirectory("client-it-");
-        open = Registry.start(root.resolve("open"), null, null);
-        basic = Registry.start(root.resolve("basic"), "carol", "carol-pw");
-        image = Fixtures.multiArch(Files.createDirectories(root.resolve("layout")), Fixtures.threeArch("2024-01-01T00:00:00Z", "client"));
-        copy(image, open.host + "/library/app:1", null);
-        Path auth = root.resolve("auth.json");
-        Tools.Result login = Tools.run(List.of("skopeo", "login", "--authfile", auth.toString(), "--tls-verify=false", "-u", "carol",
-                "--password-stdin", basic.host), null, null, "carol-pw".getBytes(StandardCharsets.UTF_8));
-        assertEquals(0, login.exit(), login.stderr());
-        copy(image, basic.host + "/ns/app:1", auth);
+    static void pushFixtures() throws IOException {
+        image = Fixtures.multiArch(Files.createDirectories(registries.root().resolve("layout")), Fixtures.threeArch("2024-01-01T00:00:00Z", "client"));
+        Registry.push(image, open.host + "/library/app:1", null);
+        Registry.push(image, basic.host + "/ns/app:1", registries.authFile());
         tagAll(open.host, "library/tagged", TAGS);
     }
 
@@ -77,8 +71,8 @@ class RegistryClientTest {
      * other tag, which is all a tag is to a registry (a skopeo run per tag would cost seconds).
      */
     static void tagAll(String host, String repository, List<String> tags) throws IOException {
-        Fixtures.Layout one = Fixtures.single(Files.createDirectories(root.resolve("tagged")), new Fixtures.Image("linux/amd64", "2024-01-01T00:00:00Z", "tagged"));
-        copy(one, host + "/" + repository + ":" + tags.get(0), null);
+        Fixtures.Layout one = Fixtures.single(Files.createDirectories(registries.root().resolve("tagged")), new Fixtures.Image("linux/amd64", "2024-01-01T00:00:00Z", "tagged"));
+        Registry.push(one, host + "/" + repository + ":" + tags.get(0), null);
         byte[] manifest = Files.readAllBytes(one.dir().resolve("blobs/sha256/" + one.top().substring("sha256:".length())));
         HttpClient http = HttpClient.newHttpClient();
         for (String tag : tags.subList(1, tags.size())) {
@@ -91,22 +85,6 @@ class RegistryClientTest {
                 throw new IllegalStateException(e);
             }
         }
-    }
-
-    @AfterAll
-    static void stop() {
-        open.close();
-        basic.close();
-    }
-
-    static void copy(Fixtures.Layout layout, String destination, Path auth) {
-        List<String> cmd = new ArrayList<>(List.of("skopeo", "copy", "--all", "--preserve-digests", "--dest-tls-verify=false"));
-        if (auth != null) {
-            cmd.addAll(List.of("--authfile", auth.toString()));
-        }
-        cmd.addAll(List.of("oci:" + layout.dir() + ":fixture", "docker://" + destination));
-        Tools.Result r = Tools.run(cmd, null, null, null);
-        assertEquals(0, r.exit(), r.stderr());
     }
 
     static String skopeoDigest(String reference, Path auth) {

@@ -3,6 +3,7 @@ package lib.settings;
 import lib.core.Target;
 import support.Tools;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -165,6 +166,7 @@ class SettingsTest {
      * command line wins. Run as its own process, because picocli reads the real environment.
      */
     @Test
+    @Tag("process")
     void syncTargetsIsTheDefaultOfTo(@TempDir Path dir) throws IOException {
         Path list = Files.writeString(dir.resolve("images.txt"), "nginx:alpine\n");
         Map<String, String> env = Tools.cleanEnv();

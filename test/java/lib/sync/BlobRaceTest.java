@@ -9,17 +9,17 @@ import lib.engine.Skopeo;
 import lib.engine.ZtExecRunner;
 import lib.registry.RegistryClient;
 import support.Fixtures;
+import support.Registries;
 import support.Registry;
 import support.Tools;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,7 +41,9 @@ import static org.junit.jupiter.api.Assertions.fail;
 @Tag("registry")
 class BlobRaceTest {
     static final Context CONTEXT = Context.outside(Duration.ofMinutes(1), w -> { });
-    static Registry registry;
+    @RegisterExtension
+    static final Registries registries = new Registries("blob-race-");
+    static final Registry registry = registries.open("registry");
     static Fixtures.Layout image;
     static ManifestReader reader;
     static ImageRef source;
@@ -51,11 +53,8 @@ class BlobRaceTest {
     static ImageRef empty;
 
     @BeforeAll
-    static void start() throws IOException {
-        Tools.require("skopeo", "skopeo");
-        Path root = Files.createTempDirectory("blob-race-");
-        registry = Registry.start(root.resolve("registry"), null, null);
-        image = Fixtures.multiArch(Files.createDirectories(root.resolve("layout")), Fixtures.threeArch("2024-01-01T00:00:00Z", "race"));
+    static void pushFixtures() throws IOException {
+        image = Fixtures.multiArch(Files.createDirectories(registries.root().resolve("layout")), Fixtures.threeArch("2024-01-01T00:00:00Z", "race"));
         Registry.push(image, registry.host + "/library/app:1", null);
         Registry.push(image, registry.host + "/ns/all:1", null);
         Tools.Result r = Tools.run(List.of("skopeo", "copy", "--preserve-digests", "--src-tls-verify=false", "--dest-tls-verify=false",
@@ -68,11 +67,6 @@ class BlobRaceTest {
         amd64 = ImageRef.parse(registry.host + "/ns/amd64:1", "docker.io");
         all = ImageRef.parse(registry.host + "/ns/all:1", "docker.io");
         empty = ImageRef.parse(registry.host + "/ns/empty:1", "docker.io");
-    }
-
-    @AfterAll
-    static void stop() {
-        registry.close();
     }
 
     /** skopeo's words for a refused PUT: "writing manifest: uploading manifest REF to NAME: manifest blob unknown: ...". */
