@@ -114,35 +114,28 @@ class HostileRegistryTest {
     /** A manifest that drips a byte every 2 s: before, the image was never timed out; now it ends at --image-timeout. */
     @Test
     void aManifestThatDripsEndsAtTheImageTimeout(@TempDir Path work) throws Exception {
-        try (FaultProxy proxy = FaultProxy.start(source.host)) {
-            proxy.on("GET", "/v2/library/drip/manifests/.*").drip(Duration.ofSeconds(2));
-            Ran ran = run(work, env(work, proxy.host), "drip:1\nfine:1\n", Duration.ofSeconds(90), "--image-timeout", "8s");
-
-            assertEquals(1, ran.exit(), ran.output());
-            assertEquals("failed", ran.status(1));
-            assertTrue(ran.error(1).contains("timed out: a manifest was still arriving after")
-                    && ran.error(1).endsWith("gave up after 8s (--image-timeout)"), ran.error(1));
-            assertEquals("copied", ran.status(2), ran.output());
-            assertTrue(ran.took().compareTo(Duration.ofSeconds(8 + 12)) < 0, "took " + ran.took());
-            System.out.println("a dripping manifest under --image-timeout 8s: the run took " + ran.took().toMillis() + " ms");
-        }
+        endsAtTheImageTimeout(work, "/v2/library/drip/manifests/.*", Duration.ofSeconds(2), "drip:1", "a manifest");
     }
 
     /** The trial's tag list sent a byte every 5 s: still running at 150 s. Now the line fails at --image-timeout. */
     @Test
     void aTagListThatDripsEndsAtTheImageTimeout(@TempDir Path work) throws Exception {
+        endsAtTheImageTimeout(work, "/v2/library/driplist/tags/list", Duration.ofSeconds(5), "--latest=2 driplist", "a page of tags");
+    }
+
+    /** {@code line} (images.txt's first, fine:1 the second) reads from {@code path}, which drips: it fails at an 8 s --image-timeout. */
+    static void endsAtTheImageTimeout(Path work, String path, Duration every, String line, String what) throws Exception {
         try (FaultProxy proxy = FaultProxy.start(source.host)) {
-            proxy.on("GET", "/v2/library/driplist/tags/list").drip(Duration.ofSeconds(5));
-            Ran ran = run(work, env(work, proxy.host), "--latest=2 driplist\nfine:1\n", Duration.ofSeconds(90),
-                    "--image-timeout", "8s");
+            proxy.on("GET", path).drip(every);
+            Ran ran = run(work, env(work, proxy.host), line + "\nfine:1\n", Duration.ofSeconds(90), "--image-timeout", "8s");
 
             assertEquals(1, ran.exit(), ran.output());
             assertEquals("failed", ran.status(1), ran.report().toString());
-            assertTrue(ran.error(1).contains("timed out: a page of tags was still arriving after")
+            assertTrue(ran.error(1).contains("timed out: " + what + " was still arriving after")
                     && ran.error(1).endsWith("gave up after 8s (--image-timeout)"), ran.error(1));
             assertEquals("copied", ran.status(2), ran.output());
             assertTrue(ran.took().compareTo(Duration.ofSeconds(8 + 12)) < 0, "took " + ran.took());
-            System.out.println("a dripping tag list under --image-timeout 8s: the run took " + ran.took().toMillis() + " ms");
+            System.out.println(what + " that drips, under --image-timeout 8s: the run took " + ran.took().toMillis() + " ms");
         }
     }
 
