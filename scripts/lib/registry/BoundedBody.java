@@ -25,7 +25,7 @@ public final class BoundedBody implements HttpResponse.BodyHandler<byte[]> {
     public static final long KIB = 1024;
     public static final long MIB = 1024 * KIB;
 
-    /** A body over its cap; the message names the cap and what was read. */
+    /** A body over its cap; the message names the cap and what the answer was to be. */
     public static final class TooLarge extends IOException {
         TooLarge(String message) {
             super(message);
@@ -38,8 +38,8 @@ public final class BoundedBody implements HttpResponse.BodyHandler<byte[]> {
     private final long endNanos;
 
     /**
-     * At most {@code cap} bytes of {@code kind} ("a manifest", "a token service's answer": how the message names it),
-     * all of them within {@code limit} from now, headers included.
+     * At most {@code cap} bytes of {@code kind} ("a manifest", "a token": how a message names it), all of them within
+     * {@code limit} from now, headers included.
      */
     public BoundedBody(long cap, String kind, Duration limit) {
         this.cap = cap;

@@ -45,20 +45,20 @@ public final class RegistryClient {
      * The most a manifest may be: registries "SHOULD expect to be able to support manifest pushes of at least 4
      * megabytes" (distribution spec, "Pushing Manifests"), and Docker's registry and containers/image stop there.
      */
-    public static final long MANIFEST = 4 * BoundedBody.MIB;
+    static final long MANIFEST = 4 * BoundedBody.MIB;
     /**
      * The most one page of a tag list may be. A page of 100 tags is at most 13 KiB (a tag is 128 characters at
      * most); this leaves room for registries that ignore the page size and answer every tag at once, or add
      * per-digest details (Google's registries do).
      */
-    public static final long TAG_PAGE = 4 * BoundedBody.MIB;
+    static final long TAG_PAGE = 4 * BoundedBody.MIB;
     /**
      * A registry whose tag list goes on past this many pages is not paginating sanely (at 100 a page, that is
      * 100,000 tags); a Link back to a page already read is caught at once.
      */
-    public static final int MAX_PAGES = 1000;
+    static final int MAX_PAGES = 1000;
     /** The most all pages of one tag list may be together: 1000 full pages of 100 tags fit with room to spare. */
-    public static final long TAG_LIST = 16 * BoundedBody.MIB;
+    static final long TAG_LIST = 16 * BoundedBody.MIB;
     /** A Link header's entries: {@code <target>} and its parameters. */
     private static final Pattern LINK = Pattern.compile("<([^>]*)>((?:\\s*;\\s*[^;,]*)*)");
     /** rel="next", the relation a list's following page has; rel may hold several relations. */
