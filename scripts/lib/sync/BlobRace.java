@@ -19,8 +19,9 @@ import java.util.regex.Pattern;
  * was: the registry does not have it.
  *
  * <p>An index refused so reaches us in other words: skopeo takes the refusal for one of the index's type, may not
- * convert it (--preserve-digests), and says only that. It is judged the same way; a registry that refuses the
- * index's type for good then costs the retries of the policy before its image fails.
+ * convert it (--preserve-digests), and says only that, as it does for a registry that takes no index at all. So such
+ * a refusal gets one more try and no more: the race is over by then, and a registry that refuses indexes refuses the
+ * second one too, which then fails with the hint for such registries. One instance serves the tries of one copy.
  */
 final class BlobRace {
     /** The words skopeo and docker print for both error codes: "manifest blob unknown: blob unknown to registry". */
@@ -30,15 +31,16 @@ final class BlobRace {
     /** skopeo names the manifest it was writing: a digest for an index's image, the tag for what the tag holds. */
     private static final Pattern WRITING = Pattern.compile("uploading manifest (sha256:[0-9a-f]{64}) to ");
 
-    private BlobRace() {}
+    private boolean indexTriedAgain;
 
     /**
      * {@code e} as the retry layer should see it. {@code source}: the repository the copy reads; {@code destination}:
      * what it writes; {@code underTag}: the manifest written under the tag (read when needed, null if it cannot be).
      */
-    static SyncError judged(SyncError e, ManifestReader reader, ImageRef source, ImageRef destination, Supplier<byte[]> underTag, Context context) {
-        boolean refused = BLOB_UNKNOWN.matcher(e.getMessage().toLowerCase(Locale.ROOT)).find() || INDEX_REFUSED.matcher(e.getMessage()).find();
-        if (e.retryable() || e.kind == SyncError.Kind.GAVE_UP || !refused) {
+    SyncError judged(SyncError e, ManifestReader reader, ImageRef source, ImageRef destination, Supplier<byte[]> underTag, Context context) {
+        boolean blob = BLOB_UNKNOWN.matcher(e.getMessage().toLowerCase(Locale.ROOT)).find();
+        boolean index = !blob && INDEX_REFUSED.matcher(e.getMessage()).find();
+        if (e.retryable() || e.kind == SyncError.Kind.GAVE_UP || !(blob || index) || (index && indexTriedAgain)) {
             return e;
         }
         Matcher m = WRITING.matcher(e.getMessage());
@@ -47,6 +49,7 @@ final class BlobRace {
         if (manifest == null || !reader.holdsAllOf(destination, manifest, context)) {
             return e;
         }
+        indexTriedAgain |= index;
         return new SyncError(SyncError.Kind.TRANSIENT, e.getMessage() + "; HEADs show the target has everything that manifest refers to "
                 + "(another run pushing the same images at once?)");
     }

@@ -85,12 +85,13 @@ record IndexSync(ManifestReader reader, SourceResolver sources, Copier copier, P
             String what = "copying to " + target.id() + " " + ref.display();
             try {
                 ImageRef top = item.spec().source().withDigest(wanted.top());
+                BlobRace race = new BlobRace();
                 if (wanted.index() == null) {
                     reader.attempt(() -> {
                         try {
                             copier.copyAll(top, ref, what, context);
                         } catch (SyncError e) {
-                            throw BlobRace.judged(e, reader, top, ref, () -> reader.sourceOnce(top, context), context);
+                            throw race.judged(e, reader, top, ref, () -> reader.sourceOnce(top, context), context);
                         }
                         return null;
                     }, context);
@@ -100,7 +101,7 @@ record IndexSync(ManifestReader reader, SourceResolver sources, Copier copier, P
                         try {
                             copier.copySubset(item.spec().source(), missing, wanted.index(), ref, what, context);
                         } catch (SyncError e) {
-                            throw BlobRace.judged(e, reader, top, ref, wanted::index, context);
+                            throw race.judged(e, reader, top, ref, wanted::index, context);
                         }
                         return null;
                     }, context);

@@ -163,11 +163,12 @@ record PlatformSync(ManifestReader reader, SourceResolver sources, Copier copier
                 copy = copier.start(spec.source().withDigest(source.digest()), spec.platform().single(), context);
             }
             ImageRef from = spec.source().withDigest(source.digest());
+            BlobRace race = new BlobRace();
             reader.attempt(() -> {
                 try {
                     copy.to(destination, what);
                 } catch (SyncError e) {
-                    throw BlobRace.judged(e, reader, from, destination, () -> reader.sourceOnce(from, context), context);
+                    throw race.judged(e, reader, from, destination, () -> reader.sourceOnce(from, context), context);
                 }
                 return null;
             }, context);
