@@ -10,6 +10,7 @@
 //SOURCES lib/list/SemVer.java
 //SOURCES lib/list/TagPolicy.java
 //SOURCES lib/list/VersionRange.java
+//SOURCES lib/registry/BoundedBody.java
 //SOURCES lib/registry/Http.java
 //SOURCES lib/registry/RateLimits.java
 //SOURCES lib/sync/ImageResult.java

@@ -64,6 +64,16 @@ public final class Manifests {
         return new Parsed(digest, false, List.of(), digestIn(root.path("config"), "the config"));
     }
 
+    /** The blobs an image manifest refers to: its config, then its layers. */
+    public static List<Digest> blobs(byte[] raw) {
+        JsonNode root = read(raw, "manifest");
+        List<Digest> blobs = new ArrayList<>(List.of(digestIn(root.path("config"), "the config")));
+        for (JsonNode layer : root.path("layers")) {
+            blobs.add(digestIn(layer, "a layer"));
+        }
+        return blobs;
+    }
+
     /**
      * The index with only the entries for {@code chosen} platform manifests and the attestations about them,
      * everything else as the source wrote it: the same source gives the same bytes, so the same digest, every run.

@@ -21,8 +21,11 @@ import java.util.Set;
  */
 public final class Skopeo implements Inspector, Copier {
     static final Duration INSPECT_TIMEOUT = Duration.ofMinutes(2);
-    /** A copy may take as long as the image's deadline allows: multi-GB layers over a slow link are normal. */
-    static final Duration COPY_TIMEOUT = Duration.ofDays(1);
+    /**
+     * What may take as long as the image's deadline allows: a copy (multi-GB layers over a slow link are normal) and
+     * a tag listing that skopeo does alone.
+     */
+    static final Duration UNTIL_DEADLINE = Duration.ofDays(1);
 
     private final ProcessRunner runner;
     private final Path authFile;
@@ -77,6 +80,11 @@ public final class Skopeo implements Inspector, Copier {
         return Inspector.answer(runner.run(command(inspectArgs(ref, true), context, INSPECT_TIMEOUT, what)), what, false, context);
     }
 
+    /**
+     * Only where the registry client cannot ask at all (an authentication it does not speak, a certificate only skopeo
+     * trusts). skopeo follows a Link's path on the same registry however often it repeats, so its one run is bounded
+     * by the deadline itself, not by a shorter timeout: when it runs out, it has run out for good (not retried).
+     */
     @Override
     public List<String> listTags(ImageRef repository, Context context) {
         List<String> args = new ArrayList<>(List.of("skopeo", "list-tags"));
@@ -86,7 +94,7 @@ public final class Skopeo implements Inspector, Copier {
         }
         args.add("docker://" + repository.name());
         String what = "listing the tags of " + repository.name();
-        byte[] out = Inspector.answer(runner.run(command(args, context, INSPECT_TIMEOUT, what)), what, false, context);
+        byte[] out = Inspector.answer(runner.run(command(args, context, UNTIL_DEADLINE, what)), what, false, context);
         try {
             List<String> tags = new ArrayList<>();
             Json.MAPPER.readTree(out).path("Tags").forEach(t -> tags.add(t.asText()));
@@ -154,7 +162,7 @@ public final class Skopeo implements Inspector, Copier {
     }
 
     private void copy(List<String> args, String what, Context context) {
-        ProcessRunner.Result r = runner.run(command(args, context, COPY_TIMEOUT, what));
+        ProcessRunner.Result r = runner.run(command(args, context, UNTIL_DEADLINE, what));
         if (!r.ok()) {
             throw ToolErrors.of(what, r, context.deadline());
         }

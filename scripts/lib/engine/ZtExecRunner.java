@@ -22,6 +22,14 @@ import java.util.concurrent.TimeoutException;
  * it would kill a running copy before the run could record the image as cancelled, and report it failed.
  */
 public final class ZtExecRunner implements ProcessRunner {
+    /**
+     * The most of a process's output kept in memory: skopeo prints at most a manifest or a config (4 MiB each, its own
+     * limits) or a tag list (which the registry client stops at 16 MiB). A longer output is read to its end and
+     * dropped, and the run is a failure that says so.
+     */
+    static final int MAX_OUTPUT = 16 * 1024 * 1024;
+    /** Its diagnostics: a few lines, or a few hundred with a verbose tool; the first MiB is kept. */
+    static final int MAX_ERRORS = 1024 * 1024;
     /** zt-exec removes a variable given as null. */
     private final Map<String, String> scrubbed = new HashMap<>();
 
@@ -31,8 +39,8 @@ public final class ZtExecRunner implements ProcessRunner {
 
     @Override
     public Result run(Command command) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        Capped out = new Capped(MAX_OUTPUT);
+        Capped err = new Capped(MAX_ERRORS);
         Map<String, String> env = new HashMap<>(scrubbed);
         env.putAll(command.env());
         ProcessExecutor executor = new ProcessExecutor()
@@ -44,6 +52,9 @@ public final class ZtExecRunner implements ProcessRunner {
                 .timeout(command.timeout().toMillis(), TimeUnit.MILLISECONDS);
         try {
             int exit = executor.execute().getExitValue();
+            if (out.over) {
+                return new Result(1, new byte[0], command.name() + " printed more than " + MAX_OUTPUT / (1024 * 1024) + " MiB, the most this tool reads");
+            }
             return new Result(exit, out.toByteArray(), err.toString(StandardCharsets.UTF_8));
         } catch (TimeoutException e) {
             return new Result(-1, out.toByteArray(), "timed out after " + Deadline.format(command.timeout()));
@@ -54,6 +65,31 @@ public final class ZtExecRunner implements ProcessRunner {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return new Result(-1, out.toByteArray(), "interrupted");
+        }
+    }
+
+    /** Keeps the first {@code cap} bytes written to it and drops the rest, so a child is never blocked on a full pipe. */
+    private static final class Capped extends ByteArrayOutputStream {
+        private final int cap;
+        private volatile boolean over;
+
+        Capped(int cap) {
+            this.cap = cap;
+        }
+
+        @Override
+        public synchronized void write(int b) {
+            write(new byte[]{(byte) b}, 0, 1);
+        }
+
+        @Override
+        public synchronized void write(byte[] b, int off, int len) {
+            if (count + (long) len > cap) {
+                over = true;
+                super.write(b, off, Math.max(0, cap - count));
+                return;
+            }
+            super.write(b, off, len);
         }
     }
 }

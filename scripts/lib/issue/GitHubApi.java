@@ -1,6 +1,7 @@
 package lib.issue;
 
 import lib.core.Context;
+import lib.core.Deadline;
 import lib.core.Env;
 import lib.core.Json;
 import lib.core.Log;
@@ -8,6 +9,7 @@ import lib.core.Retry;
 import lib.core.Secret;
 import lib.core.SyncError;
 import lib.core.UsageError;
+import lib.registry.BoundedBody;
 import lib.registry.Http;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -31,23 +33,28 @@ import java.util.Objects;
  * Retry-After, a dropped connection) go through the one retry layer.
  */
 public final class GitHubApi {
+    /** One request's time, headers and body. */
     static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
     /** All tries of one call, waits included. */
     static final Duration CALL_LIMIT = Duration.ofMinutes(3);
+    /** The most read of an answer: the calls made here answer with one comment, label or issue, a few KiB. */
+    static final long ANSWER = BoundedBody.MIB;
 
     private final String base;
     private final String repository;
     private final Secret token;
     private final HttpClient client;
     private final Retry retry;
+    private final Duration callLimit;
     private final Log log;
 
-    GitHubApi(String base, String repository, Secret token, Map<String, String> env, Retry retry, Log log) {
+    GitHubApi(String base, String repository, Secret token, Map<String, String> env, Retry retry, Duration callLimit, Log log) {
         this.base = base.replaceAll("/+$", "");
         this.repository = repository;
         this.token = token;
         this.client = HttpClient.newBuilder().proxy(new Http.EnvProxies(env)).connectTimeout(Duration.ofSeconds(10)).build();
         this.retry = retry;
+        this.callLimit = callLimit;
         this.log = log;
     }
 
@@ -61,7 +68,8 @@ public final class GitHubApi {
         if (token == null) {
             throw new UsageError("GITHUB_TOKEN is not set: the workflow passes it to answer on the issue (env: GITHUB_TOKEN: ${{ secrets.GITHUB_TOKEN }})");
         }
-        return new GitHubApi(Objects.requireNonNullElse(Env.value(env, "GITHUB_API_URL"), "https://api.github.com"), repository, token, env, retry, log);
+        return new GitHubApi(Objects.requireNonNullElse(Env.value(env, "GITHUB_API_URL"), "https://api.github.com"), repository, token, env, retry,
+                CALL_LIMIT, log);
     }
 
     public void comment(int issue, String body) {
@@ -93,14 +101,15 @@ public final class GitHubApi {
     /** The answer's JSON, or null when the status is one of {@code tolerated}. */
     private JsonNode call(String method, String path, Object body, int... tolerated) {
         String where = "GitHub API " + method + " /repos/" + repository + path;
-        return retry.run(() -> once(where, method, URI.create(base + "/repos/" + repository + path), body, tolerated),
-                Context.outside(CALL_LIMIT, log));
+        Context context = Context.outside(callLimit, log);
+        return retry.run(() -> once(where, method, URI.create(base + "/repos/" + repository + path), body, tolerated, context.deadline()), context);
     }
 
-    private JsonNode once(String where, String method, URI uri, Object body, int[] tolerated) {
-        HttpResponse<String> r;
+    private JsonNode once(String where, String method, URI uri, Object body, int[] tolerated, Deadline deadline) {
+        HttpResponse<byte[]> r;
+        Duration timeout = deadline.cap(REQUEST_TIMEOUT, where);
         try {
-            HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(REQUEST_TIMEOUT)
+            HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(timeout)
                     .header("Accept", "application/vnd.github+json")
                     .header("X-GitHub-Api-Version", "2022-11-28")
                     .header("User-Agent", "image-sync")
@@ -110,9 +119,9 @@ public final class GitHubApi {
             if (body != null) {
                 b.header("Content-Type", "application/json; charset=utf-8");
             }
-            r = client.send(b.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            r = client.send(b.build(), new BoundedBody(ANSWER, "an answer from GitHub", timeout));
         } catch (IOException e) {
-            throw new SyncError(SyncError.Kind.TRANSIENT, where + ": " + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()));
+            throw new SyncError(BoundedBody.tooLarge(e) ? SyncError.Kind.PERMANENT : SyncError.Kind.TRANSIENT, where + ": " + Http.describe(e));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new SyncError(SyncError.Kind.PERMANENT, where + ": interrupted");
@@ -125,7 +134,7 @@ public final class GitHubApi {
         }
         if (status / 100 == 2) {
             try {
-                return r.body().isBlank() ? Json.MAPPER.createObjectNode() : Json.MAPPER.readTree(r.body());
+                return r.body().length == 0 ? Json.MAPPER.createObjectNode() : Json.MAPPER.readTree(r.body());
             } catch (IOException e) {
                 throw new SyncError(SyncError.Kind.PERMANENT, where + ": " + status + " with an answer that is not JSON");
             }
@@ -133,7 +142,7 @@ public final class GitHubApi {
         throw error(where, status, r);
     }
 
-    private static SyncError error(String where, int status, HttpResponse<String> r) {
+    private static SyncError error(String where, int status, HttpResponse<byte[]> r) {
         String message;
         try {
             message = Json.MAPPER.readTree(r.body()).path("message").asText("");

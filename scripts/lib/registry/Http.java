@@ -52,28 +52,37 @@ public final class Http {
         return registry.equals(ImageRef.DOCKER_HUB) ? "registry-1.docker.io" : registry;
     }
 
-    /** A bodiless request to a registry's API ({@code path} from /v2/ on); {@code headers} as name, value pairs. */
-    HttpResponse<Void> send(String registry, String method, String path, Duration timeout, String... headers) throws IOException {
-        return send(registry, method, path, timeout, HttpResponse.BodyHandlers.discarding(), headers);
+    /**
+     * The most read of an answer whose body is not used (a /v2/ check, a HEAD, an error): a registry's answers of this
+     * kind are a few hundred bytes; containers/image reads error bodies up to 1 MiB too.
+     */
+    static final long OTHER_ANSWER = BoundedBody.MIB;
+
+    /** A request whose answer's body is not used ({@code path} from /v2/ on); {@code headers} as name, value pairs. */
+    HttpResponse<byte[]> send(String registry, String method, String path, Duration timeout, String... headers) throws IOException {
+        return send(registry, method, path, timeout, OTHER_ANSWER, "an answer", headers);
     }
 
-    /** The same, the answer's body read with {@code body}; the path may carry a query (a tag list's next page). */
-    <T> HttpResponse<T> send(String registry, String method, String path, Duration timeout, HttpResponse.BodyHandler<T> body,
-                             String... headers) throws IOException {
+    /**
+     * The same, the answer's body read whole, at most {@code cap} bytes of {@code kind} (as a message names it) and
+     * all within {@code timeout}, headers and body; the path may carry a query (a tag list's next page).
+     */
+    HttpResponse<byte[]> send(String registry, String method, String path, Duration timeout, long cap, String kind,
+                              String... headers) throws IOException {
         String first = scheme.getOrDefault(registry, "https");
         try {
-            return exchange(registry, method, URI.create(first + "://" + apiHost(registry) + path), timeout, body, headers);
+            return exchange(registry, method, URI.create(first + "://" + apiHost(registry) + path), timeout, cap, kind, headers);
         } catch (IOException e) {
-            if (!first.equals("https") || !insecure.contains(registry)) {
+            if (!first.equals("https") || !insecure.contains(registry) || BoundedBody.tooLarge(e)) {
                 throw e;
             }
             scheme.put(registry, "http");
-            return exchange(registry, method, URI.create("http://" + apiHost(registry) + path), timeout, body, headers);
+            return exchange(registry, method, URI.create("http://" + apiHost(registry) + path), timeout, cap, kind, headers);
         }
     }
 
-    private <T> HttpResponse<T> exchange(String registry, String method, URI uri, Duration timeout, HttpResponse.BodyHandler<T> body,
-                                         String... headers) throws IOException {
+    private HttpResponse<byte[]> exchange(String registry, String method, URI uri, Duration timeout, long cap, String kind,
+                                          String... headers) throws IOException {
         // Probing HTTPS on an --insecure-registry host that only speaks HTTP can stall instead of failing: keep it short.
         boolean probing = insecure.contains(registry) && uri.getScheme().equals("https") && !scheme.containsKey(registry);
         Duration limit = probing && timeout.compareTo(Duration.ofSeconds(3)) > 0 ? Duration.ofSeconds(3) : timeout;
@@ -83,7 +92,7 @@ public final class Http {
                 b.header(headers[i], headers[i + 1]);
             }
         }
-        HttpResponse<T> r = call(registry, registry, b.build(), body);
+        HttpResponse<byte[]> r = call(registry, registry, b.build(), new BoundedBody(cap, kind, timeout));
         if (probing) {
             scheme.put(registry, "https");
         }
@@ -91,19 +100,22 @@ public final class Http {
         return r;
     }
 
-    /** A GET with a body from a token service, counted under the host it went to; its certificate is checked as the registry's is. */
-    HttpResponse<String> get(String registry, URI uri, String authorization, Duration timeout) throws IOException {
+    /**
+     * A GET from a token service, counted under the host it went to, its answer at most {@code cap} bytes within
+     * {@code timeout}; its certificate is checked as the registry's is.
+     */
+    HttpResponse<byte[]> get(String registry, URI uri, String authorization, Duration timeout, long cap, String kind) throws IOException {
         HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(timeout).GET();
         if (authorization != null) {
             b.header("Authorization", authorization);
         }
         String host = uri.getPort() > 0 ? uri.getHost() + ":" + uri.getPort() : uri.getHost();
-        return call(registry, host, b.build(), HttpResponse.BodyHandlers.ofString());
+        return call(registry, host, b.build(), new BoundedBody(cap, kind, timeout));
     }
 
-    private <T> HttpResponse<T> call(String registry, String countAs, HttpRequest request, HttpResponse.BodyHandler<T> body) throws IOException {
+    private HttpResponse<byte[]> call(String registry, String countAs, HttpRequest request, BoundedBody body) throws IOException {
         try {
-            HttpResponse<T> r = (insecure.contains(registry) ? trusting : secure).get().send(request, body);
+            HttpResponse<byte[]> r = (insecure.contains(registry) ? trusting : secure).get().send(request, body);
             count(countAs, request.method());
             return r;
         } catch (InterruptedException e) {
@@ -116,7 +128,8 @@ public final class Http {
     public static String describe(IOException e) {
         String message = e.getMessage() == null ? "" : e.getMessage();
         if (e instanceof HttpTimeoutException) {
-            return "timed out";
+            // The JDK says "request timed out" of the headers; a body's own words say which answer was too slow.
+            return message.startsWith("timed out") ? message : "timed out";
         }
         if (e instanceof ConnectException && unresolved(e)) {
             return "no such host";

@@ -2,6 +2,7 @@ package lib.registry;
 
 import lib.core.Json;
 import lib.core.Login;
+import lib.core.SyncError;
 
 import java.io.IOException;
 import java.net.URI;
@@ -24,6 +25,8 @@ import java.util.regex.Pattern;
  */
 final class RegistryAuth {
     private static final Pattern PARAM = Pattern.compile("(\\w+)=\"([^\"]*)\"");
+    /** A token service's answer: a token of a few KiB; containers/image allows 1 MiB too ("greatly sufficient"). */
+    static final long TOKEN_ANSWER = BoundedBody.MIB;
 
     private final Http http;
     private final Map<String, Login> logins;
@@ -50,7 +53,7 @@ final class RegistryAuth {
                 return;
             }
             try {
-                HttpResponse<Void> r = http.send(registry, "GET", "/v2/", timeout);
+                HttpResponse<byte[]> r = http.send(registry, "GET", "/v2/", timeout);
                 if (r.statusCode() == 401) {
                     r.headers().firstValue("WWW-Authenticate").ifPresent(c -> challenges.put(registry, c));
                 }
@@ -62,7 +65,7 @@ final class RegistryAuth {
     }
 
     /** A GET /v2/ sent for another reason (a login check) has answered what {@link #ping} asks: it is not asked again. */
-    void pinged(String registry, HttpResponse<Void> answer) {
+    void pinged(String registry, HttpResponse<?> answer) {
         if (answer.statusCode() == 401) {
             answer.headers().firstValue("WWW-Authenticate").ifPresent(c -> challenges.put(registry, c));
         }
@@ -110,7 +113,7 @@ final class RegistryAuth {
 
     private String token(String registry, String challenge, String scope, Login login, Duration timeout) {
         try {
-            HttpResponse<String> r = tokenResponse(registry, challenge, scope, login, timeout);
+            HttpResponse<byte[]> r = tokenResponse(registry, challenge, scope, login, timeout);
             if (r.statusCode() != 200) {
                 throw new RegistryClient.Unsupported("the token service of " + registry + " answered HTTP " + r.statusCode());
             }
@@ -120,6 +123,9 @@ final class RegistryAuth {
             }
             return "Bearer " + token;
         } catch (IOException e) {
+            if (BoundedBody.tooLarge(e)) {
+                throw new SyncError(SyncError.Kind.PERMANENT, "the token service of " + registry + ": " + Http.describe(e));
+            }
             throw new RegistryClient.Unsupported("cannot get a token for " + registry + ": " + Http.describe(e));
         }
     }
@@ -128,7 +134,7 @@ final class RegistryAuth {
      * The token service's own answer to a Bearer challenge, for {@code scope} (null: a login check) with {@code login}
      * (null: anonymous). The doctor reads it whole: a refused login is its answer, not an error.
      */
-    HttpResponse<String> tokenResponse(String registry, String challenge, String scope, Login login, Duration timeout) throws IOException {
+    HttpResponse<byte[]> tokenResponse(String registry, String challenge, String scope, Login login, Duration timeout) throws IOException {
         Map<String, String> params = new HashMap<>();
         Matcher m = PARAM.matcher(challenge);
         while (m.find()) {
@@ -146,11 +152,11 @@ final class RegistryAuth {
         if (scope != null) {
             url.append("scope=").append(URLEncoder.encode(scope, StandardCharsets.UTF_8));
         }
-        return http.get(registry, URI.create(url.toString()), login == null ? null : login.basicHeader(), timeout);
+        return http.get(registry, URI.create(url.toString()), login == null ? null : login.basicHeader(), timeout, TOKEN_ANSWER, "a token");
     }
 
     /** The token in a token service's JSON ("token", or OAuth's "access_token"); null when there is none. */
-    static String tokenIn(String body) throws IOException {
+    static String tokenIn(byte[] body) throws IOException {
         var json = Json.MAPPER.readTree(body);
         String token = json.hasNonNull("token") ? json.get("token").asText() : json.path("access_token").asText(null);
         return token == null || token.isEmpty() ? null : token;

@@ -8,7 +8,8 @@ import lib.core.Json;
 import lib.core.Login;
 import lib.core.SyncError;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 
 import java.io.IOException;
 import java.net.URI;
@@ -32,18 +33,32 @@ import java.util.regex.Pattern;
  * Neither counts against Docker Hub's pull quota, and neither needs a process. It does not retry: a 429, a 5xx
  * or a dropped connection is a transient {@link SyncError} (with the registry's Retry-After) for the one retry
  * layer; what it cannot answer at all (no digest header, an unknown authentication, a certificate only skopeo
- * trusts, a tag list that is not JSON) is {@link Unsupported}, and then skopeo is asked.
+ * trusts) is {@link Unsupported}, and then skopeo is asked.
  */
 public final class RegistryClient {
     static final String ACCEPT = String.join(", ", "application/vnd.oci.image.index.v1+json",
             "application/vnd.docker.distribution.manifest.list.v2+json", "application/vnd.oci.image.manifest.v1+json",
             "application/vnd.docker.distribution.manifest.v2+json");
+    /** One request's time, headers and body; never more than what is left of the image's --image-timeout. */
     static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
+    /**
+     * The most a manifest may be: registries "SHOULD expect to be able to support manifest pushes of at least 4
+     * megabytes" (distribution spec, "Pushing Manifests"), and Docker's registry and containers/image stop there.
+     */
+    static final long MANIFEST = 4 * BoundedBody.MIB;
+    /**
+     * The most one page of a tag list may be. A page of 100 tags is at most 13 KiB (a tag is 128 characters at
+     * most); this leaves room for registries that ignore the page size and answer every tag at once, or add
+     * per-digest details (Google's registries do).
+     */
+    static final long TAG_PAGE = 4 * BoundedBody.MIB;
     /**
      * A registry whose tag list goes on past this many pages is not paginating sanely (at 100 a page, that is
      * 100,000 tags); a Link back to a page already read is caught at once.
      */
     static final int MAX_PAGES = 1000;
+    /** The most all pages of one tag list may be together: 1000 full pages of 100 tags fit with room to spare. */
+    static final long TAG_LIST = 16 * BoundedBody.MIB;
     /** A Link header's entries: {@code <target>} and its parameters. */
     private static final Pattern LINK = Pattern.compile("<([^>]*)>((?:\\s*;\\s*[^;,]*)*)");
     /** rel="next", the relation a list's following page has; rel may hold several relations. */
@@ -83,7 +98,7 @@ public final class RegistryClient {
     public String unconfirmedLogin(String registry, Login login, Deadline deadline) {
         try {
             Duration timeout = deadline.cap(REQUEST_TIMEOUT, "logging in to " + registry);
-            HttpResponse<Void> open = http.send(registry, "GET", "/v2/", timeout);
+            HttpResponse<byte[]> open = http.send(registry, "GET", "/v2/", timeout);
             auth.pinged(registry, open);
             if (open.statusCode() == 200) {
                 return null;
@@ -105,18 +120,34 @@ public final class RegistryClient {
     public Head head(ImageRef ref, Context context) {
         String what = "HEAD " + ref.display();
         String path = "/v2/" + ref.repository() + "/manifests/" + ref.reference();
-        return gated(ref.registry(), what, () -> answer(what, send(ref, "HEAD", path, ACCEPT, HttpResponse.BodyHandlers.discarding(), context.deadline(), what)));
+        return gated(ref.registry(), what, () -> answer(what, send(ref, "HEAD", path, ACCEPT, Http.OTHER_ANSWER, "an answer", context.deadline(), what)));
+    }
+
+    /**
+     * Whether {@code repository} (its tag and digest are not used) holds the blob {@code digest}: HEAD
+     * /v2/NAME/blobs/DIGEST, as a client asks before it uploads. Errors as for {@link #head}.
+     */
+    public boolean hasBlob(ImageRef repository, Digest digest, Context context) {
+        String what = "HEAD " + repository.name() + " blob " + digest;
+        String path = "/v2/" + repository.repository() + "/blobs/" + digest;
+        HttpResponse<byte[]> r = gated(repository.registry(), what, () -> send(repository, "HEAD", path, null, Http.OTHER_ANSWER, "an answer", context.deadline(), what));
+        if (r.statusCode() == 404) {
+            return false;
+        }
+        refuseUnlessOk(what, r);
+        return true;
     }
 
     /**
      * The manifest {@code ref} names, byte for byte as the registry stores it: what skopeo inspect --raw reads, without
      * a process. A GET, so Docker Hub counts it as a pull, as it counts skopeo's. Null when the registry has no such
-     * manifest (skopeo then says so in its own words); errors as for {@link #head}.
+     * manifest (skopeo then says so in its own words); errors as for {@link #head}. One over {@link #MANIFEST} is a
+     * permanent failure: no registry should send it, and reading on would only fill the memory.
      */
     public byte[] manifest(ImageRef ref, Context context) {
         String what = "GET " + ref.display();
         String path = "/v2/" + ref.repository() + "/manifests/" + ref.reference();
-        HttpResponse<byte[]> r = gated(ref.registry(), what, () -> send(ref, "GET", path, ACCEPT, HttpResponse.BodyHandlers.ofByteArray(), context.deadline(), what));
+        HttpResponse<byte[]> r = gated(ref.registry(), what, () -> send(ref, "GET", path, ACCEPT, MANIFEST, "a manifest", context.deadline(), what));
         if (r.statusCode() == 404) {
             return null;
         }
@@ -129,20 +160,24 @@ public final class RegistryClient {
      * them: GET /v2/NAME/tags/list with {@code pageSize} a page, following each Link rel="next" (a path, or a URL on
      * the same host) until there is none, with the same authorization as a HEAD. A registry that ignores the page
      * size answers in one page. A repository the registry does not know is a {@link SyncError.Kind#NOT_FOUND}
-     * failure, "repository not found": a policy cannot select from it, and the user should check the name.
+     * failure, "repository not found": a policy cannot select from it, and the user should check the name. A list
+     * that breaks the rules (a page over {@link #TAG_PAGE}, pages over {@link #TAG_LIST} together, more than
+     * {@link #MAX_PAGES} pages, a page that repeats, a next page on another host, an answer that is not a tag list)
+     * is a permanent failure: skopeo, which follows such lists further, is not asked instead.
      */
     public List<String> tags(ImageRef repository, int pageSize, Context context) {
-        return tags(repository, pageSize, MAX_PAGES, context);
+        return tags(repository, pageSize, MAX_PAGES, TAG_LIST, context);
     }
 
-    /** As above, giving up after {@code maxPages} pages. */
-    List<String> tags(ImageRef repository, int pageSize, int maxPages, Context context) {
+    /** As above, giving up after {@code maxPages} pages or {@code maxBytes} of them. */
+    List<String> tags(ImageRef repository, int pageSize, int maxPages, long maxBytes, Context context) {
         if (pageSize < 1) {
             throw new IllegalArgumentException("page size " + pageSize + ": a page holds at least one tag");
         }
         String list = "listing the tags of " + repository.name();
         Set<String> tags = new LinkedHashSet<>();
         Set<String> read = new HashSet<>();
+        long bytes = 0;
         String page = "/v2/" + repository.repository() + "/tags/list?n=" + pageSize;
         for (int number = 1; page != null; number++) {
             if (number > maxPages) {
@@ -154,19 +189,27 @@ public final class RegistryClient {
             }
             String what = number == 1 ? list : list + " (page " + number + ")";
             String target = page;
-            HttpResponse<String> r = gated(repository.registry(), what,
-                    () -> send(repository, "GET", target, null, HttpResponse.BodyHandlers.ofString(), context.deadline(), what));
+            HttpResponse<byte[]> r = gated(repository.registry(), what,
+                    () -> send(repository, "GET", target, null, TAG_PAGE, "a page of tags", context.deadline(), what));
             if (r.statusCode() == 404) {
                 throw new SyncError(SyncError.Kind.NOT_FOUND, what + ": repository not found; check the image name");
             }
             refuseUnlessOk(what, r);
+            bytes += r.body().length;
+            if (bytes > maxBytes) {
+                throw new SyncError(SyncError.Kind.PERMANENT, list + ": the registry's tag list is over " + BoundedBody.size(maxBytes)
+                        + " after " + number + " pages, the most this tool reads; name the tags to copy instead of a policy");
+            }
             tags.addAll(tagsIn(what, r.body()));
             page = next(what, r);
         }
         return List.copyOf(tags);
     }
 
-    /** A request under the registry's limit on requests in flight; a failure on the wire is transient, a TLS one is skopeo's to judge. */
+    /**
+     * A request under the registry's limit on requests in flight; a failure on the wire is transient, a TLS one is
+     * skopeo's to judge, an answer over its cap is permanent.
+     */
     private <T> T gated(String registry, String what, Exchange<T> exchange) {
         Semaphore gate = inFlight.computeIfAbsent(registry, r -> new Semaphore(perRegistry));
         try {
@@ -178,6 +221,9 @@ public final class RegistryClient {
         try {
             return exchange.run();
         } catch (IOException e) {
+            if (BoundedBody.tooLarge(e)) {
+                throw new SyncError(SyncError.Kind.PERMANENT, what + ": " + Http.describe(e));
+            }
             if (Http.isTls(e)) {
                 throw new Unsupported(what + ": " + Http.describe(e));
             }
@@ -193,22 +239,22 @@ public final class RegistryClient {
     }
 
     /** A request with the repository's pull authorization; a 401 is answered once with the challenge it brings. */
-    private <T> HttpResponse<T> send(ImageRef ref, String method, String path, String accept, HttpResponse.BodyHandler<T> body,
-                                     Deadline deadline, String what) throws IOException {
+    private HttpResponse<byte[]> send(ImageRef ref, String method, String path, String accept, long cap, String kind,
+                                      Deadline deadline, String what) throws IOException {
         String registry = ref.registry();
         String scope = "repository:" + ref.repository() + ":pull";
         auth.ping(registry, deadline.cap(REQUEST_TIMEOUT, what));
         String authorization = auth.current(registry, scope, deadline.cap(REQUEST_TIMEOUT, what));
-        HttpResponse<T> r = http.send(registry, method, path, deadline.cap(REQUEST_TIMEOUT, what), body, "Accept", accept, "Authorization", authorization);
+        HttpResponse<byte[]> r = http.send(registry, method, path, deadline.cap(REQUEST_TIMEOUT, what), cap, kind, "Accept", accept, "Authorization", authorization);
         if (r.statusCode() == 401) {
             String challenge = r.headers().firstValue("WWW-Authenticate").orElse("");
             authorization = auth.renew(registry, challenge, scope, deadline.cap(REQUEST_TIMEOUT, what));
-            r = http.send(registry, method, path, deadline.cap(REQUEST_TIMEOUT, what), body, "Accept", accept, "Authorization", authorization);
+            r = http.send(registry, method, path, deadline.cap(REQUEST_TIMEOUT, what), cap, kind, "Accept", accept, "Authorization", authorization);
         }
         return r;
     }
 
-    private static Head answer(String what, HttpResponse<Void> r) {
+    private static Head answer(String what, HttpResponse<?> r) {
         if (r.statusCode() == 404) {
             return new Head(false, null);
         }
@@ -236,23 +282,47 @@ public final class RegistryClient {
         }
     }
 
-    /** The tags of one page: {"name": ..., "tags": [...]}, where "tags" may be null or missing for a repository without any. */
-    private static List<String> tagsIn(String what, String body) {
-        JsonNode tags;
-        try {
-            tags = Json.MAPPER.readTree(body).path("tags");
-        } catch (IOException e) {
-            throw new Unsupported(what + ": the registry's answer is not JSON");
-        }
-        if (tags.isMissingNode() || tags.isNull()) {
-            return List.of();
-        }
-        if (!tags.isArray()) {
-            throw new Unsupported(what + ": the registry's answer has no list of tags");
-        }
+    /**
+     * The tags of one page: {"name": ..., "tags": [...]}, where "tags" may be null or missing for a repository without
+     * any. Read as a stream, so what else a page carries (Google's per-digest details) is skipped, not kept.
+     */
+    private static List<String> tagsIn(String what, byte[] body) {
         List<String> out = new ArrayList<>();
-        tags.forEach(t -> out.add(t.asText()));
+        try (JsonParser p = Json.MAPPER.getFactory().createParser(body)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                throw notATagList(what);
+            }
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                boolean tags = p.currentName().equals("tags");
+                JsonToken value = p.nextToken();
+                if (tags && value == JsonToken.START_ARRAY) {
+                    for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken()) {
+                        if (t == null) {
+                            throw notJson(what);
+                        }
+                        if (!t.isScalarValue()) {
+                            throw notATagList(what);
+                        }
+                        out.add(p.getText());
+                    }
+                } else if (tags && value != JsonToken.VALUE_NULL) {
+                    throw notATagList(what);
+                } else {
+                    p.skipChildren();
+                }
+            }
+        } catch (IOException e) {
+            throw notJson(what);
+        }
         return out;
+    }
+
+    private static SyncError notJson(String what) {
+        return new SyncError(SyncError.Kind.PERMANENT, what + ": the registry's answer is not JSON");
+    }
+
+    private static SyncError notATagList(String what) {
+        return new SyncError(SyncError.Kind.PERMANENT, what + ": the registry's answer has no list of tags");
     }
 
     /**
@@ -270,10 +340,11 @@ public final class RegistryClient {
                 try {
                     next = r.uri().resolve(m.group(1).strip());
                 } catch (IllegalArgumentException e) {
-                    throw new Unsupported(what + ": the registry's Link to the next page is not a URL: " + m.group(1));
+                    throw new SyncError(SyncError.Kind.PERMANENT, what + ": the registry's Link to the next page is not a URL: " + m.group(1));
                 }
                 if (next.getRawAuthority() == null || !next.getRawAuthority().equalsIgnoreCase(r.uri().getRawAuthority())) {
-                    throw new Unsupported(what + ": the registry's next page is on another host: " + m.group(1));
+                    throw new SyncError(SyncError.Kind.PERMANENT, what + ": the registry's next page is on another host (" + m.group(1)
+                            + "); pages are followed on the registry itself only");
                 }
                 return next.getRawPath() + (next.getRawQuery() == null ? "" : "?" + next.getRawQuery());
             }

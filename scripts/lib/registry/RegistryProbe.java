@@ -69,7 +69,7 @@ public final class RegistryProbe {
 
     /** GET /v2/ without credentials. An IOException means the registry could not be reached at all. */
     public Ping ping(String registry) throws IOException {
-        HttpResponse<Void> r = http.send(registry, "GET", "/v2/", TIMEOUT);
+        HttpResponse<byte[]> r = http.send(registry, "GET", "/v2/", TIMEOUT);
         return new Ping(r.statusCode(), r.statusCode() == 401 ? r.headers().firstValue("WWW-Authenticate").orElse(null) : null);
     }
 
@@ -116,14 +116,14 @@ public final class RegistryProbe {
                 authorization = login.basicHeader();
             }
         }
-        HttpResponse<Void> r = http.send(registry, "HEAD", "/v2/" + repository + "/manifests/latest", TIMEOUT,
+        HttpResponse<byte[]> r = http.send(registry, "HEAD", "/v2/" + repository + "/manifests/latest", TIMEOUT,
                 "Accept", RegistryClient.ACCEPT, "Authorization", authorization);
         return new Quota(rateLimits.last(registry), r.statusCode());
     }
 
     /** A token from the realm of {@code ping}'s challenge; null when the token service refused the login (401, 403). */
     private String token(String registry, Ping ping, String scope, Login login) throws IOException, Unclear {
-        HttpResponse<String> r;
+        HttpResponse<byte[]> r;
         try {
             r = auth.tokenResponse(registry, ping.challenge(), scope, login, TIMEOUT);
         } catch (RegistryClient.Unsupported e) {

@@ -1,3 +1,4 @@
+//SOURCES BoundedBody.java
 //SOURCES Http.java
 //SOURCES RateLimits.java
 //SOURCES RegistryAuth.java

@@ -84,15 +84,25 @@ record IndexSync(ManifestReader reader, SourceResolver sources, Copier copier, P
             }
             String what = "copying to " + target.id() + " " + ref.display();
             try {
+                ImageRef top = item.spec().source().withDigest(wanted.top());
+                BlobRace race = new BlobRace();
                 if (wanted.index() == null) {
                     reader.attempt(() -> {
-                        copier.copyAll(item.spec().source().withDigest(wanted.top()), ref, what, context);
+                        try {
+                            copier.copyAll(top, ref, what, context);
+                        } catch (SyncError e) {
+                            throw race.judged(e, reader, top, ref, () -> reader.sourceOnce(top, context), context);
+                        }
                         return null;
                     }, context);
                 } else {
                     List<Digest> missing = wanted.manifests().stream().filter(d -> !reader.present(ref.withDigest(d), context)).toList();
                     reader.attempt(() -> {
-                        copier.copySubset(item.spec().source(), missing, wanted.index(), ref, what, context);
+                        try {
+                            copier.copySubset(item.spec().source(), missing, wanted.index(), ref, what, context);
+                        } catch (SyncError e) {
+                            throw race.judged(e, reader, top, ref, wanted::index, context);
+                        }
                         return null;
                     }, context);
                 }

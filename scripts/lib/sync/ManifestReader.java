@@ -4,6 +4,7 @@ import lib.core.Context;
 import lib.core.Digest;
 import lib.core.ImageRef;
 import lib.core.Manifests;
+import lib.core.SyncError;
 import lib.engine.Inspector;
 import lib.registry.RegistryClient;
 
@@ -98,6 +99,41 @@ final class ManifestReader {
 
     Manifests.Config config(ImageRef ref, String what, Context context) {
         return Manifests.config(attempt(ref, () -> inspector.inspectConfig(ref, what, context), context));
+    }
+
+    /**
+     * A source manifest read once by the client, for a check made inside a try of the retry layer (which must not
+     * nest); null when the client cannot read it so.
+     */
+    byte[] sourceOnce(ImageRef ref, Context context) {
+        if (client == null) {
+            return null;
+        }
+        try {
+            return client.manifest(ref, context);
+        } catch (SyncError | RegistryClient.Unsupported e) {
+            return null;
+        }
+    }
+
+    /**
+     * Whether {@code repository} holds everything {@code manifest} refers to (an image's config and layers, an index's
+     * manifests), each confirmed by one HEAD, asked once as {@link #sourceOnce}; false when anything is missing or
+     * cannot be asked.
+     */
+    boolean holdsAllOf(ImageRef repository, byte[] manifest, Context context) {
+        if (client == null) {
+            return false;
+        }
+        try {
+            Manifests.Parsed parsed = Manifests.parse(manifest);
+            if (parsed.index()) {
+                return parsed.entries().stream().allMatch(e -> client.head(repository.withDigest(e.digest()), context).found());
+            }
+            return Manifests.blobs(manifest).stream().allMatch(d -> client.hasBlob(repository, d, context));
+        } catch (SyncError | RegistryClient.Unsupported | IllegalArgumentException e) {
+            return false;
+        }
     }
 
     /** Every tag of a repository: the registry API (which Docker Hub does not count as pulls), else the engine. */

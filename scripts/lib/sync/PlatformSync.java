@@ -162,8 +162,14 @@ record PlatformSync(ManifestReader reader, SourceResolver sources, Copier copier
             if (copy == null) {
                 copy = copier.start(spec.source().withDigest(source.digest()), spec.platform().single(), context);
             }
+            ImageRef from = spec.source().withDigest(source.digest());
+            BlobRace race = new BlobRace();
             reader.attempt(() -> {
-                copy.to(destination, what);
+                try {
+                    copy.to(destination, what);
+                } catch (SyncError e) {
+                    throw race.judged(e, reader, from, destination, () -> reader.sourceOnce(from, context), context);
+                }
                 return null;
             }, context);
         }

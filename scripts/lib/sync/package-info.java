@@ -1,5 +1,6 @@
 //SOURCES Batch.java
 //SOURCES BatchLog.java
+//SOURCES BlobRace.java
 //SOURCES Decision.java
 //SOURCES HeadCache.java
 //SOURCES ImageResult.java

@@ -29,7 +29,7 @@ import java.util.regex.Pattern;
 /**
  * A plain-HTTP reverse proxy in front of one plain-HTTP registry that misbehaves on request: rules pick
  * requests by method and path and answer them with a status, hang, drop the connection, cut an upload short,
- * send garbage or add a delay; every other request goes through untouched. It forwards each request's head
+ * send garbage, an endless body or one that drips, or add a delay; every other request goes through untouched. It forwards each request's head
  * as the client wrote it, Host included, so the registry builds Location URLs that lead back through the proxy.
  * Each forwarded request gets its own upstream connection: a fault can then never leave a pooled upstream
  * connection half-used, and loopback connections cost nothing.
@@ -56,7 +56,7 @@ public final class FaultProxy implements AutoCloseable {
         return t;
     });
 
-    private enum Kind { STATUS, HANG, DROP, DROP_AFTER, GARBAGE, DELAY }
+    private enum Kind { STATUS, HANG, DROP, DROP_AFTER, GARBAGE, DELAY, HUGE, DRIP }
 
     /**
      * What {@link #on} returns: inert until one of its faults is chosen, so a request arriving between on() and
@@ -75,6 +75,7 @@ public final class FaultProxy implements AutoCloseable {
         private Duration delay;
         private int held;
         private int mostHeld;
+        private long sent;
 
         private Rule(String method, Pattern path) {
             this.method = method;
@@ -136,6 +137,30 @@ public final class FaultProxy implements AutoCloseable {
             return arm(Kind.GARBAGE);
         }
 
+        /**
+         * 200, Content-Type application/json, and a body of {@code n} bytes made up as it is sent, chunked so that no
+         * Content-Length warns the client: {"tags":["aaaa… (as good a start for a manifest as for a tag list).
+         */
+        public Rule huge(long n) {
+            synchronized (rules) {
+                bytes = n;
+                kind = Kind.HUGE;
+            }
+            return this;
+        }
+
+        /**
+         * 200, Content-Type application/json, the headers at once, then the body one byte every {@code every}, with no
+         * end, until the client gives up or clear() or close() closes the connection.
+         */
+        public Rule drip(Duration every) {
+            synchronized (rules) {
+                delay = every;
+                kind = Kind.DRIP;
+            }
+            return this;
+        }
+
         /** Forwards the request after waiting this long. */
         public Rule delay(Duration d) {
             synchronized (rules) {
@@ -157,6 +182,13 @@ public final class FaultProxy implements AutoCloseable {
         public int mostAtOnce() {
             synchronized (rules) {
                 return mostHeld;
+            }
+        }
+
+        /** How many bytes of made-up bodies a huge() rule has written so far: how far the client read before it stopped. */
+        public long sent() {
+            synchronized (rules) {
+                return sent;
             }
         }
 
@@ -339,6 +371,17 @@ public final class FaultProxy implements AutoCloseable {
             case DROP_AFTER -> {
                 return forward(request, client, in, out, rule.bytes());
             }
+            case HUGE -> {
+                discardBody(request, in, out);
+                streamHuge(out, rule.bytes(), rule.rule());
+                return !request.closes();
+            }
+            case DRIP -> {
+                discardBody(request, in, out);
+                hung.add(client);
+                drip(out, rule.delay());
+                return false;
+            }
             case DELAY -> {
                 synchronized (rules) {
                     rule.rule().mostHeld = Math.max(rule.rule().mostHeld, ++rule.rule().held);
@@ -438,6 +481,47 @@ public final class FaultProxy implements AutoCloseable {
             }
         } finally {
             open.remove(up);
+        }
+    }
+
+    private static final byte[] JSON_START = "{\"tags\":[\"".getBytes(StandardCharsets.US_ASCII);
+
+    private void streamHuge(OutputStream out, long n, Rule rule) throws IOException {
+        out.write("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        byte[] chunk = new byte[64 * 1024];
+        java.util.Arrays.fill(chunk, (byte) 'a');
+        System.arraycopy(JSON_START, 0, chunk, 0, JSON_START.length);
+        for (long left = n; left > 0; ) {
+            int size = (int) Math.min(chunk.length, left);
+            writeLine(out, Integer.toHexString(size));
+            out.write(chunk, 0, size);
+            out.write(CRLF);
+            left -= size;
+            synchronized (rules) {
+                rule.sent += size;
+            }
+            java.util.Arrays.fill(chunk, 0, JSON_START.length, (byte) 'a');
+        }
+        writeLine(out, "0");
+        out.write(CRLF);
+        out.flush();
+    }
+
+    /** One chunk of one byte every {@code every}; ends when a write fails (the client went) or the thread is stopped. */
+    private static void drip(OutputStream out, Duration every) throws IOException {
+        out.write("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        for (int i = 0; ; i++) {
+            writeLine(out, "1");
+            out.write(i == 0 ? '{' : ' ');
+            out.write(CRLF);
+            out.flush();
+            try {
+                Thread.sleep(every.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
         }
     }
 

@@ -1,9 +1,11 @@
 package lib.issue;
 
 import lib.core.Retry;
+import lib.core.Secret;
 import lib.core.SyncError;
 import lib.core.UsageError;
 import support.FakeGitHub;
+import support.FaultProxy;
 
 import org.junit.jupiter.api.Test;
 
@@ -51,6 +53,34 @@ class GitHubApiTest {
                     + "(the workflow's token needs permissions: issues: write; check GITHUB_TOKEN)", e.getMessage());
             assertEquals(1, github.requests.size());
             assertFalse(e.getMessage().contains(TOKEN));
+        }
+    }
+
+    /**
+     * GitHub's answers are read as the registries' are: an answer without end stops at 1 MiB and is not asked again;
+     * one that drips ends at the call's deadline (1 s here, 3 minutes in a run).
+     */
+    @Test
+    void anAnswerOverItsCapOrOneThatDripsEndsTheCall() {
+        try (FakeGitHub github = new FakeGitHub(TOKEN); FaultProxy proxy = FaultProxy.start(github.url().substring("http://".length()))) {
+            Retry quick = new Retry(3, Duration.ofMillis(10), Duration.ofSeconds(1), Retry.Sleeper.SYSTEM, () -> 0.5);
+            GitHubApi api = new GitHubApi("http://" + proxy.host, "alice/image-sync", new Secret(TOKEN), Map.of(), quick, Duration.ofSeconds(1), warnings::add);
+            proxy.on("POST", ".*/comments").times(1).huge(600L * 1024 * 1024);
+            SyncError big = assertThrows(SyncError.class, () -> api.comment(3, "hello"));
+            assertEquals(SyncError.Kind.PERMANENT, big.kind);
+            assertEquals("GitHub API POST /repos/alice/image-sync/issues/3/comments: the answer is over 1 MiB, the most this tool reads for an answer from GitHub",
+                    big.getMessage());
+            assertEquals(1, proxy.count("POST", ".*/comments"), "not asked again");
+
+            proxy.on("PATCH", ".*").drip(Duration.ofMillis(200));
+            long start = System.nanoTime();
+            SyncError slow = assertThrows(SyncError.class, () -> api.close(3, "completed"));
+            Duration took = Duration.ofNanos(System.nanoTime() - start);
+            assertEquals(SyncError.Kind.GAVE_UP, slow.kind);
+            assertTrue(slow.getMessage().startsWith("GitHub API PATCH /repos/alice/image-sync/issues/3: timed out: an answer from GitHub was still arriving after"),
+                    slow.getMessage());
+            assertTrue(took.compareTo(Duration.ofMillis(800)) > 0 && took.compareTo(Duration.ofSeconds(4)) < 0, "took " + took);
+            assertFalse(big.getMessage().contains(TOKEN) || slow.getMessage().contains(TOKEN));
         }
     }
 

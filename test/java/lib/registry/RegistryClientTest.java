@@ -334,23 +334,126 @@ class RegistryClientTest {
             assertEquals(SyncError.Kind.PERMANENT, loop.kind);
             assertEquals(what + ": the registry's next page (" + TAGS_LIST + "?n=7) is one already read; its pagination is broken", loop.getMessage());
 
+            // Each is the line's failure, not a question left to skopeo, which follows such lists further.
             proxy.on("GET", TAGS_LIST).times(1).status(200, Map.of("Link", "<https://elsewhere.example" + TAGS_LIST + "?last=a>; rel=\"next\""), "{\"tags\":[\"a\"]}");
-            RegistryClient.Unsupported elsewhere = assertThrows(RegistryClient.Unsupported.class, () -> c.tags(tagged, 7, JOB));
-            assertEquals(what + ": the registry's next page is on another host: https://elsewhere.example" + TAGS_LIST + "?last=a", elsewhere.getMessage());
+            SyncError elsewhere = assertThrows(SyncError.class, () -> c.tags(tagged, 7, JOB));
+            assertEquals(SyncError.Kind.PERMANENT, elsewhere.kind);
+            assertEquals(what + ": the registry's next page is on another host (https://elsewhere.example" + TAGS_LIST
+                    + "?last=a); pages are followed on the registry itself only", elsewhere.getMessage());
 
             proxy.on("GET", TAGS_LIST).times(1).garbage();
-            RegistryClient.Unsupported garbage = assertThrows(RegistryClient.Unsupported.class, () -> c.tags(tagged, 7, JOB));
+            SyncError garbage = assertThrows(SyncError.class, () -> c.tags(tagged, 7, JOB));
+            assertEquals(SyncError.Kind.PERMANENT, garbage.kind);
             assertEquals(what + ": the registry's answer is not JSON", garbage.getMessage());
+
+            proxy.on("GET", TAGS_LIST).times(1).status(200, json, "{\"name\":\"library/tagged\",\"tags\":[\"a\",");
+            assertEquals(what + ": the registry's answer is not JSON", assertThrows(SyncError.class, () -> c.tags(tagged, 7, JOB)).getMessage(), "cut short");
+            proxy.on("GET", TAGS_LIST).times(1).status(200, json, "{\"name\":\"library/tagged\",\"tags\":{\"a\":1}}");
+            assertEquals(what + ": the registry's answer has no list of tags", assertThrows(SyncError.class, () -> c.tags(tagged, 7, JOB)).getMessage());
+            proxy.on("GET", TAGS_LIST).times(1).status(200, json,
+                    "{\"child\":[],\"manifest\":{\"sha256:1\":{\"tag\":[\"x\"],\"imageSizeBytes\":\"1\"}},\"name\":\"library/tagged\",\"tags\":[\"1.0\",\"2.0\"]}");
+            assertEquals(List.of("1.0", "2.0"), c.tags(tagged, 7, JOB), "what else a page carries (as Google's registries add) is skipped");
 
             proxy.on("GET", TAGS_LIST).times(1).status(200, json, "{\"name\":\"library/tagged\",\"tags\":null}");
             assertEquals(List.of(), c.tags(tagged, 7, JOB), "a repository whose tags were all deleted lists none");
 
             pages.endless = true;
-            SyncError endless = assertThrows(SyncError.class, () -> c.tags(tagged, 100, 20, JOB), "20 pages stand for the 1000 of a real run");
+            SyncError endless = assertThrows(SyncError.class, () -> c.tags(tagged, 100, 20, RegistryClient.TAG_LIST, JOB),
+                    "20 pages stand for the 1000 of a real run");
             assertEquals(SyncError.Kind.PERMANENT, endless.kind);
             assertEquals(what + ": the registry still had more after 20 pages of 100; name the tags to copy instead of a policy", endless.getMessage());
             assertEquals(20, pages.pages.get());
+
+            SyncError total = assertThrows(SyncError.class, () -> c.tags(tagged, 100, 1000, 1024, JOB), "1 KiB stands for the 16 MiB of a real run");
+            assertEquals(SyncError.Kind.PERMANENT, total.kind);
+            assertTrue(total.getMessage().matches(java.util.regex.Pattern.quote(what) + ": the registry's tag list is over 1 KiB after \\d+ pages, "
+                    + "the most this tool reads; name the tags to copy instead of a policy"), total.getMessage());
+            assertTrue(pages.pages.get() < 20 + 40, "a page is about 50 bytes: the listing stopped at the total, not at the page count");
         }
+    }
+
+    /**
+     * A source that answers a manifest, a page of tags or a token with a body without end: the client stops at the cap
+     * (4 MiB, 4 MiB, 1 MiB), without reading on, and the failure is permanent: there is nothing to try again.
+     */
+    @Test
+    void anAnswerOverItsCapIsAPermanentFailureAndIsNotReadOn() throws IOException {
+        try (FaultProxy proxy = FaultProxy.start(open.host)) {
+            RegistryClient c = client(Map.of(), Set.of(proxy.host), new ArrayList<>());
+            String app = "/v2/library/app/manifests/1";
+            FaultProxy.Rule manifest = proxy.on("GET", app).times(1).huge(600L * BoundedBody.MIB);
+            long start = System.nanoTime();
+            SyncError big = assertThrows(SyncError.class, () -> c.manifest(new ImageRef(proxy.host, "library/app", "1", null, false), JOB));
+            assertEquals(SyncError.Kind.PERMANENT, big.kind);
+            assertEquals("GET " + proxy.host + "/library/app:1: the answer is over 4 MiB, the most this tool reads for a manifest", big.getMessage());
+            assertTrue(manifest.sent() < 64 * BoundedBody.MIB, "the client read on: " + manifest.sent() + " bytes sent");
+            assertTrue(Duration.ofNanos(System.nanoTime() - start).compareTo(Duration.ofSeconds(10)) < 0);
+
+            proxy.on("GET", app).times(1).status(200, Map.of("Content-Type", "application/json"), "x".repeat((int) (5 * BoundedBody.MIB)));
+            assertEquals(big.getMessage(), assertThrows(SyncError.class, () -> c.manifest(new ImageRef(proxy.host, "library/app", "1", null, false), JOB))
+                    .getMessage(), "a Content-Length over the cap is refused before the body is read");
+            assertEquals(image.top(), Fixtures.sha256(c.manifest(new ImageRef(proxy.host, "library/app", "1", null, false), JOB)), "4 MiB is far above a real manifest");
+
+            proxy.on("GET", "/v2/library/app/tags/list").times(1).huge(600L * BoundedBody.MIB);
+            SyncError page = assertThrows(SyncError.class, () -> c.tags(repository(proxy.host, "library/app"), 7, JOB));
+            assertEquals(SyncError.Kind.PERMANENT, page.kind);
+            assertEquals("listing the tags of " + proxy.host + "/library/app: the answer is over 4 MiB, the most this tool reads for a page of tags", page.getMessage());
+        }
+        try (FaultProxy proxy = FaultProxy.start(open.host)) {
+            String realm = "http://" + proxy.host + "/token";
+            proxy.on("GET", "/v2/").status(401, Map.of("WWW-Authenticate", "Bearer realm=\"" + realm + "\",service=\"fault\""));
+            proxy.on("GET", "/token").huge(600L * BoundedBody.MIB);
+            RegistryClient c = client(Map.of(), Set.of(proxy.host), new ArrayList<>());
+            SyncError token = assertThrows(SyncError.class, () -> head(c, proxy.host, "library/app", "1"));
+            assertEquals(SyncError.Kind.PERMANENT, token.kind);
+            assertEquals("the token service of " + proxy.host + ": the answer is over 1 MiB, the most this tool reads for a token", token.getMessage());
+        }
+    }
+
+    /**
+     * The JDK's request timeout ends with the headers: a body that drips a byte a second would be read for ever. The
+     * whole answer is bounded by what is left of the deadline; the retry layer then gives up at the deadline.
+     */
+    @Test
+    void aBodyThatDripsEndsAtTheDeadline() throws IOException {
+        try (FaultProxy proxy = FaultProxy.start(open.host)) {
+            RegistryClient c = client(Map.of(), Set.of(proxy.host), new ArrayList<>());
+            head(c, proxy.host, "library/app", "1");
+            proxy.on("GET", "/v2/library/app/manifests/1").drip(Duration.ofSeconds(1));
+            proxy.on("GET", "/v2/library/app/tags/list").drip(Duration.ofSeconds(1));
+            List<Duration> slept = new ArrayList<>();
+            Retry retry = new Retry(4, Duration.ofSeconds(2), Duration.ofSeconds(60), slept::add, () -> 0.5);
+
+            Context three = Context.outside(Duration.ofSeconds(3), w -> { });
+            long start = System.nanoTime();
+            SyncError manifest = assertThrows(SyncError.class, () -> retry.run(() -> c.manifest(new ImageRef(proxy.host, "library/app", "1", null, false), three), three));
+            Duration took = Duration.ofNanos(System.nanoTime() - start);
+            assertEquals(SyncError.Kind.GAVE_UP, manifest.kind);
+            assertTrue(manifest.getMessage().matches("GET " + java.util.regex.Pattern.quote(proxy.host) + "/library/app:1: timed out: a manifest was still "
+                    + "arriving after [23]\\.\\ds: gave up after 3s \\(--image-timeout\\)"), manifest.getMessage());
+            assertTrue(took.compareTo(Duration.ofMillis(2800)) > 0 && took.compareTo(Duration.ofSeconds(6)) < 0, "took " + took);
+
+            Context two = Context.outside(Duration.ofSeconds(2), w -> { });
+            start = System.nanoTime();
+            SyncError tags = assertThrows(SyncError.class, () -> retry.run(() -> c.tags(repository(proxy.host, "library/app"), 7, two), two));
+            took = Duration.ofNanos(System.nanoTime() - start);
+            assertEquals(SyncError.Kind.GAVE_UP, tags.kind);
+            assertTrue(tags.getMessage().contains("timed out: a page of tags was still arriving after"), tags.getMessage());
+            assertTrue(took.compareTo(Duration.ofMillis(1800)) > 0 && took.compareTo(Duration.ofSeconds(5)) < 0, "took " + took);
+            assertEquals(List.of(), slept, "nothing was left to wait for");
+        }
+    }
+
+    @Test
+    void aBlobIsAskedForWithAHead() {
+        RegistryClient c = client(Map.of(), Set.of(open.host), new ArrayList<>());
+        ImageRef app = repository(open.host, "library/app");
+        byte[] arm = c.manifest(app.withDigest(new Digest(image.digests().get("linux/arm64"))), JOB);
+        for (Digest blob : lib.core.Manifests.blobs(arm)) {
+            assertTrue(c.hasBlob(app, blob, JOB), blob.value());
+        }
+        assertFalse(c.hasBlob(app, new Digest(FaultProxy.WRONG_DIGEST), JOB));
+        assertFalse(c.hasBlob(repository(open.host, "library/nothing"), lib.core.Manifests.blobs(arm).get(0), JOB), "a blob of another repository is not this one's");
     }
 
     @Test
