@@ -186,17 +186,81 @@ class WorkflowRunTest {
         run.assertStep("Sync", "failure");
         run.assertStep("Free disk space", "skipped");
         run.assertDiskUntouched();
-        run.assertStep("Update the last-sync badge and the mirror catalog", "skipped");
+        run.assertStep("Update the last-sync badge and the mirror catalog", "success");
         run.assertStep("Save the sync state", "success");
         run.assertStep("Keep the report", "success");
         run.assertStep("Notify", "success");
         assertTrue(repo.cacheKeys().contains("image-sync-state-2201"), repo.cacheKeys().toString());
         assertEquals(List.of("aliyun:copied:new", "aliyun:failed:null"), run.reportStatuses());
-        assertEquals(head, repo.git("rev-parse", "main"), "a failed run committed the badge");
+        // It got as far as syncing: the catalog has what was copied, and the badge says one image fails.
+        assertEquals(head, repo.git("rev-parse", "main~1"), run.log());
+        assertTrue(repo.git("show", "main:README.md").contains("-orange)"), repo.git("show", "main:README.md"));
+        assertTrue(repo.git("show", "main:MIRRORS.md").contains("| `alpine:3.19` | linux/amd64 | `" + aliyun.host + "/failing/alpine:3.19` |"));
         assertEquals(1, notifications.size() - notified, run.log());
         JsonNode message = Fixtures.JSON.readTree(notifications.get(notifications.size() - 1));
         assertEquals("failure", message.path("status").asText());
         assertEquals(1, message.at("/summary/failed").asInt());
+    }
+
+    /**
+     * A dead image in a scheduled list: the sync step fails (exit 1), yet the catalog and the badge are committed, honest
+     * about it; the state remembers the failure from run to run, so the third run's report and notification say
+     * "failing since … (3 runs)", apart from new failures; once the image exists it is copied and all of that is gone.
+     */
+    @Test
+    void aDeadImageStillGetsTheCatalogAndBadgeCommittedAndIsRememberedAsFailingUntilItSyncs(@TempDir Path dir) throws IOException {
+        Repo repo = Repo.create(dir, "Dead/image-sync", "alpine:3.19\narrives-later:1.0\n");
+        Map<String, String> secrets = aliyunSecrets("dead");
+        secrets.put("WEBHOOK_URL", webhookUrl());
+        Map<String, String> vars = Map.of("WEBHOOK_LANG", "en");
+        String today = java.time.LocalDate.now(java.time.ZoneId.of("Asia/Shanghai")).toString();
+        String dead = aliyun.host + "/dead/arrives-later:1.0";
+        for (int run = 1; run <= 3; run++) {
+            String head = repo.git("rev-parse", "main");
+            Run r = repo.run("schedule", 2600 + run, secrets, vars, null, Map.of());
+            r.assertConclusion("failure");
+            r.assertStep("Sync", "failure");
+            r.assertStep("Update the last-sync badge and the mirror catalog", "success");
+            String readme = repo.git("show", "main:README.md");
+            assertTrue(readme.contains("%C2%B7%201%20failing-orange)"), readme);
+            String catalog = repo.git("show", "main:MIRRORS.md");
+            assertTrue(catalog.contains("| `alpine:3.19` | linux/amd64 | `" + aliyun.host + "/dead/alpine:3.19` | "), catalog);
+            assertTrue(catalog.contains("| `arrives-later:1.0` | linux/amd64 | — | —, 同步失败自 / failing since " + today + " |"), catalog);
+            if (run == 1) {
+                assertEquals(head, repo.git("rev-parse", "main~1"), "the first run's catalog and badge were not committed:\n" + r.log());
+            }
+            JsonNode failed = Fixtures.JSON.readTree(r.artifact("sync-report").toFile()).at("/images/1/targets/0");
+            assertEquals("failed", failed.path("status").asText());
+            assertEquals(today, failed.at("/failing/since").asText(), failed.toString());
+            assertEquals(run, failed.at("/failing/runs").asInt(), failed.toString());
+            String text = Fixtures.JSON.readTree(notifications.get(notifications.size() - 1)).path("text").asText();
+            if (run == 1) {
+                assertTrue(text.contains("Failed\n- ") && !text.contains("failing since"), text);
+            } else {
+                assertTrue(text.contains("Still failing (failed in earlier runs too)\n- ") && !text.contains("Failed\n"), text);
+                assertTrue(text.contains("failing since " + today + " (" + run + " runs)"), text);
+                assertTrue(r.job().path("summary").asText().contains("failed, failing since " + today + " (" + run + " runs)"), r.job().path("summary").asText());
+            }
+        }
+        Fixtures.Layout arrived = push("library/arrives-later:1.0", List.of(image("linux/amd64", "arrives-later")));
+        Run fixed = repo.run("schedule", 2604, secrets, vars, null, Map.of());
+        fixed.assertConclusion("success");
+        assertEquals(arrived.digests().get("linux/amd64"), digestAt(dead));
+        JsonNode copied = Fixtures.JSON.readTree(fixed.artifact("sync-report").toFile()).at("/images/1/targets/0");
+        assertEquals("copied", copied.path("status").asText());
+        assertTrue(copied.path("failing").isMissingNode(), copied.toString());
+        assertTrue(repo.git("show", "main:README.md").contains("-blue)"));
+        String catalog = repo.git("show", "main:MIRRORS.md");
+        assertTrue(catalog.contains("| `arrives-later:1.0` | linux/amd64 | `" + dead + "` | " + today + " |"), catalog);
+        assertFalse(catalog.contains("failing since"), catalog);
+        // Forgotten in the state too: failing again would start a new row of failed runs.
+        Tools.Result rm = Tools.run(List.of("skopeo", "delete", "--tls-verify=false", "docker://" + source.host + "/library/arrives-later:1.0"),
+                null, null, null);
+        assertEquals(0, rm.exit(), rm.all());
+        Run again = repo.run("schedule", 2605, secrets, vars, null, Map.of());
+        again.assertConclusion("failure");
+        JsonNode anew = Fixtures.JSON.readTree(again.artifact("sync-report").toFile()).at("/images/1/targets/0");
+        assertEquals(1, anew.at("/failing/runs").asInt(), anew.toString());
     }
 
     /**
@@ -235,7 +299,8 @@ class WorkflowRunTest {
         assertEquals("failure", finish.path("conclusion").asText());
         first.assertStep("finish", "Merge the reports", "success");
         first.assertStep("finish", "Summary", "success");
-        first.assertStep("finish", "Update the last-sync badge and the mirror catalog", "skipped");
+        // Every shard synced and left its report: the catalog and the badge are committed, the badge saying one image fails.
+        first.assertStep("finish", "Update the last-sync badge and the mirror catalog", "success");
         first.assertStep("finish", "Notify", "success");
         first.assertStep("finish", "Fail when a shard failed", "failure");
         // One report of the whole list, in list order, each image with its shard; one summary holding every image.
@@ -254,7 +319,8 @@ class WorkflowRunTest {
         JsonNode message = Fixtures.JSON.readTree(notifications.get(notifications.size() - 1));
         assertEquals("failure", message.path("status").asText());
         assertEquals(5, message.at("/summary/copied").asInt());
-        assertEquals(head, repo.git("rev-parse", "main"), "a failed run committed the badge");
+        assertEquals(head, repo.git("rev-parse", "main~1"), first.log());
+        assertTrue(repo.git("show", "main:README.md").contains("%C2%B7%201%20failing-orange)"), repo.git("show", "main:README.md"));
 
         repo.commit("images.txt", good, "Drop the image that does not exist");
         notified = notifications.size();
@@ -272,7 +338,7 @@ class WorkflowRunTest {
         assertEquals(5, again.at("/summary/skipped").asInt());
         second.assertStep("finish", "Update the last-sync badge and the mirror catalog", "success");
         assertEquals("Update the last-sync badge and the mirror catalog [skip ci]", repo.git("log", "-1", "--format=%s", "main"));
-        assertEquals(1, Integer.parseInt(repo.git("rev-list", "--count", "--grep", "last-sync badge", "main")), "the badge was committed more than once");
+        assertEquals(2, Integer.parseInt(repo.git("rev-list", "--count", "--grep", "last-sync badge", "main")), "the badge was not committed once a run");
         assertEquals(repo.git("rev-parse", "main"), repo.git("log", "-1", "--format=%H", "main", "--", "mirror"), "the mirror files are not in that commit");
         assertEquals(1, notifications.size() - notified, second.log());
         assertEquals("success", Fixtures.JSON.readTree(notifications.get(notifications.size() - 1)).path("status").asText());

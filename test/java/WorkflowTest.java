@@ -342,11 +342,11 @@ class WorkflowTest {
     void onlyTheBatchCommitsTheBadgeAndNeverFailsForIt() throws IOException {
         JsonNode badge = stepRunning(load("sync.yml"), "scripts/commit-badge.sh");
         assertTrue(badge.path("continue-on-error").asBoolean());
-        assertEquals("success() && inputs.badge && inputs.shards == 1", badge.path("if").asText());
+        assertEquals("!cancelled() && inputs.badge && inputs.shards == 1 && hashFiles('sync-report.json') != ''", badge.path("if").asText());
         JsonNode finishing = stepRunning(load("sync-batch-daily.yml"), "scripts/commit-badge.sh");
         assertTrue(finishing.path("continue-on-error").asBoolean());
-        assertEquals("success() && needs.sync.result == 'success'", finishing.path("if").asText());
-        assertTrue(badge.path("run").asText().contains("./jbang scripts/badge.java README.md README.zh-CN.md"));
+        assertEquals("!cancelled() && steps.merge.outcome == 'success'", finishing.path("if").asText());
+        assertTrue(badge.path("run").asText().contains("./jbang scripts/badge.java --report sync-report.json README.md README.zh-CN.md"));
         assertEquals("false", load("sync.yml").at("/on/workflow_call/inputs/badge/default").asText());
         assertEquals("true", callerJob("sync-batch-daily.yml").at("/with/badge").asText());
         for (String f : List.of("sync-double.yml", "sync-to-aliyun.yml", "sync-to-ghcr.yml")) {

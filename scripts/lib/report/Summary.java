@@ -72,7 +72,8 @@ public final class Summary {
             for (TargetResult t : image.targets()) {
                 rows.add(List.of(t.status().label, t.reason() == null ? "-" : t.reason(), label(image.source()), image.platform(), t.target() + " " + t.image()));
                 if (t.status() == Status.FAILED) {
-                    failures.add("  " + label(image.source()) + " (" + image.platform() + ") → " + t.target() + ": " + t.error());
+                    failures.add("  " + label(image.source()) + " (" + image.platform() + ") → " + t.target() + ": " + t.error()
+                            + (t.failedBefore() ? " [" + t.failing().describe() + "]" : ""));
                 }
             }
         }
@@ -117,12 +118,13 @@ public final class Summary {
     }
 
     /**
-     * A summary too big for GitHub: failures, then the other changes (copied, deferred, ...) row by row, then the
+     * A summary too big for GitHub: failures (new ones first), then the other changes (copied, deferred, ...) row by row, then the
      * unchanged rows counted per target and listed as far as they fit, and a line saying how many rows were left
      * out and where the full table is. Failures and changes are cut only when they alone would not fit.
      */
     static String compact(Report report, int maxBytes) {
         List<String> failures = new ArrayList<>();
+        List<String> failing = new ArrayList<>();
         List<String> changes = new ArrayList<>();
         List<String> unchanged = new ArrayList<>();
         Map<String, Integer> unchangedAt = new TreeMap<>();
@@ -131,11 +133,14 @@ public final class Summary {
                 if (t.status() == Status.SKIPPED) {
                     unchanged.add(row(image, t));
                     unchangedAt.merge(t.target(), 1, Integer::sum);
+                } else if (t.failedBefore()) {
+                    failing.add(row(image, t));
                 } else {
                     (t.status() == Status.FAILED ? failures : changes).add(row(image, t));
                 }
             }
         }
+        failures.addAll(failing);
         int rows = failures.size() + changes.size() + unchanged.size();
         StringBuilder counted = new StringBuilder("\n#### Unchanged (skipped: the target already had them)\n\n| Target | Images |\n|---|---|\n");
         unchangedAt.forEach((target, n) -> counted.append("| ").append(target).append(" | ").append(n).append(" |\n"));
@@ -174,13 +179,23 @@ public final class Summary {
                 + "the run's `sync-report` artifact (sync-report.json).\n";
     }
 
+    /**
+     * The counts, and when some failures are not new, how many failed before this run (and how many of those for
+     * longer than SYNC_FAILING_DAYS), so they are told apart from the new ones.
+     */
     private static String heading(Report report) {
-        return "### Image sync: " + counts(report.summary()) + "\n\n";
+        List<TargetResult> failed = report.images().stream().flatMap(i -> i.targets().stream()).filter(t -> t.status() == Status.FAILED).toList();
+        long repeated = failed.stream().filter(TargetResult::failedBefore).count();
+        long chronic = failed.stream().filter(t -> t.failedBefore() && t.failing().chronic()).count();
+        return "### Image sync: " + counts(report.summary()) + "\n\n" + (repeated == 0 ? "" : (failed.size() - repeated) + " new failure(s); "
+                + repeated + " failing since an earlier run" + (chronic == 0 ? "" : ", " + chronic + " of them for longer than SYNC_FAILING_DAYS: fix or remove those lines")
+                + ".\n\n");
     }
+
 
     private static String row(ImageResult image, TargetResult t) {
         return "| `" + image.source() + "` | " + image.platform() + " | `" + t.image() + "` | " + t.status().label
-                + (t.reason() == null ? "" : " (" + t.reason() + ")") + (t.error() == null ? "" : ": " + t.error().replace("|", "\\|"))
+                + (t.reason() == null ? "" : " (" + t.reason() + ")") + (t.failedBefore() ? ", " + t.failing().describe() : "") + (t.error() == null ? "" : ": " + t.error().replace("|", "\\|"))
                 + " | " + (pullable(t) ? "`docker pull " + t.image() + "`" : "") + " |\n";
     }
 

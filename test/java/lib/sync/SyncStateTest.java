@@ -48,6 +48,55 @@ class SyncStateTest {
         }
     }
 
+    static ImageResult image(String name, Status aliyun, Status ghcr) {
+        return new ImageResult(1, "docker.io/library/" + name, name, "docker.io/library/" + name, "1", null, "linux/amd64", null, null,
+                List.of(target("aliyun", aliyun), target("ghcr", ghcr)), null);
+    }
+
+    static TargetResult target(String id, Status status) {
+        TargetResult.At at = new TargetResult.At(id, "reg.example/" + id + "/x:1", 0);
+        return switch (status) {
+            case FAILED -> at.failed(lib.core.SyncError.Kind.NOT_FOUND, "not found", null);
+            case SKIPPED -> at.skipped("digest", "sha256:1");
+            case DEFERRED -> at.deferred();
+            default -> at.copied("new", "sha256:1");
+        };
+    }
+
+    static TargetResult.Failing failing(List<ImageResult> results, int image, int target) {
+        return results.get(image).targets().get(target).failing();
+    }
+
+    /**
+     * Failures are remembered per image and target from run to run, through the file: the first failed run begins the
+     * row, each failed run adds one, a success ends it, a deferred run leaves it; a row as old as SYNC_FAILING_DAYS is
+     * chronic. A state file written before failures were remembered reads with none.
+     */
+    @Test
+    void failuresAreCountedFromRunToRunAndASuccessForgetsThem(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("state.json");
+        Files.writeString(file, "{\"version\":2,\"images\":{\"docker.io/library/a:1 linux/amd64\":{\"top\":\"" + D1 + "\",\"digest\":\"" + D1 + "\"}}}");
+        java.time.LocalDate day = java.time.LocalDate.of(2026, 12, 1);
+        for (int run = 1; run <= 8; run++) {
+            SyncState state = SyncState.load(file, w -> { });
+            List<ImageResult> results = state.remember(List.of(image("a:1", Status.FAILED, Status.SKIPPED),
+                    image("b:1", Status.FAILED, run == 2 ? Status.DEFERRED : Status.FAILED)), day.plusDays(run - 1), 7);
+            state.save();
+            assertEquals(new TargetResult.Failing("2026-12-01", run, run == 8), failing(results, 0, 0), "run " + run);
+            assertNull(failing(results, 0, 1));
+            assertEquals(run == 2 ? null : new TargetResult.Failing("2026-12-01", run == 1 ? 1 : run - 1, run == 8), failing(results, 1, 1), "run " + run);
+            assertEquals(new SyncState.Entry(D1, D1), state.get(spec("a:1")), "the entries are kept beside the failures");
+        }
+        SyncState healed = SyncState.load(file, w -> { });
+        List<ImageResult> ok = healed.remember(List.of(image("a:1", Status.SKIPPED, Status.SKIPPED)), day.plusDays(8), 7);
+        healed.save();
+        assertNull(failing(ok, 0, 0));
+        List<ImageResult> again = SyncState.load(file, w -> { }).remember(List.of(image("a:1", Status.FAILED, Status.SKIPPED)), day.plusDays(9), 7);
+        assertEquals(new TargetResult.Failing("2026-12-10", 1, false), failing(again, 0, 0), "a success began a new row");
+        assertTrue(Files.readString(file).contains("\"docker.io/library/b:1 linux/amd64\":{\"aliyun\":{\"since\":\"2026-12-01\",\"runs\":8}"),
+                Files.readString(file));
+    }
+
     @Test
     void unusableEntriesAndOldFieldsAreIgnored(@TempDir Path dir) throws IOException {
         Path file = dir.resolve("state.json");
