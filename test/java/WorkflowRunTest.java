@@ -131,7 +131,7 @@ class WorkflowRunTest {
         JsonNode message = Fixtures.JSON.readTree(notifications.get(notifications.size() - 1));
         assertEquals("success", message.path("status").asText());
         assertEquals(2, message.at("/summary/copied").asInt());
-        assertTrue(repo.cacheKeys().contains("image-sync-state-2001"), repo.cacheKeys().toString());
+        assertTrue(repo.cacheKeys().contains("image-sync-state-whole-2001"), repo.cacheKeys().toString());
         assertTrue(first.artifact("sync-report").toFile().isFile(), first.log());
 
         Run badgePush = repo.run("push", 2002, secrets, Map.of(), null, Map.of(), repo.git("rev-parse", "main~1"), List.of());
@@ -141,7 +141,7 @@ class WorkflowRunTest {
         long sourceGets = source.manifestRequests("GET");
         Run second = repo.run("schedule", 2003, secrets, Map.of(), null, Map.of());
         second.assertConclusion("success");
-        assertTrue(second.log().contains("Cache restored from key: image-sync-state-2001"), second.log());
+        assertTrue(second.log().contains("Cache restored from key: image-sync-state-whole-2001"), second.log());
         assertEquals(0, source.manifestRequests("GET") - sourceGets, "the second run downloaded a source manifest:\n" + second.log());
         assertEquals(List.of("aliyun:skipped:digest", "aliyun:skipped:digest"), second.reportStatuses());
         assertEquals("success", Fixtures.JSON.readTree(notifications.get(notifications.size() - 1)).path("status").asText());
@@ -190,7 +190,7 @@ class WorkflowRunTest {
         run.assertStep("Save the sync state", "success");
         run.assertStep("Keep the report", "success");
         run.assertStep("Notify", "success");
-        assertTrue(repo.cacheKeys().contains("image-sync-state-2201"), repo.cacheKeys().toString());
+        assertTrue(repo.cacheKeys().contains("image-sync-state-whole-2201"), repo.cacheKeys().toString());
         assertEquals(List.of("aliyun:copied:new", "aliyun:failed:null"), run.reportStatuses());
         // It got as far as syncing: the catalog has what was copied, and the badge says one image fails.
         assertEquals(head, repo.git("rev-parse", "main~1"), run.log());
@@ -290,9 +290,10 @@ class WorkflowRunTest {
             assertEquals(3, shard.path("inputs").path("shards").asInt());
             first.assertStep(shard, "Update the last-sync badge and the mirror catalog", "skipped");
             first.assertStep(shard, "Notify", "skipped");
-            first.assertStep(shard, "Save the sync state", "success");
+            first.assertStep(shard, "Save the sync state", "skipped");
+            first.assertStep(shard, "Keep the shard's state", "success");
             assertEquals("", shard.path("summary").asText(), "a shard wrote a step summary");
-            assertTrue(repo.cacheKeys().contains("image-sync-state-" + i + "of3-2401"), repo.cacheKeys().toString());
+            assertTrue(Files.isRegularFile(first.artifact("sync-state-" + i).resolveSibling("state.json")), "shard " + i + " kept no state");
             assertTrue(Files.isRegularFile(first.artifact("sync-report-" + i)), "shard " + i + " kept no report");
         }
         JsonNode finish = first.job("finish");
@@ -302,7 +303,10 @@ class WorkflowRunTest {
         // Every shard synced and left its report: the catalog and the badge are committed, the badge saying one image fails.
         first.assertStep("finish", "Update the last-sync badge and the mirror catalog", "success");
         first.assertStep("finish", "Notify", "success");
+        first.assertStep("finish", "Merge the shards' states", "success");
         first.assertStep("finish", "Fail when a shard failed", "failure");
+        // No shard saved a state of its own: the finishing job saved the one whole state the next run restores.
+        assertEquals(List.of("image-sync-state-whole-2401"), repo.cacheKeys().stream().filter(k -> k.startsWith("image-sync-state")).toList());
         // One report of the whole list, in list order, each image with its shard; one summary holding every image.
         JsonNode merged = Fixtures.JSON.readTree(first.artifact("sync-report").toFile());
         assertEquals(List.of(1, 2, 3, 4, 5, 6), lines(merged));
@@ -330,8 +334,8 @@ class WorkflowRunTest {
         assertEquals(List.of("plan:success", "sync (1) / sync:success", "sync (2) / sync:success", "sync (3) / sync:success", "finish:success"),
                 second.jobConclusions());
         for (JsonNode shard : second.syncJobs()) {
-            String key = "image-sync-state-" + shard.path("inputs").path("shard").asInt() + "of3-2401";
-            assertTrue(second.log().contains("[" + shard.path("id").asText() + " › Restore the sync state] Cache restored from key: " + key), second.log());
+            assertTrue(second.log().contains("[" + shard.path("id").asText() + " › Restore the sync state] Cache restored from key: image-sync-state-whole-2401"),
+                    second.log());
         }
         assertEquals(0, source.manifestRequests("GET") - sourceGets, "a shard downloaded a source manifest:\n" + second.log());
         JsonNode again = Fixtures.JSON.readTree(second.artifact("sync-report").toFile());
@@ -342,6 +346,17 @@ class WorkflowRunTest {
         assertEquals(repo.git("rev-parse", "main"), repo.git("log", "-1", "--format=%H", "main", "--", "mirror"), "the mirror files are not in that commit");
         assertEquals(1, notifications.size() - notified, second.log());
         assertEquals("success", Fixtures.JSON.readTree(notifications.get(notifications.size() - 1)).path("status").asText());
+
+        // A run of one job after the run in shards restores the whole state the finishing job merged, never one
+        // shard's part: every image is served by it, so no source manifest is downloaded.
+        sourceGets = source.manifestRequests("GET");
+        Run whole = repo.run("workflow_dispatch", 2403, secrets, Map.of(), "sync-batch-daily.yml", Map.of("shards", "1", "clean_disk", false));
+        whole.assertConclusion("success");
+        assertEquals(List.of("plan:success", "sync (1) / sync:success", "finish:skipped"), whole.jobConclusions());
+        assertTrue(whole.log().contains("[sync (1) / sync › Restore the sync state] Cache restored from key: image-sync-state-whole-2402"), whole.log());
+        assertEquals(0, source.manifestRequests("GET") - sourceGets, "the run of one job downloaded a source manifest:\n" + whole.log());
+        assertEquals(List.of("aliyun:skipped:digest", "aliyun:skipped:digest", "aliyun:skipped:digest", "aliyun:skipped:digest", "aliyun:skipped:digest"),
+                whole.reportStatuses());
     }
 
     /** A broken list stops the run in the plan job, which is then the one to notify; nothing is synced. */

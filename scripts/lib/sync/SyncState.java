@@ -248,13 +248,77 @@ public final class SyncState {
                     failures.put(key, targets);
                 }
             });
-            Path tmp = Files.createTempFile(dir, ".state-", ".json");
+            write(file, merged, failures);
+        }
+    }
+
+    /**
+     * The whole state after a run in shards, written to {@code into}: {@code into} as it was restored before the run
+     * (the whole state every shard started from; missing or unreadable: none), with what each shard's state changed in
+     * it. Each image is synced by exactly one shard, so an entry or an image's failures that differ from that base are
+     * its shard's own work and win; what a shard kept as it was is the base's anyway. A shard state that cannot be read
+     * is skipped with a warning (its images are checked in full next time). Returns how many shard states were merged.
+     */
+    public static int merge(Path into, List<Path> shards, Log log) throws IOException {
+        Map<String, Entry> base = readOrNone(into);
+        Map<String, Map<String, Failure>> baseFailing = Files.isRegularFile(into) ? readFailing(into) : Map.of();
+        Map<String, Entry> images = new TreeMap<>(base);
+        Map<String, Map<String, Failure>> failures = new TreeMap<>(baseFailing);
+        int merged = 0;
+        for (Path shard : shards) {
+            Map<String, Entry> entries;
             try {
-                Json.MAPPER.writeValue(tmp.toFile(), Map.of("version", 2, "images", merged, "failing", failures));
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } finally {
-                Files.deleteIfExists(tmp);
+                entries = read(shard);
+            } catch (IOException | RuntimeException e) {
+                log.warn("the shard state " + shard + " is unreadable (" + firstLine(e) + "); its images are checked in full next time");
+                continue;
             }
+            entries.forEach((key, entry) -> {
+                if (!same(entry, base.get(key))) {
+                    images.put(key, entry);
+                }
+            });
+            Map<String, Map<String, Failure>> shardFailing = readFailing(shard);
+            Set<String> keys = new java.util.HashSet<>(shardFailing.keySet());
+            keys.addAll(baseFailing.keySet());
+            for (String key : keys) {
+                Map<String, Failure> now = shardFailing.get(key);
+                if (!java.util.Objects.equals(now, baseFailing.get(key))) {
+                    if (now == null) {
+                        failures.remove(key);
+                    } else {
+                        failures.put(key, now);
+                    }
+                }
+            }
+            merged++;
+        }
+        write(into, images, failures);
+        return merged;
+    }
+
+    private static Map<String, Entry> readOrNone(Path file) {
+        try {
+            return Files.isRegularFile(file) ? read(file) : Map.of();
+        } catch (IOException | RuntimeException e) {
+            return Map.of();
+        }
+    }
+
+    private static boolean same(Entry a, Entry b) {
+        return b != null && a.top().equals(b.top()) && a.digest().equals(b.digest()) && java.util.Arrays.equals(a.source(), b.source());
+    }
+
+    /** The file as every version reads it, through a temporary file moved into place: never half a state. */
+    private static void write(Path file, Map<String, Entry> images, Map<String, Map<String, Failure>> failing) throws IOException {
+        Path dir = file.toAbsolutePath().getParent();
+        Files.createDirectories(dir);
+        Path tmp = Files.createTempFile(dir, ".state-", ".json");
+        try {
+            Json.MAPPER.writeValue(tmp.toFile(), Map.of("version", 2, "images", images, "failing", failing));
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(tmp);
         }
     }
 

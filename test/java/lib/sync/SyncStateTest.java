@@ -97,6 +97,45 @@ class SyncStateTest {
                 Files.readString(file));
     }
 
+    /**
+     * The finishing job's merge: each shard started from the same whole state and changed only its own images, so
+     * what differs from that base is a shard's work and wins; an unreadable shard state is skipped with a warning.
+     */
+    @Test
+    void theShardsStatesMergeIntoTheWholeTheyStartedFrom(@TempDir Path dir) throws IOException {
+        Path whole = dir.resolve("whole.json");
+        java.time.LocalDate day = java.time.LocalDate.of(2026, 12, 1);
+        SyncState base = SyncState.load(whole, w -> { });
+        base.put(spec("a:1"), new SyncState.Entry(D1, D1));
+        base.put(spec("b:1"), new SyncState.Entry(D1, D1));
+        base.remember(List.of(image("d:1", Status.FAILED, Status.SKIPPED)), day, 7);
+        base.save();
+        Path one = Files.copy(whole, dir.resolve("one.json"));
+        Path two = Files.copy(whole, dir.resolve("two.json"));
+        SyncState first = SyncState.load(one, w -> { });
+        first.put(spec("a:1"), new SyncState.Entry(D2, D2));
+        first.remember(List.of(image("c:1", Status.FAILED, Status.FAILED)), day.plusDays(1), 7);
+        first.save();
+        SyncState second = SyncState.load(two, w -> { });
+        second.put(spec("e:1"), new SyncState.Entry(D2, D1));
+        second.remember(List.of(image("d:1", Status.SKIPPED, Status.SKIPPED)), day.plusDays(1), 7);
+        second.save();
+        Path broken = Files.writeString(dir.resolve("broken.json"), "{");
+        List<String> warnings = new ArrayList<>();
+
+        assertEquals(2, SyncState.merge(whole, List.of(one, two, broken), warnings::add));
+        SyncState merged = SyncState.load(whole, w -> { });
+        assertEquals(new SyncState.Entry(D2, D2), merged.get(spec("a:1")), "the first shard's new digest");
+        assertEquals(new SyncState.Entry(D1, D1), merged.get(spec("b:1")), "kept from the base");
+        assertEquals(new SyncState.Entry(D2, D1), merged.get(spec("e:1")), "the second shard's new image");
+        List<ImageResult> next = merged.remember(List.of(image("c:1", Status.FAILED, Status.FAILED), image("d:1", Status.FAILED, Status.SKIPPED)),
+                day.plusDays(2), 7);
+        assertEquals(new TargetResult.Failing("2026-12-02", 2, false), failing(next, 0, 0), "the first shard's failure is remembered");
+        assertEquals(new TargetResult.Failing("2026-12-03", 1, false), failing(next, 1, 0), "the second shard's success ended d:1's row");
+        assertEquals(1, warnings.size(), warnings.toString());
+        assertTrue(warnings.get(0).contains(broken + " is unreadable"), warnings.toString());
+    }
+
     @Test
     void unusableEntriesAndOldFieldsAreIgnored(@TempDir Path dir) throws IOException {
         Path file = dir.resolve("state.json");
