@@ -118,9 +118,9 @@ public final class Summary {
     }
 
     /**
-     * A summary too big for GitHub: failures (new ones first), then the other changes (copied, deferred, ...) row by row, then the
-     * unchanged rows counted per target and listed as far as they fit, and a line saying how many rows were left
-     * out and where the full table is. Failures and changes are cut only when they alone would not fit.
+     * A summary too big for GitHub: failures (new ones first), then the other changes (copied, deferred, ...) row by
+     * row, then the unchanged rows counted per target and listed as far as they fit, and a line saying how many rows
+     * were left out and where the full table is. Failures and changes are cut only when they alone would not fit.
      */
     static String compact(Report report, int maxBytes) {
         List<String> failures = new ArrayList<>();
@@ -146,7 +146,8 @@ public final class Summary {
         unchangedAt.forEach((target, n) -> counted.append("| ").append(target).append(" | ").append(n).append(" |\n"));
         String tail = quotas(report) + '\n';
         // The fixed parts, with the longest "left out" line there could be: what is left is for rows.
-        int budget = maxBytes - 1 - bytes(heading(report)) - 2 * bytes(TABLE_HEAD) - bytes(counted.toString()) - bytes(tail) - bytes(leftOut(rows, rows));
+        int budget = maxBytes - 1 - bytes(heading(report)) - 2 * bytes(TABLE_HEAD) - bytes(counted.toString()) - bytes(tail)
+                - bytes(leftOut(rows, rows));
         List<String> shown = new ArrayList<>();
         for (List<String> part : List.of(failures, changes, unchanged)) {
             List<String> fitting = new ArrayList<>();
@@ -188,14 +189,14 @@ public final class Summary {
         long repeated = failed.stream().filter(TargetResult::failedBefore).count();
         long chronic = failed.stream().filter(t -> t.failedBefore() && t.failing().chronic()).count();
         return "### Image sync: " + counts(report.summary()) + "\n\n" + (repeated == 0 ? "" : (failed.size() - repeated) + " new failure(s); "
-                + repeated + " failing since an earlier run" + (chronic == 0 ? "" : ", " + chronic + " of them for longer than SYNC_FAILING_DAYS: fix or remove those lines")
-                + ".\n\n");
+                + repeated + " failing since an earlier run"
+                + (chronic == 0 ? "" : ", " + chronic + " of them for SYNC_FAILING_DAYS days or more: fix or remove those lines") + ".\n\n");
     }
-
 
     private static String row(ImageResult image, TargetResult t) {
         return "| `" + image.source() + "` | " + image.platform() + " | `" + t.image() + "` | " + t.status().label
-                + (t.reason() == null ? "" : " (" + t.reason() + ")") + (t.failedBefore() ? ", " + t.failing().describe() : "") + (t.error() == null ? "" : ": " + t.error().replace("|", "\\|"))
+                + (t.reason() == null ? "" : " (" + t.reason() + ")") + (t.failedBefore() ? ", " + t.failing().describe() : "")
+                + (t.error() == null ? "" : ": " + t.error().replace("|", "\\|"))
                 + " | " + (pullable(t) ? "`docker pull " + t.image() + "`" : "") + " |\n";
     }
 
