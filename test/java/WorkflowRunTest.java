@@ -366,7 +366,9 @@ class WorkflowRunTest {
         Map<String, String> secrets = aliyunSecrets("broken");
         secrets.put("WEBHOOK_URL", webhookUrl());
         int notified = notifications.size();
+        String head = repo.git("rev-parse", "main");
         Run run = repo.run("schedule", 2501, secrets, Map.of(), null, Map.of());
+        assertEquals(head, repo.git("rev-parse", "main"), "a run whose list check failed committed the badge or the catalog");
         assertEquals("failure", run.run().path("conclusion").asText());
         assertEquals(List.of("plan:failure", "sync:skipped", "finish:skipped"), run.jobConclusions());
         run.assertStep("plan", "Check images.txt (offline)", "failure");
@@ -374,6 +376,22 @@ class WorkflowRunTest {
         assertTrue(run.log().contains("images.txt:2"), run.log());
         assertEquals(1, notifications.size() - notified, run.log());
         assertEquals("failure", Fixtures.JSON.readTree(notifications.get(notifications.size() - 1)).path("status").asText());
+    }
+
+    /**
+     * A run stopped by a bad setting after the list check, before syncing (the sync step exits 2 and writes no
+     * report): the catalog and badge step does not run, and nothing is committed.
+     */
+    @Test
+    void aRunStoppedBeforeSyncingCommitsNeitherCatalogNorBadge(@TempDir Path dir) throws IOException {
+        Repo repo = Repo.create(dir, "Unset/image-sync", "alpine:3.19\n");
+        String head = repo.git("rev-parse", "main");
+        Run run = repo.run("schedule", 2502, aliyunSecrets("unset"), Map.of("SYNC_FAILING_DAYS", "seven"), null, Map.of());
+        run.assertConclusion("failure");
+        run.assertStep("Sync", "failure");
+        assertTrue(run.log().contains("SYNC_FAILING_DAYS 'seven': give a whole number of days from 1 to 3650"), run.log());
+        run.assertStep("Update the last-sync badge and the mirror catalog", "skipped");
+        assertEquals(head, repo.git("rev-parse", "main"));
     }
 
     static List<Integer> lines(JsonNode report) {
