@@ -81,7 +81,12 @@ public final class SyncState {
     }
 
     public static String key(ImageSpec spec) {
-        return spec.source().display() + " " + spec.platform();
+        return key(spec.source().display(), spec.platform().toString());
+    }
+
+    /** An image's key from its report entry's source and platform: the same as its spec's. */
+    private static String key(String source, String platform) {
+        return source + " " + platform;
     }
 
     /** A missing file is an empty state; an unreadable one too, with a warning (it is only a cache). */
@@ -175,7 +180,7 @@ public final class SyncState {
     public List<ImageResult> remember(List<ImageResult> results, LocalDate today, int failingDays) {
         List<ImageResult> out = new ArrayList<>();
         for (ImageResult image : results) {
-            String key = image.source() + " " + image.platform();
+            String key = key(image.source(), image.platform());
             Map<String, Failure> before = failing.getOrDefault(key, Map.of());
             Map<String, Failure> after = new TreeMap<>(before);
             out.add(image.withTargets(t -> {
