@@ -22,6 +22,7 @@
 import lib.core.Commands;
 import lib.core.Env;
 import lib.core.ErrorLine;
+import lib.registry.BoundedBody;
 import lib.registry.Http;
 import lib.report.Report;
 import lib.report.Webhook;
@@ -42,6 +43,7 @@ import java.net.URISyntaxException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -50,6 +52,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 
 @Command(name = "notify", mixinStandardHelpOptions = true, version = "image-sync notify 0.2.0",
@@ -81,6 +84,8 @@ public class notify implements Callable<Integer> {
     static final List<String> STATUSES = List.of("success", "failure", "cancelled");
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
     static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(20);
+    /** A robot answers with a line of JSON: more than this is not an answer worth reading. */
+    static final long ANSWER_CAP = 64 * BoundedBody.KIB;
     /** Where a message is addressed when it is only printed and no WEBHOOK_URL is set: a name that can never resolve. */
     static final String NO_URL = "https://webhook.invalid/";
 
@@ -121,6 +126,8 @@ public class notify implements Callable<Integer> {
     PrintStream out = System.out;
     PrintStream err = System.err;
     LongSupplier clock = System::currentTimeMillis;
+    /** The whole answer, headers and body, arrives within this or the exchange ends (tests shorten it). */
+    Duration answerTimeout = ANSWER_TIMEOUT;
 
     public static void main(String[] args) {
         System.exit(commandLine(new notify()).execute(Env.arguments(args)));
@@ -163,19 +170,32 @@ public class notify implements Callable<Integer> {
         String where = "the " + name + " webhook at " + uri.getHost();
         // Behind a company proxy the robot is reached as registries and GitHub are: through HTTPS_PROXY / HTTP_PROXY, NO_PROXY aside.
         ProxySelector proxies = new Http.EnvProxies(env);
+        // The answer is read as every other answer is: capped in size and, body included, in time (BoundedBody).
+        BoundedBody answer = new BoundedBody(ANSWER_CAP, "a webhook's answer", answerTimeout);
+        AtomicInteger answered = new AtomicInteger();
         try {
-            HttpResponse<String> response = HttpClient.newBuilder().proxy(proxies).connectTimeout(CONNECT_TIMEOUT).build().send(
-                    HttpRequest.newBuilder(request.uri()).timeout(ANSWER_TIMEOUT)
+            HttpResponse<byte[]> response = HttpClient.newBuilder().proxy(proxies).connectTimeout(CONNECT_TIMEOUT).build().send(
+                    HttpRequest.newBuilder(request.uri()).timeout(answerTimeout)
                             .header("Content-Type", "application/json; charset=utf-8")
                             .POST(HttpRequest.BodyPublishers.ofString(request.body())).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            String problem = Webhook.problem(response.statusCode(), response.body());
+                    info -> {
+                        answered.set(info.statusCode());
+                        return answer.apply(info);
+                    });
+            String problem = Webhook.problem(response.statusCode(), new String(response.body(), StandardCharsets.UTF_8));
             if (problem != null) {
                 warn(where + " refused the message: " + redact(problem, url, secret));
             } else {
                 out.println("notify: sent to " + where);
             }
         } catch (IOException e) {
+            if (answered.get() != 0) {
+                // The message went out and the robot began to answer, but its answer was never read in full.
+                warn(where + " answered HTTP " + answered.get() + ", but " + (BoundedBody.tooLarge(e)
+                        ? "with more than " + BoundedBody.size(ANSWER_CAP) + " (the most notify reads of an answer)"
+                        : "its answer did not end within " + answerTimeout.toSeconds() + " s") + ": whether it took the message is unknown");
+                return 0;
+            }
             warn("could not send the notification: " + redact(Webhook.unreachable(e, uri, proxy(proxies, uri)), url, secret));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

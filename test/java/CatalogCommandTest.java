@@ -28,7 +28,7 @@ class CatalogCommandTest {
     void anOlderReportIsNamedByItsList(@TempDir Path dir) throws IOException {
         Path mirrors = dir.resolve("MIRRORS.md");
         assertEquals(0, catalog(mirrors, OldReports.V020_LIST.toString()));
-        assertEquals(lib.report.CatalogTest.withUse(Files.readString(OldReports.V020.resolveSibling("sync-0.2.0.MIRRORS.md"))), Files.readString(mirrors));
+        assertEquals(lib.report.CatalogTest.asThisVersionWritesIt(Files.readString(OldReports.V020.resolveSibling("sync-0.2.0.MIRRORS.md"))), Files.readString(mirrors));
     }
 
     @Test

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -46,9 +47,14 @@ class NotifyCommandTest {
     }
 
     static Tools.Result inJvm(Map<String, String> extra, String... args) {
+        return inJvm(notify.ANSWER_TIMEOUT, extra, args);
+    }
+
+    static Tools.Result inJvm(java.time.Duration answerTimeout, Map<String, String> extra, String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         notify command = new notify();
+        command.answerTimeout = answerTimeout;
         command.env = env(extra);
         command.clock = () -> CLOCK;
         command.out = new PrintStream(out, true, StandardCharsets.UTF_8);
@@ -208,5 +214,61 @@ class NotifyCommandTest {
         JsonNode body = Json.MAPPER.readTree(robot.received.get(0).body());
         assertTrue(body.path("text").asText().contains("Result: The sync report could not be read"), body.toString());
         assertFalse(body.has("summary"), body.toString());
+    }
+
+    /**
+     * A robot that takes the message, answers 200 and then never finishes its answer: a byte every 200 ms of a
+     * declared kilobyte ({@code drip}), or bytes without end. notify reads the answer as every other answer is read
+     * (BoundedBody): it ends within its answer timeout, or at 64 KiB, with a warning saying what happened, and exit 0.
+     */
+    @Test
+    void aRobotWhoseAnswerDripsOrNeverEndsIsAWarningInBoundedTime() throws Exception {
+        for (boolean drip : List.of(true, false)) {
+            try (java.net.ServerSocket server = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+                Thread robotThread = new Thread(() -> endlessAnswer(server, drip));
+                robotThread.setDaemon(true);
+                robotThread.start();
+                long start = System.nanoTime();
+                Tools.Result r = inJvm(java.time.Duration.ofSeconds(2), Map.of("WEBHOOK_URL", "http://127.0.0.1:" + server.getLocalPort() + "/hook"),
+                        "--status", "success");
+                double seconds = (System.nanoTime() - start) / 1e9;
+                assertEquals(0, r.exit(), r.all());
+                assertEquals(drip ? "warning: the generic webhook at 127.0.0.1 answered HTTP 200, but its answer did not end within 2 s: "
+                        + "whether it took the message is unknown"
+                        : "warning: the generic webhook at 127.0.0.1 answered HTTP 200, but with more than 64 KiB (the most notify reads "
+                        + "of an answer): whether it took the message is unknown", r.stderr().strip());
+                assertTrue(seconds < (drip ? 6 : 4), seconds + " s");
+            }
+        }
+    }
+
+    private static void endlessAnswer(java.net.ServerSocket server, boolean drip) {
+        try (java.net.Socket socket = server.accept()) {
+            java.io.InputStream in = socket.getInputStream();
+            StringBuilder head = new StringBuilder();
+            while (!head.toString().endsWith("\r\n\r\n")) {
+                int c = in.read();
+                if (c < 0) {
+                    return;
+                }
+                head.append((char) c);
+            }
+            java.util.regex.Matcher length = java.util.regex.Pattern.compile("(?i)content-length: *(\\d+)").matcher(head);
+            in.readNBytes(length.find() ? Integer.parseInt(length.group(1)) : 0);
+            java.io.OutputStream out = socket.getOutputStream();
+            out.write(("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n" + (drip ? "Content-Length: 1024\r\n" : "Connection: close\r\n")
+                    + "\r\n").getBytes(StandardCharsets.US_ASCII));
+            byte[] chunk = new byte[drip ? 1 : 64 * 1024];
+            java.util.Arrays.fill(chunk, (byte) ' ');
+            for (int i = 0; i < 10_000; i++) {
+                out.write(chunk);
+                out.flush();
+                if (drip) {
+                    Thread.sleep(200);
+                }
+            }
+        } catch (IOException | InterruptedException e) {
+            // The reader hung up: what it should do.
+        }
     }
 }

@@ -57,6 +57,21 @@ class OptionLimitsTest {
         });
     }
 
+    /** SYNC_FAILING_DAYS, like every SYNC_* setting: a value no run can use is one clear line and exit 2, before anything runs. */
+    @Test
+    void badFailingDaysAreRefusedUpFront(@TempDir Path work) {
+        for (String value : List.of("0", "-3", "seven", "7d", "99999")) {
+            Map<String, String> env = env(work);
+            env.put("SYNC_FAILING_DAYS", value);
+            FakeRunner none = new FakeRunner();
+            Tools.Result r = Cli.sync(work, env, none, null, "nginx:1");
+            assertEquals(2, r.exit(), value + ": " + r.all());
+            assertEquals("error: --failing-days / SYNC_FAILING_DAYS '" + value + "': give a whole number of days from 1 to 3650 (default 7)",
+                    r.stderr().strip(), value);
+            assertEquals(List.of(), none.commands, "something was started");
+        }
+    }
+
     @Test
     void aFifoAsReportOrStateIsRefusedBeforeAnythingWaitsOnIt(@TempDir Path work) throws IOException, InterruptedException {
         Path fifo = work.resolve("fifo");

@@ -44,6 +44,42 @@ class RunnerScriptsTest {
         assertEquals(expected, Files.readString(readme));
     }
 
+    /** With a report whose images failed, the badge is orange and says how many images fail (not image×target). */
+    @Test
+    void aReportWithFailuresMakesTheBadgeOrangeWithHowManyFail(@TempDir Path dir) throws IOException {
+        Path readme = dir.resolve("README.md");
+        Files.writeString(readme, README);
+        Path report = dir.resolve("sync-report.json");
+        lib.report.Report.of(List.of(failed("a"), failed("b"), ok("c"))).write(report);
+        Tools.Result r = jbang(dir, Tools.REPO.resolve("scripts/badge.java").toString(), "--time", "2026-12-06T05:07:00Z", "--report", report.toString(), "README.md");
+        assertEquals(0, r.exit(), r.all());
+        assertEquals(README.replace("last%20sync-never-lightgrey", "last%20sync-2026--12--06%2013:07%20UTC%2B8%20%C2%B7%202%20failing-orange"),
+                Files.readString(readme));
+        lib.report.Report.of(List.of(ok("c"))).write(report);
+        r = jbang(dir, Tools.REPO.resolve("scripts/badge.java").toString(), "--time", "2026-12-06T05:07:00Z", "--report", report.toString(), "README.md");
+        assertEquals(0, r.exit(), r.all());
+        assertEquals(README.replace("last%20sync-never-lightgrey", "last%20sync-2026--12--06%2013:07%20UTC%2B8-blue"), Files.readString(readme));
+        Files.writeString(report, "not json");
+        r = jbang(dir, Tools.REPO.resolve("scripts/badge.java").toString(), "--report", report.toString(), "README.md");
+        assertEquals(2, r.exit(), r.all());
+        assertTrue(r.stderr().contains("is not a readable sync report"), r.all());
+    }
+
+    static lib.sync.ImageResult failed(String name) {
+        lib.sync.TargetResult.At at = new lib.sync.TargetResult.At("aliyun", "reg.example/ns/" + name + ":1", 0);
+        return result(name, at.failed(lib.core.SyncError.Kind.NOT_FOUND, "not found", null), at.failed(lib.core.SyncError.Kind.NOT_FOUND, "not found", null));
+    }
+
+    static lib.sync.ImageResult ok(String name) {
+        lib.sync.TargetResult.At at = new lib.sync.TargetResult.At("aliyun", "reg.example/ns/" + name + ":1", 0);
+        return result(name, at.skipped("digest", "sha256:1"));
+    }
+
+    static lib.sync.ImageResult result(String name, lib.sync.TargetResult... targets) {
+        return new lib.sync.ImageResult(1, "docker.io/library/" + name + ":1", name, "docker.io/library/" + name, "1", null, "linux/amd64", null, null,
+                List.of(targets), null);
+    }
+
     @Test
     void bothReadmesCarryTheBadgeLine() throws IOException {
         for (String f : List.of("README.md", "README.zh-CN.md")) {

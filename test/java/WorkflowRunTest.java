@@ -131,7 +131,7 @@ class WorkflowRunTest {
         JsonNode message = Fixtures.JSON.readTree(notifications.get(notifications.size() - 1));
         assertEquals("success", message.path("status").asText());
         assertEquals(2, message.at("/summary/copied").asInt());
-        assertTrue(repo.cacheKeys().contains("image-sync-state-2001"), repo.cacheKeys().toString());
+        assertTrue(repo.cacheKeys().contains("image-sync-state-whole-2001"), repo.cacheKeys().toString());
         assertTrue(first.artifact("sync-report").toFile().isFile(), first.log());
 
         Run badgePush = repo.run("push", 2002, secrets, Map.of(), null, Map.of(), repo.git("rev-parse", "main~1"), List.of());
@@ -141,7 +141,7 @@ class WorkflowRunTest {
         long sourceGets = source.manifestRequests("GET");
         Run second = repo.run("schedule", 2003, secrets, Map.of(), null, Map.of());
         second.assertConclusion("success");
-        assertTrue(second.log().contains("Cache restored from key: image-sync-state-2001"), second.log());
+        assertTrue(second.log().contains("Cache restored from key: image-sync-state-whole-2001"), second.log());
         assertEquals(0, source.manifestRequests("GET") - sourceGets, "the second run downloaded a source manifest:\n" + second.log());
         assertEquals(List.of("aliyun:skipped:digest", "aliyun:skipped:digest"), second.reportStatuses());
         assertEquals("success", Fixtures.JSON.readTree(notifications.get(notifications.size() - 1)).path("status").asText());
@@ -186,17 +186,81 @@ class WorkflowRunTest {
         run.assertStep("Sync", "failure");
         run.assertStep("Free disk space", "skipped");
         run.assertDiskUntouched();
-        run.assertStep("Update the last-sync badge and the mirror catalog", "skipped");
+        run.assertStep("Update the last-sync badge and the mirror catalog", "success");
         run.assertStep("Save the sync state", "success");
         run.assertStep("Keep the report", "success");
         run.assertStep("Notify", "success");
-        assertTrue(repo.cacheKeys().contains("image-sync-state-2201"), repo.cacheKeys().toString());
+        assertTrue(repo.cacheKeys().contains("image-sync-state-whole-2201"), repo.cacheKeys().toString());
         assertEquals(List.of("aliyun:copied:new", "aliyun:failed:null"), run.reportStatuses());
-        assertEquals(head, repo.git("rev-parse", "main"), "a failed run committed the badge");
+        // It got as far as syncing: the catalog has what was copied, and the badge says one image fails.
+        assertEquals(head, repo.git("rev-parse", "main~1"), run.log());
+        assertTrue(repo.git("show", "main:README.md").contains("-orange)"), repo.git("show", "main:README.md"));
+        assertTrue(repo.git("show", "main:MIRRORS.md").contains("| `alpine:3.19` | linux/amd64 | `" + aliyun.host + "/failing/alpine:3.19` |"));
         assertEquals(1, notifications.size() - notified, run.log());
         JsonNode message = Fixtures.JSON.readTree(notifications.get(notifications.size() - 1));
         assertEquals("failure", message.path("status").asText());
         assertEquals(1, message.at("/summary/failed").asInt());
+    }
+
+    /**
+     * A dead image in a scheduled list: the sync step fails (exit 1), yet the catalog and the badge are committed, honest
+     * about it; the state remembers the failure from run to run, so the third run's report and notification say
+     * "failing since … (3 runs)", apart from new failures; once the image exists it is copied and all of that is gone.
+     */
+    @Test
+    void aDeadImageStillGetsTheCatalogAndBadgeCommittedAndIsRememberedAsFailingUntilItSyncs(@TempDir Path dir) throws IOException {
+        Repo repo = Repo.create(dir, "Dead/image-sync", "alpine:3.19\narrives-later:1.0\n");
+        Map<String, String> secrets = aliyunSecrets("dead");
+        secrets.put("WEBHOOK_URL", webhookUrl());
+        Map<String, String> vars = Map.of("WEBHOOK_LANG", "en");
+        String today = java.time.LocalDate.now(java.time.ZoneId.of("Asia/Shanghai")).toString();
+        String dead = aliyun.host + "/dead/arrives-later:1.0";
+        for (int run = 1; run <= 3; run++) {
+            String head = repo.git("rev-parse", "main");
+            Run r = repo.run("schedule", 2600 + run, secrets, vars, null, Map.of());
+            r.assertConclusion("failure");
+            r.assertStep("Sync", "failure");
+            r.assertStep("Update the last-sync badge and the mirror catalog", "success");
+            String readme = repo.git("show", "main:README.md");
+            assertTrue(readme.contains("%C2%B7%201%20failing-orange)"), readme);
+            String catalog = repo.git("show", "main:MIRRORS.md");
+            assertTrue(catalog.contains("| `alpine:3.19` | linux/amd64 | `" + aliyun.host + "/dead/alpine:3.19` | "), catalog);
+            assertTrue(catalog.contains("| `arrives-later:1.0` | linux/amd64 | — | —, 同步失败自 / failing since " + today + " |"), catalog);
+            if (run == 1) {
+                assertEquals(head, repo.git("rev-parse", "main~1"), "the first run's catalog and badge were not committed:\n" + r.log());
+            }
+            JsonNode failed = Fixtures.JSON.readTree(r.artifact("sync-report").toFile()).at("/images/1/targets/0");
+            assertEquals("failed", failed.path("status").asText());
+            assertEquals(today, failed.at("/failing/since").asText(), failed.toString());
+            assertEquals(run, failed.at("/failing/runs").asInt(), failed.toString());
+            String text = Fixtures.JSON.readTree(notifications.get(notifications.size() - 1)).path("text").asText();
+            if (run == 1) {
+                assertTrue(text.contains("Failed\n- ") && !text.contains("failing since"), text);
+            } else {
+                assertTrue(text.contains("Still failing (failed in earlier runs too)\n- ") && !text.contains("Failed\n"), text);
+                assertTrue(text.contains("failing since " + today + " (" + run + " runs)"), text);
+                assertTrue(r.job().path("summary").asText().contains("failed, failing since " + today + " (" + run + " runs)"), r.job().path("summary").asText());
+            }
+        }
+        Fixtures.Layout arrived = push("library/arrives-later:1.0", List.of(image("linux/amd64", "arrives-later")));
+        Run fixed = repo.run("schedule", 2604, secrets, vars, null, Map.of());
+        fixed.assertConclusion("success");
+        assertEquals(arrived.digests().get("linux/amd64"), digestAt(dead));
+        JsonNode copied = Fixtures.JSON.readTree(fixed.artifact("sync-report").toFile()).at("/images/1/targets/0");
+        assertEquals("copied", copied.path("status").asText());
+        assertTrue(copied.path("failing").isMissingNode(), copied.toString());
+        assertTrue(repo.git("show", "main:README.md").contains("-blue)"));
+        String catalog = repo.git("show", "main:MIRRORS.md");
+        assertTrue(catalog.contains("| `arrives-later:1.0` | linux/amd64 | `" + dead + "` | " + today + " |"), catalog);
+        assertFalse(catalog.contains("failing since"), catalog);
+        // Forgotten in the state too: failing again would start a new row of failed runs.
+        Tools.Result rm = Tools.run(List.of("skopeo", "delete", "--tls-verify=false", "docker://" + source.host + "/library/arrives-later:1.0"),
+                null, null, null);
+        assertEquals(0, rm.exit(), rm.all());
+        Run again = repo.run("schedule", 2605, secrets, vars, null, Map.of());
+        again.assertConclusion("failure");
+        JsonNode anew = Fixtures.JSON.readTree(again.artifact("sync-report").toFile()).at("/images/1/targets/0");
+        assertEquals(1, anew.at("/failing/runs").asInt(), anew.toString());
     }
 
     /**
@@ -226,18 +290,23 @@ class WorkflowRunTest {
             assertEquals(3, shard.path("inputs").path("shards").asInt());
             first.assertStep(shard, "Update the last-sync badge and the mirror catalog", "skipped");
             first.assertStep(shard, "Notify", "skipped");
-            first.assertStep(shard, "Save the sync state", "success");
+            first.assertStep(shard, "Save the sync state", "skipped");
+            first.assertStep(shard, "Keep the shard's state", "success");
             assertEquals("", shard.path("summary").asText(), "a shard wrote a step summary");
-            assertTrue(repo.cacheKeys().contains("image-sync-state-" + i + "of3-2401"), repo.cacheKeys().toString());
+            assertTrue(Files.isRegularFile(first.artifact("sync-state-" + i).resolveSibling("state.json")), "shard " + i + " kept no state");
             assertTrue(Files.isRegularFile(first.artifact("sync-report-" + i)), "shard " + i + " kept no report");
         }
         JsonNode finish = first.job("finish");
         assertEquals("failure", finish.path("conclusion").asText());
         first.assertStep("finish", "Merge the reports", "success");
         first.assertStep("finish", "Summary", "success");
-        first.assertStep("finish", "Update the last-sync badge and the mirror catalog", "skipped");
+        // Every shard synced and left its report: the catalog and the badge are committed, the badge saying one image fails.
+        first.assertStep("finish", "Update the last-sync badge and the mirror catalog", "success");
         first.assertStep("finish", "Notify", "success");
+        first.assertStep("finish", "Merge the shards' states", "success");
         first.assertStep("finish", "Fail when a shard failed", "failure");
+        // No shard saved a state of its own: the finishing job saved the one whole state the next run restores.
+        assertEquals(List.of("image-sync-state-whole-2401"), repo.cacheKeys().stream().filter(k -> k.startsWith("image-sync-state")).toList());
         // One report of the whole list, in list order, each image with its shard; one summary holding every image.
         JsonNode merged = Fixtures.JSON.readTree(first.artifact("sync-report").toFile());
         assertEquals(List.of(1, 2, 3, 4, 5, 6), lines(merged));
@@ -254,7 +323,9 @@ class WorkflowRunTest {
         JsonNode message = Fixtures.JSON.readTree(notifications.get(notifications.size() - 1));
         assertEquals("failure", message.path("status").asText());
         assertEquals(5, message.at("/summary/copied").asInt());
-        assertEquals(head, repo.git("rev-parse", "main"), "a failed run committed the badge");
+        assertEquals(head, repo.git("rev-parse", "main~1"), first.log());
+        assertTrue(repo.git("show", "main:README.md").contains("%C2%B7%201%20failing-orange)"), repo.git("show", "main:README.md"));
+        assertEquals(repo.git("rev-parse", "main"), repo.git("log", "-1", "--format=%H", "main", "--", "mirror"), "the mirror files are not in that commit");
 
         repo.commit("images.txt", good, "Drop the image that does not exist");
         notified = notifications.size();
@@ -264,18 +335,28 @@ class WorkflowRunTest {
         assertEquals(List.of("plan:success", "sync (1) / sync:success", "sync (2) / sync:success", "sync (3) / sync:success", "finish:success"),
                 second.jobConclusions());
         for (JsonNode shard : second.syncJobs()) {
-            String key = "image-sync-state-" + shard.path("inputs").path("shard").asInt() + "of3-2401";
-            assertTrue(second.log().contains("[" + shard.path("id").asText() + " › Restore the sync state] Cache restored from key: " + key), second.log());
+            assertTrue(second.log().contains("[" + shard.path("id").asText() + " › Restore the sync state] Cache restored from key: image-sync-state-whole-2401"),
+                    second.log());
         }
         assertEquals(0, source.manifestRequests("GET") - sourceGets, "a shard downloaded a source manifest:\n" + second.log());
         JsonNode again = Fixtures.JSON.readTree(second.artifact("sync-report").toFile());
         assertEquals(5, again.at("/summary/skipped").asInt());
         second.assertStep("finish", "Update the last-sync badge and the mirror catalog", "success");
         assertEquals("Update the last-sync badge and the mirror catalog [skip ci]", repo.git("log", "-1", "--format=%s", "main"));
-        assertEquals(1, Integer.parseInt(repo.git("rev-list", "--count", "--grep", "last-sync badge", "main")), "the badge was committed more than once");
-        assertEquals(repo.git("rev-parse", "main"), repo.git("log", "-1", "--format=%H", "main", "--", "mirror"), "the mirror files are not in that commit");
+        assertEquals(2, Integer.parseInt(repo.git("rev-list", "--count", "--grep", "last-sync badge", "main")), "the badge was not committed once a run");
         assertEquals(1, notifications.size() - notified, second.log());
         assertEquals("success", Fixtures.JSON.readTree(notifications.get(notifications.size() - 1)).path("status").asText());
+
+        // A run of one job after the run in shards restores the whole state the finishing job merged, never one
+        // shard's part: every image is served by it, so no source manifest is downloaded.
+        sourceGets = source.manifestRequests("GET");
+        Run whole = repo.run("workflow_dispatch", 2403, secrets, Map.of(), "sync-batch-daily.yml", Map.of("shards", "1", "clean_disk", false));
+        whole.assertConclusion("success");
+        assertEquals(List.of("plan:success", "sync (1) / sync:success", "finish:skipped"), whole.jobConclusions());
+        assertTrue(whole.log().contains("[sync (1) / sync › Restore the sync state] Cache restored from key: image-sync-state-whole-2402"), whole.log());
+        assertEquals(0, source.manifestRequests("GET") - sourceGets, "the run of one job downloaded a source manifest:\n" + whole.log());
+        assertEquals(List.of("aliyun:skipped:digest", "aliyun:skipped:digest", "aliyun:skipped:digest", "aliyun:skipped:digest", "aliyun:skipped:digest"),
+                whole.reportStatuses());
     }
 
     /** A broken list stops the run in the plan job, which is then the one to notify; nothing is synced. */
@@ -285,7 +366,9 @@ class WorkflowRunTest {
         Map<String, String> secrets = aliyunSecrets("broken");
         secrets.put("WEBHOOK_URL", webhookUrl());
         int notified = notifications.size();
+        String head = repo.git("rev-parse", "main");
         Run run = repo.run("schedule", 2501, secrets, Map.of(), null, Map.of());
+        assertEquals(head, repo.git("rev-parse", "main"), "a run whose list check failed committed the badge or the catalog");
         assertEquals("failure", run.run().path("conclusion").asText());
         assertEquals(List.of("plan:failure", "sync:skipped", "finish:skipped"), run.jobConclusions());
         run.assertStep("plan", "Check images.txt (offline)", "failure");
@@ -293,6 +376,22 @@ class WorkflowRunTest {
         assertTrue(run.log().contains("images.txt:2"), run.log());
         assertEquals(1, notifications.size() - notified, run.log());
         assertEquals("failure", Fixtures.JSON.readTree(notifications.get(notifications.size() - 1)).path("status").asText());
+    }
+
+    /**
+     * A run stopped by a bad setting after the list check, before syncing (the sync step exits 2 and writes no
+     * report): the catalog and badge step does not run, and nothing is committed.
+     */
+    @Test
+    void aRunStoppedBeforeSyncingCommitsNeitherCatalogNorBadge(@TempDir Path dir) throws IOException {
+        Repo repo = Repo.create(dir, "Unset/image-sync", "alpine:3.19\n");
+        String head = repo.git("rev-parse", "main");
+        Run run = repo.run("schedule", 2502, aliyunSecrets("unset"), Map.of("SYNC_FAILING_DAYS", "seven"), null, Map.of());
+        run.assertConclusion("failure");
+        run.assertStep("Sync", "failure");
+        assertTrue(run.log().contains("SYNC_FAILING_DAYS 'seven': give a whole number of days from 1 to 3650"), run.log());
+        run.assertStep("Update the last-sync badge and the mirror catalog", "skipped");
+        assertEquals(head, repo.git("rev-parse", "main"));
     }
 
     static List<Integer> lines(JsonNode report) {

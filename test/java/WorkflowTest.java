@@ -325,15 +325,17 @@ class WorkflowTest {
                 .orElseGet(() -> fail("sync.yml does not restore the sync state"));
         JsonNode save = steps.stream().filter(s -> s.path("uses").asText().equals("actions/cache/save@v6")).findFirst()
                 .orElseGet(() -> fail("sync.yml does not save the sync state"));
-        // One key per run, and per shard when the list is split: each shard remembers its own images.
+        // Only whole states are ever restored: a run of one job saves its own; the shards' are merged by the finishing job.
         for (JsonNode cache : List.of(restore, save)) {
             assertEquals("~/.cache/image-sync", cache.at("/with/path").asText());
-            assertEquals("image-sync-state-${{ inputs.shards > 1 && format('{0}of{1}-', inputs.shard, inputs.shards) || '' }}${{ github.run_id }}",
-                    cache.at("/with/key").asText());
+            assertEquals("image-sync-state-whole-${{ github.run_id }}", cache.at("/with/key").asText());
         }
-        assertEquals("image-sync-state-${{ inputs.shards > 1 && format('{0}of{1}-', inputs.shard, inputs.shards) || '' }}\nimage-sync-state-\n",
-                restore.at("/with/restore-keys").asText());
-        assertEquals("always()", save.path("if").asText());
+        assertEquals("image-sync-state-whole-", restore.at("/with/restore-keys").asText());
+        assertEquals("always() && inputs.shards == 1", save.path("if").asText());
+        JsonNode finishing = steps(load("sync-batch-daily.yml")).stream().filter(s -> s.path("uses").asText().equals("actions/cache/save@v6"))
+                .findFirst().orElseGet(() -> fail("the finishing job does not save the merged state"));
+        assertEquals("image-sync-state-whole-${{ github.run_id }}", finishing.at("/with/key").asText());
+        assertEquals("always()", finishing.path("if").asText());
         int sync = steps.indexOf(stepRunning(load("sync.yml"), "./jbang scripts/sync.java --platform="));
         assertTrue(steps.indexOf(restore) < sync && sync < steps.indexOf(save));
     }
@@ -342,11 +344,11 @@ class WorkflowTest {
     void onlyTheBatchCommitsTheBadgeAndNeverFailsForIt() throws IOException {
         JsonNode badge = stepRunning(load("sync.yml"), "scripts/commit-badge.sh");
         assertTrue(badge.path("continue-on-error").asBoolean());
-        assertEquals("success() && inputs.badge && inputs.shards == 1", badge.path("if").asText());
+        assertEquals("!cancelled() && inputs.badge && inputs.shards == 1 && hashFiles('sync-report.json') != ''", badge.path("if").asText());
         JsonNode finishing = stepRunning(load("sync-batch-daily.yml"), "scripts/commit-badge.sh");
         assertTrue(finishing.path("continue-on-error").asBoolean());
-        assertEquals("success() && needs.sync.result == 'success'", finishing.path("if").asText());
-        assertTrue(badge.path("run").asText().contains("./jbang scripts/badge.java README.md README.zh-CN.md"));
+        assertEquals("!cancelled() && steps.merge.outcome == 'success'", finishing.path("if").asText());
+        assertTrue(badge.path("run").asText().contains("./jbang scripts/badge.java --report sync-report.json README.md README.zh-CN.md"));
         assertEquals("false", load("sync.yml").at("/on/workflow_call/inputs/badge/default").asText());
         assertEquals("true", callerJob("sync-batch-daily.yml").at("/with/badge").asText());
         for (String f : List.of("sync-double.yml", "sync-to-aliyun.yml", "sync-to-ghcr.yml")) {

@@ -121,18 +121,28 @@ public final class IssueReply {
                     + "you make them public in the package's settings.\n");
         }
         List<Row> failed = rows.stream().filter(r -> !r.pullable()).toList();
-        if (!failed.isEmpty()) {
+        // Failures seen in runs before this one are listed apart, with since when: not news, but still to be fixed.
+        List<Row> fresh = failed.stream().filter(r -> !r.target().failedBefore()).toList();
+        List<Row> earlier = failed.stream().filter(r -> r.target().failedBefore()).toList();
+        if (!fresh.isEmpty()) {
             md.append("\n#### 没有就绪 / Not ready\n\n");
-            for (Row r : failed) {
-                md.append("- `").append(r.image().label()).append("` (").append(r.image().platform()).append(") → ").append(r.target().target())
-                        .append(": ").append(code(r.target().error() == null ? r.target().status().label : r.target().error())).append('\n')
-                        .append("  提示 / Hint: ").append(hint(r.target())).append('\n');
-            }
+            fresh.forEach(r -> md.append(notReady(r, "")));
+        }
+        if (!earlier.isEmpty()) {
+            md.append("\n#### 之前的运行就已失败 / Failing since earlier runs\n\n");
+            earlier.forEach(r -> md.append(notReady(r, " (自 " + r.target().failing().since() + " 起连续失败 " + r.target().failing().runs()
+                    + " 次 / " + r.target().failing().describe() + ")")));
         }
         if (remembered != null) {
             md.append(remembered(remembered));
         }
         return md.append(lines(read)).append(footer(runUrl, !failed.isEmpty())).toString();
+    }
+
+    private static String notReady(Row r, String history) {
+        return "- `" + r.image().label() + "` (" + r.image().platform() + ") → " + r.target().target() + history
+                + ": " + code(r.target().error() == null ? r.target().status().label : r.target().error()) + "\n"
+                + "  提示 / Hint: " + hint(r.target()) + "\n";
     }
 
     /** One image at one target. */

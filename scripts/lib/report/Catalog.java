@@ -1,6 +1,7 @@
 package lib.report;
 
 import lib.sync.ImageResult;
+import lib.sync.Status;
 import lib.sync.TargetResult;
 
 import java.time.LocalDate;
@@ -22,6 +23,8 @@ public final class Catalog {
     static final String NONE = "—";
     static final String HEADER_START = "| 镜像 / Image | 平台 / Platform |";
     static final String CHANGED = "更新于 / Changed";
+    /** After the date of a row whose image failed in the latest run: since when it has failed (its address is the last good one). */
+    static final String FAILING = ", 同步失败自 / failing since ";
     /** Target columns come in this order; any other target id after them, alphabetically. */
     static final List<String> ORDER = List.of("aliyun", "ghcr");
     /** The files that put the mirror to use (MirrorFiles), one line of use each; the catalog links them. */
@@ -43,8 +46,11 @@ public final class Catalog {
             + "before this catalog began and has not changed since.\n\n"
             + USE;
 
-    /** One image: {@code addresses} maps a target id (aliyun, ghcr) to the image's reference there. */
-    record Row(String image, String platform, Map<String, String> addresses, String changed) {
+    /**
+     * One image: {@code addresses} maps a target id (aliyun, ghcr) to the image's reference there; {@code failingSince}:
+     * the date its failures began when it failed in the latest run, else null.
+     */
+    record Row(String image, String platform, Map<String, String> addresses, String changed, String failingSince) {
         /**
          * The target name (repository:tag), the same at every target and unique in a list: how a row is found again. A
          * row read back from the catalog has only its addresses, and a target name is the last part of any of them.
@@ -78,6 +84,7 @@ public final class Catalog {
             Row before = first.repository() == null ? null : byKey.get(first.repository() + ":" + first.tag());
             Map<String, String> addresses = new HashMap<>(before == null ? Map.of() : before.addresses());
             boolean copied = false;
+            String failingSince = null;
             for (TargetResult t : image.targets()) {
                 targets.add(t.target());
                 switch (t.status()) {
@@ -91,13 +98,22 @@ public final class Catalog {
                         if (t.digest() != null) {
                             addresses.putIfAbsent(t.target(), t.image());
                         }
+                        if (t.status() == Status.FAILED) {
+                            String since = since(t, before, today);
+                            failingSince = failingSince == null || since.compareTo(failingSince) < 0 ? since : failingSince;
+                        }
                     }
                 }
             }
             String changed = copied ? today.toString() : before != null ? before.changed() : NONE;
-            rows.add(new Row(image.label(), image.platform(), addresses, changed));
+            rows.add(new Row(image.label(), image.platform(), addresses, changed, failingSince));
         }
         return render(ordered(targets), rows);
+    }
+
+    /** Since when a failure has lasted: the report's history, else the catalog's mark, else it began today. */
+    private static String since(TargetResult t, Row before, LocalDate today) {
+        return t.failing() != null ? t.failing().since() : before != null && before.failingSince() != null ? before.failingSince() : today.toString();
     }
 
     static String render(List<String> targets, List<Row> rows) {
@@ -114,7 +130,7 @@ public final class Catalog {
                 String address = r.addresses().get(t);
                 md.append(' ').append(address == null ? NONE : "`" + address + "`").append(" |");
             }
-            md.append(' ').append(r.changed()).append(" |\n");
+            md.append(' ').append(r.changed()).append(r.failingSince() == null ? "" : FAILING + r.failingSince()).append(" |\n");
         }
         return md.toString();
     }
@@ -148,7 +164,10 @@ public final class Catalog {
                     addresses.put(targets.get(t), unquote(cell));
                 }
             }
-            rows.add(new Row(unquote(cells.get(0)), cells.get(1), addresses, cells.get(cells.size() - 1)));
+            String changed = cells.get(cells.size() - 1);
+            int failing = changed.indexOf(FAILING);
+            rows.add(new Row(unquote(cells.get(0)), cells.get(1), addresses, failing < 0 ? changed : changed.substring(0, failing),
+                    failing < 0 ? null : changed.substring(failing + FAILING.length())));
         }
         return new Table(targets, rows);
     }

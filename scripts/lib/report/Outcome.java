@@ -3,9 +3,11 @@ package lib.report;
 import lib.list.Shard;
 import lib.sync.ImageResult;
 import lib.sync.SyncState;
+import lib.sync.TargetResult;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.LocalDate;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,19 +22,24 @@ public final class Outcome {
     private final String stepSummary;
     private final Path report;
     private final boolean saveState;
+    private final int failingDays;
     private final long started;
     private final Map<String, Double> phases = new LinkedHashMap<>();
     private long phaseStart;
     private int exit;
     private Report written;
 
-    /** {@code shard}: the part of the plan this run syncs (null: all of it); {@code saveState} false: a dry run, which learns nothing worth remembering. */
-    public Outcome(Console console, Shard shard, String stepSummary, Path report, boolean saveState, long started) {
+    /**
+     * {@code shard}: the part of the plan this run syncs (null: all of it); {@code saveState} false: a dry run, which
+     * learns nothing worth remembering; {@code failingDays}: how long a failure lasts before it is chronic (SYNC_FAILING_DAYS).
+     */
+    public Outcome(Console console, Shard shard, String stepSummary, Path report, boolean saveState, int failingDays, long started) {
         this.console = console;
         this.shard = shard;
         this.stepSummary = stepSummary;
         this.report = report;
         this.saveState = saveState;
+        this.failingDays = failingDays;
         this.started = started;
         phase("plan");
     }
@@ -61,7 +68,9 @@ public final class Outcome {
             return written;
         }
         phase("sync");
+        List<ImageResult> images = shard == null ? results : results.stream().map(r -> r.inShard(shard.index())).toList();
         if (saveState) {
+            images = state.remember(images, LocalDate.now(TargetResult.Failing.ZONE), failingDays);
             try {
                 state.save();
             } catch (IOException | RuntimeException e) {
@@ -69,7 +78,6 @@ public final class Outcome {
             }
         }
         phases.put("total", seconds(started, System.nanoTime()));
-        List<ImageResult> images = shard == null ? results : results.stream().map(r -> r.inShard(shard.index())).toList();
         Report result = Report.of(images).withStats(new Report.Stats(costs.requests(), costs.processes(), phases, costs.quotas()));
         Summary.print(console, result);
         costs.quotas().forEach((registry, q) -> console.info("pull quota at " + registry + ": " + q.remainingAtStart() + " of " + q.limit()

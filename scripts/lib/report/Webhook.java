@@ -95,14 +95,17 @@ public final class Webhook {
      */
     private record Words(String succeeded, String failed, String cancelled, String repository, String result, String colon,
                          Map<Status, String> counts, String comma, String copiedHeading, String failedHeading,
-                         String more, String noReport, String unreadable, String run) {}
+                         String more, String noReport, String unreadable, String run,
+                         String failingHeading, String chronicHeading, String since) {}
 
     private static final Words ZH = new Words("✅ image-sync 同步成功", "❌ image-sync 同步失败", "⚪ image-sync 同步已取消",
             "仓库", "结果", "：",
             phrases("已复制 %d", "跳过 %d（已是最新）", "将复制 %d（试运行）", "推迟 %d（拉取配额将尽，下次运行再同步）", "失败 %d",
                     "已取消 %d（运行被中断）"),
             "，", "已复制的镜像（拉取地址）", "失败的镜像", "……还有 %d 个",
-            "本次同步没有生成报告（同步在写出报告之前就停止了），原因请查看运行日志", "同步报告无法读取，详情请查看运行日志", "查看运行详情");
+            "本次同步没有生成报告（同步在写出报告之前就停止了），原因请查看运行日志", "同步报告无法读取，详情请查看运行日志", "查看运行详情",
+            "之前就在失败的镜像", "长期失败的镜像（超过 SYNC_FAILING_DAYS 天）：请修正 images.txt 中的这一行，或把它删掉",
+            "自 %s 起连续失败（%d 次运行）");
 
     private static final Words EN = new Words("✅ image-sync succeeded", "❌ image-sync failed", "⚪ image-sync cancelled",
             "Repository", "Result", ": ",
@@ -110,7 +113,9 @@ public final class Webhook {
                     "%d failed", "%d cancelled (the run was interrupted)"),
             ", ", "Copied (pull addresses)", "Failed", "… and %d more",
             "The sync produced no report (it stopped before writing one); the run log says why", "The sync report could not be read; the run log says more",
-            "View the run");
+            "View the run",
+            "Still failing (failed in earlier runs too)", "Failing for SYNC_FAILING_DAYS days or more: fix the line in images.txt or remove it",
+            "failing since %s (%d runs)");
 
     private static Map<Status, String> phrases(String copied, String skipped, String wouldCopy, String deferred, String failed, String cancelled) {
         Map<Status, String> m = new LinkedHashMap<>();
@@ -184,20 +189,35 @@ public final class Webhook {
             facts.add(new Fact(w.result(), counts(report.summary(), w)));
             List<String> copied = new ArrayList<>();
             List<String> failed = new ArrayList<>();
+            List<String> failing = new ArrayList<>();
+            List<String> chronic = new ArrayList<>();
             for (ImageResult image : report.images() == null ? List.<ImageResult>of() : report.images()) {
                 for (TargetResult t : image.targets()) {
                     if (t.status() == Status.COPIED) {
                         copied.add(t.image());
                     } else if (t.status() == Status.FAILED) {
-                        failed.add(image.source() + " (" + image.platform() + ") → " + t.target() + ": " + reason(t.error()));
+                        String line = image.source() + " (" + image.platform() + ") → " + t.target() + ": " + reason(t.error());
+                        if (!t.failedBefore()) {
+                            failed.add(line);
+                        } else {
+                            (t.failing().chronic() ? chronic : failing).add(line + " — "
+                                    + String.format(Locale.ROOT, w.since(), t.failing().since(), t.failing().runs()));
+                        }
                     }
                 }
             }
             if (!copied.isEmpty()) {
                 listings.add(new Listing(w.copiedHeading(), cut(copied, listed, w)));
             }
+            // Today's new failures first, apart from those people have been told about before.
             if (!failed.isEmpty()) {
                 listings.add(new Listing(w.failedHeading(), cut(failed, listed, w)));
+            }
+            if (!failing.isEmpty()) {
+                listings.add(new Listing(w.failingHeading(), cut(failing, listed, w)));
+            }
+            if (!chronic.isEmpty()) {
+                listings.add(new Listing(w.chronicHeading(), cut(chronic, listed, w)));
             }
         }
         return new Content(m.status(), title, w.colon(), facts, listings, m.runUrl(), w.run(), m.repository(),

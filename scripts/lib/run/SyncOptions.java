@@ -33,11 +33,12 @@ public final class SyncOptions {
     static final int MAX_TAGS = 10_000;
     static final double MAX_FREE_GB = 1_000_000;
     static final Duration MAX_IMAGE_TIMEOUT = Duration.ofDays(1);
+    static final int MAX_FAILING_DAYS = 3650;
 
     /** Options whose default is an environment variable. */
     static final Map<String, String> FROM_ENV = Map.of("--shard", "SYNC_SHARD", "--image-timeout", "SYNC_IMAGE_TIMEOUT",
             "--source-registry", "SOURCE_REGISTRY", "--insecure-registry", "INSECURE_REGISTRIES", "--state", "SYNC_STATE",
-            "--engine", "SYNC_ENGINE", "--to", "SYNC_TARGETS");
+            "--engine", "SYNC_ENGINE", "--to", "SYNC_TARGETS", "--failing-days", "SYNC_FAILING_DAYS");
 
     @Option(names = "--force", arity = "0..1", fallbackValue = "true", converter = Flag.class, paramLabel = "true|false",
             description = "Copy even when the target is already up to date.")
@@ -85,6 +86,11 @@ public final class SyncOptions {
             description = "How images are copied (env SYNC_ENGINE): skopeo, registry to registry; or docker (pull, tag, push, "
                     + "then remove), with the CLI named by DOCKER (default docker; podman works too). Default: skopeo when installed.")
     String engine;
+
+    @Option(names = "--failing-days", paramLabel = "DAYS",
+            description = "A failure that has lasted this many days (in runs that all failed) is chronic: the notification lists it "
+                    + "apart, with the hint to fix or remove its line (env SYNC_FAILING_DAYS; default 7).")
+    String failingDays;
 
     @Option(names = "--min-free-gb", paramLabel = "GB", defaultValue = "5",
             description = "docker engine: free space needed where images are stored before each image; below it unused images "
@@ -144,7 +150,7 @@ public final class SyncOptions {
             throw new UsageError("--min-free-gb " + minFreeGb + ": give the free space in GB the docker engine needs, from 0 to " + MAX_FREE_GB);
         }
         return new SyncRun.Options(inputs, to, report, maxTags, force, dryRun, jobs, registryRequests, pullReserve, imageTimeout(),
-                stateFile, shard(), engine, minFreeGb, insecure());
+                stateFile, shard(), engine, minFreeGb, insecure(), failingDays());
     }
 
     private static void within(String option, int value, int min, int max) {
@@ -169,6 +175,22 @@ public final class SyncOptions {
         } catch (IllegalArgumentException e) {
             throw new UsageError("--shard / SYNC_SHARD: " + e.getMessage());
         }
+    }
+
+    private int failingDays() {
+        if (failingDays == null || failingDays.isBlank()) {
+            return 7;
+        }
+        try {
+            int days = Integer.parseInt(failingDays.strip());
+            if (days >= 1 && days <= MAX_FAILING_DAYS) {
+                return days;
+            }
+        } catch (NumberFormatException e) {
+            // Said below, as for a number out of range.
+        }
+        throw new UsageError("--failing-days / SYNC_FAILING_DAYS '" + failingDays + "': give a whole number of days from 1 to "
+                + MAX_FAILING_DAYS + " (default 7)");
     }
 
     private Duration imageTimeout() {

@@ -64,11 +64,12 @@ public final class SyncRun {
     /**
      * Everything a run is asked to do: what to sync ({@code inputs}: the list, or images, with their platform and
      * name), where ({@code to}, as --to takes it; null: SYNC_TARGETS' auto), the report file (null: none), how many
-     * tags a policy line may choose, and how the run works.
+     * tags a policy line may choose, and how the run works ({@code failingDays}: after how many days of failing runs a
+     * failure is chronic).
      */
     public record Options(Inputs inputs, String to, Path report, int maxTags, boolean force, boolean dryRun, int jobs,
                           int registryRequests, int pullReserve, Duration imageTimeout, Path stateFile, Shard shard,
-                          String engine, double minFreeGb, Set<String> insecure) {}
+                          String engine, double minFreeGb, Set<String> insecure, int failingDays) {}
 
     /** How a run ended: its exit code, the report (null when it stopped before syncing) and what stopped it. */
     public record Result(int exit, Report report, List<String> problems) {}
@@ -179,7 +180,7 @@ public final class SyncRun {
             throw new UsageError("--state " + state + " is not a regular file (a FIFO or a device?): give a file path, or leave --state out");
         }
         hideSecrets(c.settings());
-        Outcome outcome = new Outcome(console, o.shard(), env.get("GITHUB_STEP_SUMMARY"), o.report(), !o.dryRun(), started);
+        Outcome outcome = new Outcome(console, o.shard(), env.get("GITHUB_STEP_SUMMARY"), o.report(), !o.dryRun(), o.failingDays(), started);
         Ending ending = new Ending(outcome, c.settings().targets(), console);
         ending.planned(mine(o.shard(), c.planned().items()), c.asked().policies().stream().filter(line -> owns(o.shard(), line)).toList());
         Thread onSignal = new Thread(ending::interrupted, "image-sync-cancel");

@@ -16,8 +16,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -28,6 +32,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * manifest GET. It only ever saves requests: an entry alone never decides a copy (the platform manifest is
  * read and checked first, see {@code Syncer}) and a skip needs the target itself to hold the digest.
  * Anything unreadable is a warning and is replaced; two runs on one file merge their entries under a lock.
+ * It also remembers failures ({@link #remember}): for each image (keyed as its entry) and target, the first run of the
+ * row that failed and how many runs have failed, kept in the file's "failing" object beside "images".
  */
 public final class SyncState {
     /**
@@ -48,18 +54,39 @@ public final class SyncState {
         }
     }
 
+    /** A failure as remembered: the date the row of failed runs began, and how many runs it holds. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record Failure(String since, int runs) {
+        boolean usable() {
+            return since != null && runs > 0;
+        }
+    }
+
     private final Path file;
     private final Map<String, Entry> entries;
     private final Map<String, Entry> changed = new ConcurrentHashMap<>();
     private final Set<String> dropped = ConcurrentHashMap.newKeySet();
+    /** Image key → target id → its failure; {@code failingChanged} holds this run's new maps (empty: forgotten). */
+    private final Map<String, Map<String, Failure>> failing;
+    private final Map<String, Map<String, Failure>> failingChanged = new ConcurrentHashMap<>();
 
     private SyncState(Path file, Map<String, Entry> entries) {
+        this(file, entries, Map.of());
+    }
+
+    private SyncState(Path file, Map<String, Entry> entries, Map<String, Map<String, Failure>> failing) {
         this.file = file;
         this.entries = new ConcurrentHashMap<>(entries);
+        this.failing = new ConcurrentHashMap<>(failing);
     }
 
     public static String key(ImageSpec spec) {
-        return spec.source().display() + " " + spec.platform();
+        return key(spec.source().display(), spec.platform().toString());
+    }
+
+    /** An image's key from its report entry's source and platform: the same as its spec's. */
+    private static String key(String source, String platform) {
+        return source + " " + platform;
     }
 
     /** A missing file is an empty state; an unreadable one too, with a warning (it is only a cache). */
@@ -74,7 +101,7 @@ public final class SyncState {
             return new SyncState(null, Map.of());
         }
         try {
-            return new SyncState(file, read(file));
+            return new SyncState(file, read(file), readFailing(file));
         } catch (IOException | RuntimeException e) {
             log.warn("the state file " + file + " is unreadable (" + firstLine(e) + "); it is replaced at the end of the run, "
                     + "and until then every source is checked in full");
@@ -100,6 +127,79 @@ public final class SyncState {
                 if (entry.usable()) {
                     out.put(e.getKey(), entry);
                 }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The failures of a state file: {"failing": {image key: {target: {since, runs}}}}; a file written before them, or
+     * anything unusable in them, reads as none (they are only history).
+     */
+    private static Map<String, Map<String, Failure>> readFailing(Path file) {
+        Map<String, Map<String, Failure>> out = new HashMap<>();
+        try {
+            JsonNode failing = Json.MAPPER.readTree(file.toFile()).get("failing");
+            if (failing == null || !failing.isObject()) {
+                return out;
+            }
+            for (Iterator<Map.Entry<String, JsonNode>> images = failing.fields(); images.hasNext(); ) {
+                Map.Entry<String, JsonNode> image = images.next();
+                Map<String, Failure> targets = new TreeMap<>();
+                for (Iterator<Map.Entry<String, JsonNode>> it = image.getValue().fields(); it.hasNext(); ) {
+                    Map.Entry<String, JsonNode> t = it.next();
+                    Failure f = t.getValue().isObject() ? Json.MAPPER.treeToValue(t.getValue(), Failure.class) : null;
+                    if (f != null && f.usable() && validDate(f.since())) {
+                        targets.put(t.getKey(), f);
+                    }
+                }
+                if (!targets.isEmpty()) {
+                    out.put(image.getKey(), targets);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // Unreadable history is no history: the next failure starts a new row.
+        }
+        return out;
+    }
+
+    private static boolean validDate(String date) {
+        try {
+            LocalDate.parse(date);
+            return true;
+        } catch (DateTimeParseException e) {
+            return false;
+        }
+    }
+
+    /**
+     * The results with each failure's history, remembered for the next save: a failure adds a run to its row (the
+     * first one begins it {@code today}); a copy or a skip ends the row; anything else (deferred, cancelled) leaves it
+     * as it was. A row that began {@code failingDays} days ago or earlier is chronic.
+     */
+    public List<ImageResult> remember(List<ImageResult> results, LocalDate today, int failingDays) {
+        List<ImageResult> out = new ArrayList<>();
+        for (ImageResult image : results) {
+            String key = key(image.source(), image.platform());
+            Map<String, Failure> before = failing.getOrDefault(key, Map.of());
+            Map<String, Failure> after = new TreeMap<>(before);
+            out.add(image.withTargets(t -> {
+                switch (t.status()) {
+                    case FAILED -> {
+                        Failure was = before.get(t.target());
+                        Failure now = was == null ? new Failure(today.toString(), 1) : new Failure(was.since(), was.runs() + 1);
+                        after.put(t.target(), now);
+                        boolean chronic = !LocalDate.parse(now.since()).plusDays(failingDays).isAfter(today);
+                        return t.withFailing(new TargetResult.Failing(now.since(), now.runs(), chronic));
+                    }
+                    case COPIED, SKIPPED -> after.remove(t.target());
+                    default -> { }
+                }
+                return t;
+            }));
+            if (!after.equals(before)) {
+                failing.put(key, after);
+                failingChanged.put(key, after);
             }
         }
         return out;
@@ -145,13 +245,85 @@ public final class SyncState {
             }
             merged.keySet().removeAll(dropped);
             merged.putAll(changed);
-            Path tmp = Files.createTempFile(dir, ".state-", ".json");
+            Map<String, Map<String, Failure>> failures = new TreeMap<>(readFailing(file));
+            failingChanged.forEach((key, targets) -> {
+                if (targets.isEmpty()) {
+                    failures.remove(key);
+                } else {
+                    failures.put(key, targets);
+                }
+            });
+            write(file, merged, failures);
+        }
+    }
+
+    /**
+     * The whole state after a run in shards, written to {@code into}: {@code into} as it was restored before the run
+     * (the whole state every shard started from; missing or unreadable: none), with what each shard's state changed in
+     * it. Each image is synced by exactly one shard, so an entry or an image's failures that differ from that base are
+     * its shard's own work and win; what a shard kept as it was is the base's anyway. A shard state that cannot be read
+     * is skipped with a warning (its images are checked in full next time). Returns how many shard states were merged.
+     */
+    public static int merge(Path into, List<Path> shards, Log log) throws IOException {
+        Map<String, Entry> base = readOrNone(into);
+        Map<String, Map<String, Failure>> baseFailing = Files.isRegularFile(into) ? readFailing(into) : Map.of();
+        Map<String, Entry> images = new TreeMap<>(base);
+        Map<String, Map<String, Failure>> failures = new TreeMap<>(baseFailing);
+        int merged = 0;
+        for (Path shard : shards) {
+            Map<String, Entry> entries;
             try {
-                Json.MAPPER.writeValue(tmp.toFile(), Map.of("version", 2, "images", merged));
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } finally {
-                Files.deleteIfExists(tmp);
+                entries = read(shard);
+            } catch (IOException | RuntimeException e) {
+                log.warn("the shard state " + shard + " is unreadable (" + firstLine(e) + "); its images are checked in full next time");
+                continue;
             }
+            entries.forEach((key, entry) -> {
+                if (!same(entry, base.get(key))) {
+                    images.put(key, entry);
+                }
+            });
+            Map<String, Map<String, Failure>> shardFailing = readFailing(shard);
+            Set<String> keys = new java.util.HashSet<>(shardFailing.keySet());
+            keys.addAll(baseFailing.keySet());
+            for (String key : keys) {
+                Map<String, Failure> now = shardFailing.get(key);
+                if (!java.util.Objects.equals(now, baseFailing.get(key))) {
+                    if (now == null) {
+                        failures.remove(key);
+                    } else {
+                        failures.put(key, now);
+                    }
+                }
+            }
+            merged++;
+        }
+        write(into, images, failures);
+        return merged;
+    }
+
+    private static Map<String, Entry> readOrNone(Path file) {
+        try {
+            return Files.isRegularFile(file) ? read(file) : Map.of();
+        } catch (IOException | RuntimeException e) {
+            return Map.of();
+        }
+    }
+
+    private static boolean same(Entry a, Entry b) {
+        return b != null && a.top().equals(b.top()) && a.digest().equals(b.digest()) && java.util.Arrays.equals(a.source(), b.source());
+    }
+
+    /** The file as every version reads it, through a temporary file moved into place: never half a state. */
+    private static void write(Path file, Map<String, Entry> images, Map<String, Map<String, Failure>> failing) throws IOException {
+        Path dir = file.toAbsolutePath().getParent();
+        Files.createDirectories(dir);
+        Path tmp = Files.createTempFile(dir, ".state-", ".json");
+        try {
+            Json.MAPPER.writeValue(tmp.toFile(), Map.of("version", 2, "images", images, "failing", failing));
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(tmp);
         }
     }
 

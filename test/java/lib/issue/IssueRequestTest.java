@@ -278,6 +278,22 @@ public class IssueRequestTest {
         assertFalse(md.contains("mirror.example"), md);
     }
 
+    /** A failure seen in runs before is answered apart from today's new ones, with since when and for how many runs. */
+    @Test
+    void anAnswerTellsANewFailureFromOneThatFailedBefore() {
+        List<lib.sync.ImageResult> images = new ArrayList<>();
+        for (String line : List.of("new:1", "old:1")) {
+            ImageSpec spec = ImageList.parseLine(images.size() + 1, line, Platforms.DEFAULT, "docker.io");
+            TargetResult failed = new TargetResult.At("aliyun", "reg.example/ns/" + spec.targetName(), System.nanoTime())
+                    .failed(SyncError.Kind.NOT_FOUND, line + ": not found", null);
+            images.add(lib.sync.ImageResult.of(spec, List.of(failed.withFailing(new TargetResult.Failing("2026-12-01", line.equals("new:1") ? 1 : 4, false)))));
+        }
+        String md = IssueReply.result(lib.report.Report.of(images), null, List.of("new:1", "old:1"), null);
+        assertTrue(md.contains("#### 没有就绪 / Not ready\n\n- `new:1` (linux/amd64) → aliyun: `new:1: not found`\n"), md);
+        assertTrue(md.contains("#### 之前的运行就已失败 / Failing since earlier runs\n\n- `old:1` (linux/amd64) → aliyun "
+                + "(自 2026-12-01 起连续失败 4 次 / failing since 2026-12-01 (4 runs)): `old:1: not found`\n"), md);
+    }
+
     @Test
     void aFailureHintGoesByTheKindOfFailure() {
         TargetResult.At at = new TargetResult.At("aliyun", "r/ns/x:1", System.nanoTime());

@@ -71,7 +71,7 @@ public class CatalogTest {
         String catalog = Catalog.update("", first, DAY1);
         assertEquals(Catalog.INTRO + HEADER
                 + "| `nginx:alpine` | linux/amd64 | `" + NGINX_A + "` | `" + NGINX_G + "` | 2026-11-28 |\n"
-                + "| `quay.io/coreos/etcd:v3.5.0` | linux/arm64 | `" + ETCD_A + "` | — | — |\n", catalog);
+                + "| `quay.io/coreos/etcd:v3.5.0` | linux/arm64 | `" + ETCD_A + "` | — | —" + Catalog.FAILING + "2026-11-28 |\n", catalog);
 
         Report noOp = report(
                 image(1, "nginx:alpine", new At(ALIYUN, Status.SKIPPED, "sha256:1"), new At(GHCR, Status.SKIPPED, "sha256:1")),
@@ -88,9 +88,31 @@ public class CatalogTest {
         Report aliyunOnly = report(image(1, "nginx:alpine", new At(ALIYUN, Status.FAILED, "sha256:old")),
                 image(2, "redis:7", new At(ALIYUN, Status.COPIED, "sha256:3")));
         assertEquals(Catalog.INTRO + HEADER
-                + "| `nginx:alpine` | linux/amd64 | `" + NGINX_A + "` | `" + NGINX_G + "` | 2026-11-01 |\n"
+                + "| `nginx:alpine` | linux/amd64 | `" + NGINX_A + "` | `" + NGINX_G + "` | 2026-11-01" + Catalog.FAILING + "2026-11-29 |\n"
                 + "| `redis:7` | linux/amd64 | `reg.example/ns/redis:7` | — | 2026-11-29 |\n", Catalog.update(before, aliyunOnly, DAY2),
-                "a line no longer in the list is dropped, a new one added, a failed one keeps its address and date");
+                "a line no longer in the list is dropped, a new one added, a failed one keeps its address and date, marked");
+    }
+
+    /**
+     * A run with one image copied and one failed: the copied one's address and date are new; the failed one keeps the
+     * address it had, marked with the date its failures began (from the report's history), and the mark goes when it
+     * is synced again.
+     */
+    @Test
+    void aFailedImageKeepsItsLastGoodAddressMarkedFailingSince() {
+        String before = Catalog.INTRO + HEADER
+                + "| `nginx:alpine` | linux/amd64 | `" + NGINX_A + "` | `" + NGINX_G + "` | 2026-11-01 |\n"
+                + "| `redis:7` | linux/amd64 | `reg.example/ns/redis:7` | `ghcr.io/me/redis:7` | 2026-11-02 |\n";
+        ImageResult failed = image(2, "redis:7", new At(ALIYUN, Status.FAILED, null), new At(GHCR, Status.FAILED, null))
+                .withTargets(t -> t.withFailing(new TargetResult.Failing("2026-11-20", 3, false)));
+        String after = Catalog.update(before, report(image(1, "nginx:alpine", new At(ALIYUN, Status.COPIED, "sha256:9"),
+                new At(GHCR, Status.COPIED, "sha256:9")), failed), DAY2);
+        assertEquals(Catalog.INTRO + HEADER
+                + "| `nginx:alpine` | linux/amd64 | `" + NGINX_A + "` | `" + NGINX_G + "` | 2026-11-29 |\n"
+                + "| `redis:7` | linux/amd64 | `reg.example/ns/redis:7` | `ghcr.io/me/redis:7` | 2026-11-02" + Catalog.FAILING + "2026-11-20 |\n", after);
+        String healed = Catalog.update(after, report(image(2, "redis:7", new At(ALIYUN, Status.SKIPPED, "sha256:3"),
+                new At(GHCR, Status.SKIPPED, "sha256:3"))), DAY2);
+        assertTrue(healed.endsWith("| `redis:7` | linux/amd64 | `reg.example/ns/redis:7` | `ghcr.io/me/redis:7` | 2026-11-02 |\n"), healed);
     }
 
     @Test
@@ -115,10 +137,16 @@ public class CatalogTest {
         assertTrue(catalog.contains("| `busybox@sha256:0123456789ab` | linux/amd64 | `reg.example/ns/pinned:v1` |"), catalog);
     }
 
-    /** 0.2.0's catalog as this version writes it: the same, with the lines on the files that use the mirror (USE) after the intro. */
-    public static String withUse(String catalog) {
+    /**
+     * 0.2.0's catalog as this version writes it: the same, with the lines on the files that use the mirror (USE) after
+     * the intro, and its two failed images marked as failing since the run's day (the report has no history of them).
+     */
+    public static String asThisVersionWritesIt(String catalog) {
         String before = Catalog.INTRO.substring(0, Catalog.INTRO.length() - Catalog.USE.length());
-        return catalog.replace(before, Catalog.INTRO);
+        return catalog.replace(before, Catalog.INTRO)
+                .replace("| `mysql:8.0` | linux/arm64 | — | — | — |", "| `mysql:8.0` | linux/arm64 | — | — | —" + Catalog.FAILING + "2026-11-28 |")
+                .replace("| `bitnami/redis:latest` | linux/amd64 | — | — | — |",
+                        "| `bitnami/redis:latest` | linux/amd64 | — | — | —" + Catalog.FAILING + "2026-11-28 |");
     }
 
     /** A report written before images carried their names gives the catalog 0.2.0 wrote from it (with its list: test/reports). */
@@ -129,7 +157,7 @@ public class CatalogTest {
         ImageList.parse("images.txt", ImageList.read(OldReports.V020_LIST), Platforms.DEFAULT, ImageRef.DOCKER_HUB).images()
                 .forEach(spec -> listed.put(spec.line(), spec.source()));
         String catalog = Catalog.update("", old.completed(() -> listed), DAY1);
-        assertEquals(withUse(Files.readString(OldReports.V020_LIST.resolveSibling("sync-0.2.0.MIRRORS.md"))), catalog);
+        assertEquals(asThisVersionWritesIt(Files.readString(OldReports.V020_LIST.resolveSibling("sync-0.2.0.MIRRORS.md"))), catalog);
         // Without its list, the report's references name the images (a mirror's host for bare names).
         assertTrue(Catalog.update("", old.completed(Map::of), DAY1).contains("| `mirror.example/library/nginx:1.27` | linux/amd64 |"));
 

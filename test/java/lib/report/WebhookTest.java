@@ -326,4 +326,27 @@ public class WebhookTest {
         }
         return out;
     }
+
+    /**
+     * Today's new failures, failures that failed in earlier runs too ("failing since … (N runs)") and chronic ones
+     * (SYNC_FAILING_DAYS or more: fix or remove) are three blocks, in that order, in both languages.
+     */
+    @Test
+    void newRepeatedAndChronicFailuresAreListedApart() throws IOException {
+        String target = "{\"target\":\"aliyun\",\"image\":\"r/ns/%s:1\",\"status\":\"failed\",\"error\":\"not found\",\"seconds\":0%s}";
+        String images = String.join(",",
+                "{\"source\":\"docker.io/library/new:1\",\"platform\":\"linux/amd64\",\"targets\":[" + String.format(target, "new", ",\"failing\":{\"since\":\"2026-12-06\",\"runs\":1}") + "]}",
+                "{\"source\":\"docker.io/library/old:1\",\"platform\":\"linux/amd64\",\"targets\":[" + String.format(target, "old", ",\"failing\":{\"since\":\"2026-12-04\",\"runs\":3}") + "]}",
+                "{\"source\":\"docker.io/library/dead:1\",\"platform\":\"linux/amd64\",\"targets\":[" + String.format(target, "dead", ",\"failing\":{\"since\":\"2026-11-20\",\"runs\":17,\"chronic\":true}") + "]}");
+        Report report = Json.MAPPER.readValue("{\"summary\":{\"copied\":0,\"skipped\":0,\"failed\":3},\"images\":[" + images + "]}", Report.class);
+        Webhook.Message m = new Webhook.Message("failure", "me/images", RUN, report, false);
+        String en = Json.MAPPER.readTree(Webhook.build(Webhook.Kind.GENERIC, "https://example.com/hook", m, Webhook.Lang.EN, null, 0).body()).path("text").asText();
+        assertTrue(en.contains("\nFailed\n- docker.io/library/new:1 (linux/amd64) → aliyun: not found\n"
+                + "Still failing (failed in earlier runs too)\n- docker.io/library/old:1 (linux/amd64) → aliyun: not found — failing since 2026-12-04 (3 runs)\n"
+                + "Failing for SYNC_FAILING_DAYS days or more: fix the line in images.txt or remove it\n"
+                + "- docker.io/library/dead:1 (linux/amd64) → aliyun: not found — failing since 2026-11-20 (17 runs)\n"), en);
+        String zh = Json.MAPPER.readTree(Webhook.build(Webhook.Kind.GENERIC, "https://example.com/hook", m, Webhook.Lang.ZH, null, 0).body()).path("text").asText();
+        assertTrue(zh.contains("之前就在失败的镜像\n- docker.io/library/old:1 (linux/amd64) → aliyun: not found — 自 2026-12-04 起连续失败（3 次运行）\n"
+                + "长期失败的镜像（超过 SYNC_FAILING_DAYS 天）：请修正 images.txt 中的这一行，或把它删掉\n"), zh);
+    }
 }
