@@ -16,12 +16,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BinaryOperator;
 
 /**
  * What each source looked like at the last successful check, so that a HEAD can tell "unchanged" without a
@@ -52,10 +54,16 @@ public final class SyncState {
     private final Map<String, Entry> entries;
     private final Map<String, Entry> changed = new ConcurrentHashMap<>();
     private final Set<String> dropped = ConcurrentHashMap.newKeySet();
+    /** Of two things a registry was found to take, the one tried later: it refused the other. */
+    private static final BinaryOperator<Written> FURTHER = BinaryOperator.maxBy(Comparator.naturalOrder());
+
+    /** Per target registry, what it takes of a multi-platform line once it refused more (see {@link Written}). */
+    private final Map<String, Written> written;
 
     private SyncState(Path file, Map<String, Entry> entries) {
         this.file = file;
         this.entries = new ConcurrentHashMap<>(entries);
+        this.written = new ConcurrentHashMap<>(file == null ? Map.of() : written(file));
     }
 
     public static String key(ImageSpec spec) {
@@ -105,6 +113,37 @@ public final class SyncState {
         return out;
     }
 
+    /**
+     * The state file's "written": target registry → what it takes. Absent in files of older versions; what cannot be read
+     * (another shape, a label of a newer version) is left out, so the registry is simply tried from the start.
+     */
+    private static Map<String, Written> written(Path file) {
+        Map<String, Written> out = new HashMap<>();
+        try {
+            JsonNode known = Json.MAPPER.readTree(file.toFile()).path("written");
+            for (Iterator<Map.Entry<String, JsonNode>> it = known.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                Written form = Written.of(e.getValue().asText());
+                if (form != null) {
+                    out.put(e.getKey(), form);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // Unreadable: load() has said so already, for the images.
+        }
+        return out;
+    }
+
+    /** What {@code registry} takes of a multi-platform line: the index, unless it refused that in this run or an earlier one. */
+    public Written written(String registry) {
+        return written.getOrDefault(registry, Written.INDEX);
+    }
+
+    /** {@code registry} refused what it was given: later lines there start from {@code next}, in this run and the next ones. */
+    public void refused(String registry, Written next) {
+        written.merge(registry, next, FURTHER);
+    }
+
     public Entry get(ImageSpec spec) {
         return entries.get(key(spec));
     }
@@ -145,9 +184,12 @@ public final class SyncState {
             }
             merged.keySet().removeAll(dropped);
             merged.putAll(changed);
+            Map<String, Written> forms = new TreeMap<>(written(file));
+            written.forEach((registry, form) -> forms.merge(registry, form, FURTHER));
             Path tmp = Files.createTempFile(dir, ".state-", ".json");
             try {
-                Json.MAPPER.writeValue(tmp.toFile(), Map.of("version", 2, "images", merged));
+                Json.MAPPER.writeValue(tmp.toFile(), forms.isEmpty() ? Map.of("version", 2, "images", merged)
+                        : Map.of("version", 2, "images", merged, "written", forms));
                 Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             } finally {
                 Files.deleteIfExists(tmp);
