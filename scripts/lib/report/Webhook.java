@@ -5,6 +5,7 @@ import lib.registry.Http;
 import lib.sync.ImageResult;
 import lib.sync.Status;
 import lib.sync.TargetResult;
+import lib.sync.Written;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -95,14 +96,15 @@ public final class Webhook {
      */
     private record Words(String succeeded, String failed, String cancelled, String repository, String result, String colon,
                          Map<Status, String> counts, String comma, String copiedHeading, String failedHeading,
-                         String more, String noReport, String unreadable, String run) {}
+                         String more, String noReport, String unreadable, String run, String withoutAttestations, String dockerList) {}
 
     private static final Words ZH = new Words("✅ image-sync 同步成功", "❌ image-sync 同步失败", "⚪ image-sync 同步已取消",
             "仓库", "结果", "：",
             phrases("已复制 %d", "跳过 %d（已是最新）", "将复制 %d（试运行）", "推迟 %d（拉取配额将尽，下次运行再同步）", "失败 %d",
                     "已取消 %d（运行被中断）"),
             "，", "已复制的镜像（拉取地址）", "失败的镜像", "……还有 %d 个",
-            "本次同步没有生成报告（同步在写出报告之前就停止了），原因请查看运行日志", "同步报告无法读取，详情请查看运行日志", "查看运行详情");
+            "本次同步没有生成报告（同步在写出报告之前就停止了），原因请查看运行日志", "同步报告无法读取，详情请查看运行日志", "查看运行详情",
+            "（未带 attestation：目标仓库拒收带 attestation 的 index）", "（写成 Docker manifest list，未带 attestation：目标仓库拒收 OCI index）");
 
     private static final Words EN = new Words("✅ image-sync succeeded", "❌ image-sync failed", "⚪ image-sync cancelled",
             "Repository", "Result", ": ",
@@ -110,7 +112,8 @@ public final class Webhook {
                     "%d failed", "%d cancelled (the run was interrupted)"),
             ", ", "Copied (pull addresses)", "Failed", "… and %d more",
             "The sync produced no report (it stopped before writing one); the run log says why", "The sync report could not be read; the run log says more",
-            "View the run");
+            "View the run", " (attestations left out: the target refused an index with them)",
+            " (a Docker manifest list, attestations left out: the target refused OCI indexes)");
 
     private static Map<Status, String> phrases(String copied, String skipped, String wouldCopy, String deferred, String failed, String cancelled) {
         Map<Status, String> m = new LinkedHashMap<>();
@@ -187,7 +190,7 @@ public final class Webhook {
             for (ImageResult image : report.images() == null ? List.<ImageResult>of() : report.images()) {
                 for (TargetResult t : image.targets()) {
                     if (t.status() == Status.COPIED) {
-                        copied.add(t.image());
+                        copied.add(t.image() + dropped(t, w));
                     } else if (t.status() == Status.FAILED) {
                         failed.add(image.source() + " (" + image.platform() + ") → " + t.target() + ": " + reason(t.error()));
                     }
@@ -202,6 +205,14 @@ public final class Webhook {
         }
         return new Content(m.status(), title, w.colon(), facts, listings, m.runUrl(), w.run(), m.repository(),
                 report == null ? null : report.summary());
+    }
+
+    /** What a target that refused the source's index got instead, and why; nothing when it took the index. */
+    private static String dropped(TargetResult t, Words w) {
+        if (t.written() == Written.INDEX_WITHOUT_ATTESTATIONS) {
+            return w.withoutAttestations();
+        }
+        return t.written() == Written.DOCKER_LIST ? w.dockerList() : "";
     }
 
     /** copied, skipped and failed always; would-copy, deferred and cancelled when the run had any. */
