@@ -30,7 +30,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @Tag("registry")
 class IndexFallbackTest {
-    static final String T1 = "2024-01-01T00:00:00Z";
     static final String EMPTY_CONFIG = "application/vnd.oci.empty.v1+json";
     /** What a registry that takes no attestations refuses: unknown/unknown platforms, in-toto statements, empty configs. */
     static final Predicate<String> ATTESTATIONS = body -> body.contains("\"unknown\"") || body.contains(Fixtures.IN_TOTO) || body.contains(EMPTY_CONFIG);
@@ -43,9 +42,7 @@ class IndexFallbackTest {
     static final Registry target = registries.open("target");
 
     static Fixtures.Layout push(Path work, String repoTag, String marker) throws IOException {
-        Fixtures.Layout layout = Fixtures.multiArch(Files.createTempDirectory(work, "layout"), Fixtures.threeArch(T1, marker), true);
-        Registry.push(layout, source.host + "/library/" + repoTag, null);
-        return layout;
+        return MultiArchTest.push(work, source, repoTag, marker);
     }
 
     static Tools.Result sync(Path work, String proxy, String... lines) throws IOException {

@@ -82,10 +82,9 @@ record IndexSync(ManifestReader reader, SourceResolver sources, Copier copier, P
         try {
             held = options.force() ? null : reader.digestAt(ref, context);
             Digest there = held;
-            Written tried = form;
             Decision decision = Decision.decideIndex(digestOf(form, item, wanted), held,
                     () -> wanted.index() != null && listsExactly(ref.withDigest(there), wanted, context),
-                    () -> tried == Written.DOCKER_LIST && sameImageIds(ref.withDigest(there), item, wanted, context), options.force());
+                    () -> form == Written.DOCKER_LIST && sameImageIds(ref.withDigest(there), item, wanted, context), options.force());
             String reason = decision.reason().label;
             if (!decision.copy()) {
                 return at.skipped(reason, held.value()).withPlatforms(wanted.platforms()).withWritten(form);
@@ -96,29 +95,40 @@ record IndexSync(ManifestReader reader, SourceResolver sources, Copier copier, P
             if (!budget.take(item.spec().source().registry(), PullBudget.COPY)) {
                 return at.deferred();
             }
-            String what = "copying to " + target.id() + " " + ref.display();
-            String dropped = form == null || form == Written.INDEX ? null : dropped(form, target.registry() + " refused more before (remembered from an earlier refusal)");
-            while (true) {
-                try {
-                    write(form, item, wanted, ref, what, context);
-                    break;
-                } catch (SyncError e) {
-                    Written next = form == null ? null : form.next();
-                    if (next == null || !refusesIndex(e)) {
-                        throw form == null ? e : refused(e);
-                    }
-                    sources.state().refused(target.registry(), next);
-                    dropped = dropped(next, target.registry() + " refused " + (form == Written.INDEX ? "the index as the source has it" : "an OCI index")
-                            + ": " + e.getMessage());
-                    context.log().warn(ref.display() + ": " + dropped);
-                    form = next;
-                }
-            }
+            Copied copied = writeWhatItTakes(form, target, item, wanted, ref, context);
             Digest digest = reader.readBack(ref, context);
-            String warning = wanted.singleSource() ? "the source is a single-platform image, not an index: copied as it is" : dropped;
-            return at.copied(reason, digest.value()).withPlatforms(wanted.platforms()).withWarning(warning).withWritten(form);
+            String warning = wanted.singleSource() ? "the source is a single-platform image, not an index: copied as it is" : copied.dropped();
+            return at.copied(reason, digest.value()).withPlatforms(wanted.platforms()).withWarning(warning).withWritten(copied.form());
         } catch (SyncError | IllegalArgumentException e) {
             return at.failed(e, held == null ? null : held.value());
+        }
+    }
+
+    /** What a copy wrote, and what was left out of it and why (null: nothing). */
+    private record Copied(Written form, String dropped) {}
+
+    /**
+     * Writes {@code form} (null: a single image, copied as it is), and on a refusal what comes next, remembering for the
+     * target's registry what it refused; a refusal of the last is said with the hint for registries without indexes.
+     */
+    private Copied writeWhatItTakes(Written form, Target target, Plan.Item item, SourceResolver.Index wanted, ImageRef ref, Context context) {
+        String what = "copying to " + target.id() + " " + ref.display();
+        String dropped = form == null || form == Written.INDEX ? null : dropped(form, target.registry() + " refused "
+                + (form == Written.DOCKER_LIST ? "OCI indexes" : "an index with them") + " before (remembered, so it is not asked again)");
+        while (true) {
+            try {
+                write(form, item, wanted, ref, what, context);
+                return new Copied(form, dropped);
+            } catch (SyncError e) {
+                Written next = form == null ? null : form.next();
+                if (next == null || !refusesIndex(e)) {
+                    throw form == null ? e : refused(e);
+                }
+                sources.state().refused(target.registry(), next);
+                dropped = dropped(next, target.registry() + " refused " + (form == Written.INDEX ? "the index as the source has it" : "an OCI index")
+                        + ": " + e.getMessage());
+                form = next;
+            }
         }
     }
 
