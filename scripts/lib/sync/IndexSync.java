@@ -152,7 +152,8 @@ record IndexSync(ManifestReader reader, SourceResolver sources, Copier copier, P
 
     /** The index of the line's platform images only; null when it cannot be made from what is known (see {@link #digestOf}). */
     private static byte[] platformsOnly(Plan.Item item, SourceResolver.Index wanted) {
-        byte[] from = wanted.index() != null ? wanted.index() : wanted.source() == null ? null : SourceResolver.written(item.spec(), wanted.source());
+        byte[] from = wanted.index() != null ? wanted.index()
+                : wanted.source() == null ? null : SourceResolver.lineIndex(item.spec(), wanted.source());
         return from == null || !Manifests.parse(from).index() ? null : Manifests.withoutAttestations(from);
     }
 
@@ -173,12 +174,11 @@ record IndexSync(ManifestReader reader, SourceResolver sources, Copier copier, P
             return;
         }
         byte[] index = form == Written.INDEX ? wanted.index() : platformsOnly(item, wanted);
-        List<Manifests.Entry> images = Manifests.images(Manifests.parse(index).entries());
-        byte[] written = form == Written.DOCKER_LIST ? Manifests.dockerList(images.stream()
-                .map(e -> new Manifests.Listed(e, reader.attempt(() -> copier.copyAsDockerImage(source.withDigest(e.digest()), ref, what, context), context)))
-                .toList()) : index;
-        List<Digest> listed = form == Written.DOCKER_LIST ? List.of() : Manifests.parse(index).entries().stream().map(Manifests.Entry::digest).toList();
-        List<Digest> missing = listed.stream().filter(d -> !reader.present(ref.withDigest(d), context)).toList();
+        boolean list = form == Written.DOCKER_LIST;
+        byte[] written = list ? dockerList(source, index, ref, what, context) : index;
+        // A Docker list's images were written just now; an index's are copied by digest where the target lacks them.
+        List<Digest> missing = list ? List.of() : Manifests.parse(index).entries().stream().map(Manifests.Entry::digest)
+                .filter(d -> !reader.present(ref.withDigest(d), context)).toList();
         reader.attempt(() -> {
             try {
                 copier.copySubset(source, missing, written, ref, what, context);
@@ -187,6 +187,15 @@ record IndexSync(ManifestReader reader, SourceResolver sources, Copier copier, P
             }
             return null;
         }, context);
+    }
+
+    /** Each platform image of {@code index} written to the target as Docker schema 2, and the Docker manifest list of them. */
+    private byte[] dockerList(ImageRef source, byte[] index, ImageRef ref, String what, Context context) {
+        List<Manifests.Listed> images = new ArrayList<>();
+        for (Manifests.Entry e : Manifests.images(Manifests.parse(index).entries())) {
+            images.add(new Manifests.Listed(e, reader.attempt(() -> copier.copyAsDockerImage(source.withDigest(e.digest()), ref, what, context), context)));
+        }
+        return Manifests.dockerList(images);
     }
 
     /**

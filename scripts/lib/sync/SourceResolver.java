@@ -140,11 +140,11 @@ final class SourceResolver {
         if (top.index() && !spec.platform().multi()) {
             return platformEntry(spec, top).digest();
         }
-        return Digest.of(written(spec, raw));
+        return Digest.of(lineIndex(spec, raw));
     }
 
     /** What a multi-platform line writes from the source's top manifest: the index itself for "all", else the subset cut from it. */
-    static byte[] written(ImageSpec spec, byte[] raw) {
+    static byte[] lineIndex(ImageSpec spec, byte[] raw) {
         Manifests.Parsed top = Manifests.parse(raw);
         return !top.index() || spec.platform().all() ? raw : Manifests.subset(raw, chosen(spec, top).stream().map(Manifests.Entry::digest).toList());
     }
@@ -261,7 +261,7 @@ final class SourceResolver {
                     Manifests.images(top.entries()).stream().map(Manifests.Entry::platform).toList(), false, true);
         }
         List<Manifests.Entry> chosen = chosen(spec, top);
-        byte[] index = written(spec, raw);
+        byte[] index = lineIndex(spec, raw);
         List<Digest> manifests = Manifests.parse(index).entries().stream().map(Manifests.Entry::digest).toList();
         return new Index(top.digest(), Digest.of(index), raw, index, manifests, chosen.stream().map(Manifests.Entry::platform).toList(), false, true);
     }

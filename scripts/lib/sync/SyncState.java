@@ -30,6 +30,8 @@ import java.util.function.BinaryOperator;
  * manifest GET. It only ever saves requests: an entry alone never decides a copy (the platform manifest is
  * read and checked first, see {@code Syncer}) and a skip needs the target itself to hold the digest.
  * Anything unreadable is a warning and is replaced; two runs on one file merge their entries under a lock.
+ * Beside the images, "written" remembers per target registry what it takes of a multi-platform line once it
+ * refused more (see {@link Written}), so that it is not asked again.
  */
 public final class SyncState {
     /**
