@@ -93,8 +93,8 @@ public final class Manifests {
      * platform (artifacts, signatures), everything else as the source wrote it, so the same index gives the same bytes.
      */
     public static byte[] withoutAttestations(byte[] index) {
-        return keep(index, m -> isImage(new Entry(Digest.parseOrNull(text(m, "digest")), text(m, "mediaType"), text(m.path("platform"), "os"),
-                text(m.path("platform"), "architecture"), text(m.path("platform"), "variant"), describes(m))));
+        return keep(index, m -> text(m, "artifactType") == null && isImage(new Entry(Digest.parseOrNull(text(m, "digest")), text(m, "mediaType"),
+                text(m.path("platform"), "os"), text(m.path("platform"), "architecture"), text(m.path("platform"), "variant"), describes(m))));
     }
 
     private static byte[] keep(byte[] index, java.util.function.Predicate<JsonNode> entry) {
@@ -179,8 +179,9 @@ public final class Manifests {
         return entries.stream().filter(Manifests::isImage).toList();
     }
 
+    /** Not an attestation, and for a platform: unknown/unknown is BuildKit's mark for none, and an SBOM may say "linux" without an architecture. */
     private static boolean isImage(Entry e) {
-        return e.describes() == null && e.os() != null && !"unknown".equals(e.os());
+        return e.describes() == null && e.os() != null && !"unknown".equals(e.os()) && e.arch() != null;
     }
 
     private static String defaultVariant(String arch) {
