@@ -129,7 +129,8 @@ class IndexFallbackTest {
     void aTargetThatRefusesEveryOciIndexGetsADockerManifestListOfDockerImages(@TempDir Path work) throws IOException {
         Fixtures.Layout src = push(work, "listed:1", "listed");
         try (FaultProxy proxy = FaultProxy.start(target.host)) {
-            proxy.on("PUT", "/v2/ns/.*/manifests/.*").whenBody(OCI_INDEX).status(400, Map.of("Content-Type", "application/json"), MANIFEST_INVALID);
+            FaultProxy.Rule refuse = proxy.on("PUT", "/v2/ns/.*/manifests/.*").whenBody(OCI_INDEX)
+                    .status(400, Map.of("Content-Type", "application/json"), MANIFEST_INVALID);
 
             Tools.Result r = sync(work, proxy.host, "--platform=all listed:1");
             assertEquals(0, r.exit(), r.all());
@@ -152,10 +153,20 @@ class IndexFallbackTest {
             assertEquals(List.of("linux/amd64", "linux/arm64", "linux/arm/v7"), platforms);
             assertEquals("docker-list", Fixtures.JSON.readTree(work.resolve("state.json").toFile()).at("/written/" + proxy.host).asText());
 
+            // An image built without attestations: nothing is said to be left out, and the list is written at once.
+            Registry.push(Fixtures.multiArch(Files.createTempDirectory(work, "layout"), Fixtures.threeArch(MultiArchTest.T1, "plain")),
+                    source.host + "/library/plain:1", null);
+            int refused = refuse.fired();
+            Tools.Result plain = sync(work, proxy.host, "--platform=all plain:1");
+            assertEquals(List.of("copied:new:docker-list"), outcomes(report(work)), plain.all());
+            assertEquals("written as a Docker manifest list: " + proxy.host + " refused OCI indexes before (remembered, so it is not asked again)",
+                    report(work).at("/images/0/targets/0/warning").asText());
+            assertEquals(refused, refuse.fired(), "the target was not refused again");
+
             long puts = target.manifestRequests("PUT");
-            Tools.Result again = sync(work, proxy.host, "--platform=all listed:1");
+            Tools.Result again = sync(work, proxy.host, "--platform=all listed:1", "--platform=all plain:1");
             assertEquals(0, again.exit(), again.all());
-            assertEquals(List.of("skipped:image-id:docker-list"), outcomes(report(work)));
+            assertEquals(List.of("skipped:image-id:docker-list", "skipped:image-id:docker-list"), outcomes(report(work)));
             assertEquals(puts, target.manifestRequests("PUT"), "a rerun writes nothing");
         }
     }

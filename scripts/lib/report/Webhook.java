@@ -113,7 +113,7 @@ public final class Webhook {
             ", ", "Copied (pull addresses)", "Failed", "… and %d more",
             "The sync produced no report (it stopped before writing one); the run log says why", "The sync report could not be read; the run log says more",
             "View the run", " (attestations left out: the target refused an index with them)",
-            " (a Docker manifest list, attestations left out: the target refused OCI indexes)");
+            " (a Docker manifest list, without attestations: the target refused OCI indexes)");
 
     private static Map<Status, String> phrases(String copied, String skipped, String wouldCopy, String deferred, String failed, String cancelled) {
         Map<Status, String> m = new LinkedHashMap<>();

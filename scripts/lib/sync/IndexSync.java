@@ -113,7 +113,8 @@ record IndexSync(ManifestReader reader, SourceResolver sources, Copier copier, P
      */
     private Copied writeWhatItTakes(Written form, Target target, Plan.Item item, SourceResolver.Index wanted, ImageRef ref, Context context) {
         String what = "copying to " + target.id() + " " + ref.display();
-        String dropped = form == null || form == Written.INDEX ? null : dropped(form, target.registry() + " refused "
+        boolean attested = listsMoreThanImages(item, wanted);
+        String dropped = form == null || form == Written.INDEX ? null : dropped(form, attested, target.registry() + " refused "
                 + (form == Written.DOCKER_LIST ? "OCI indexes" : "an index with them") + " before (remembered, so it is not asked again)");
         while (true) {
             try {
@@ -125,16 +126,29 @@ record IndexSync(ManifestReader reader, SourceResolver sources, Copier copier, P
                     throw form == null ? e : refused(e);
                 }
                 sources.state().refused(target.registry(), next);
-                dropped = dropped(next, target.registry() + " refused " + (form == Written.INDEX ? "the index as the source has it" : "an OCI index")
+                dropped = dropped(next, attested, target.registry() + " refused " + (form == Written.INDEX ? "the index as the source has it" : "an OCI index")
                         + ": " + e.getMessage());
                 form = next;
             }
         }
     }
 
-    /** What the report and the console say when a target got less than the source's index, and why. */
-    private static String dropped(Written form, String why) {
-        return (form == Written.DOCKER_LIST ? "attestations left out, and written as a Docker manifest list: " : "attestations left out: ") + why;
+    /** What the report and the console say when a target got less than the source's index ({@code attested}: it had attestations), and why. */
+    private static String dropped(Written form, boolean attested, String why) {
+        if (form == Written.DOCKER_LIST) {
+            return (attested ? "attestations left out, and written" : "written") + " as a Docker manifest list: " + why;
+        }
+        return "attestations left out: " + why;
+    }
+
+    /** Whether the index the line writes lists more than its platform images: attestations, artifacts, what a fallback leaves out. */
+    private static boolean listsMoreThanImages(Plan.Item item, SourceResolver.Index wanted) {
+        byte[] index = lineIndex(item, wanted);
+        if (index == null || !Manifests.parse(index).index()) {
+            return false;
+        }
+        List<Manifests.Entry> entries = Manifests.parse(index).entries();
+        return Manifests.images(entries).size() < entries.size();
     }
 
     /**
@@ -152,9 +166,13 @@ record IndexSync(ManifestReader reader, SourceResolver sources, Copier copier, P
 
     /** The index of the line's platform images only; null when it cannot be made from what is known (see {@link #digestOf}). */
     private static byte[] platformsOnly(Plan.Item item, SourceResolver.Index wanted) {
-        byte[] from = wanted.index() != null ? wanted.index()
-                : wanted.source() == null ? null : SourceResolver.lineIndex(item.spec(), wanted.source());
+        byte[] from = lineIndex(item, wanted);
         return from == null || !Manifests.parse(from).index() ? null : Manifests.withoutAttestations(from);
+    }
+
+    /** The index the line writes as the source has it (for a list, the subset); null when the source's bytes are not known. */
+    private static byte[] lineIndex(Plan.Item item, SourceResolver.Index wanted) {
+        return wanted.index() != null ? wanted.index() : wanted.source() == null ? null : SourceResolver.lineIndex(item.spec(), wanted.source());
     }
 
     /** Writes {@code form} (null: a single image, copied as it is) under the target's tag. */

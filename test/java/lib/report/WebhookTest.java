@@ -253,7 +253,7 @@ public class WebhookTest {
                 + "{\"target\":\"tcr\",\"image\":\"t/ns/a:1\",\"status\":\"copied\",\"written\":\"index\"}]}]}", Report.class);
         JsonNode en = body(Webhook.Kind.SLACK, new Webhook.Message("success", null, null, report, false), Webhook.Lang.EN);
         assertEquals("*Copied (pull addresses)*\n• r/ns/a:1 (attestations left out: the target refused an index with them)\n"
-                + "• ghcr.io/me/a:1 (a Docker manifest list, attestations left out: the target refused OCI indexes)\n• t/ns/a:1", en.at("/blocks/2/text/text").asText());
+                + "• ghcr.io/me/a:1 (a Docker manifest list, without attestations: the target refused OCI indexes)\n• t/ns/a:1", en.at("/blocks/2/text/text").asText());
         JsonNode zh = body(Webhook.Kind.SLACK, new Webhook.Message("success", null, null, report, false), Webhook.Lang.ZH);
         assertTrue(zh.at("/blocks/2/text/text").asText().contains("• r/ns/a:1（未带 attestation：目标仓库拒收带 attestation 的 index）"), zh.toString());
     }
