@@ -45,6 +45,11 @@ class IndexFallbackTest {
         return MultiArchTest.push(work, source, repoTag, marker);
     }
 
+    /** Manifest PUTs whose body {@code lists} are refused as SWR refuses them: 400 MANIFEST_INVALID. */
+    static FaultProxy.Rule refusing(FaultProxy proxy, Predicate<String> lists) {
+        return proxy.on("PUT", "/v2/ns/.*/manifests/.*").whenBody(lists).status(400, Map.of("Content-Type", "application/json"), MANIFEST_INVALID);
+    }
+
     static Tools.Result sync(Path work, String proxy, String... lines) throws IOException {
         Files.writeString(work.resolve("images.txt"), String.join("\n", lines) + "\n");
         return SyncIntegrationTest.checked(Cli.sync(work, FaultTest.env(work, source.host, proxy), null, SyncIntegrationTest.FAST_RETRY,
@@ -87,8 +92,7 @@ class IndexFallbackTest {
         Fixtures.Layout first = push(work, "attested:1", "attested");
         Fixtures.Layout second = push(work, "attested-b:1", "attested-b");
         try (FaultProxy proxy = FaultProxy.start(target.host)) {
-            FaultProxy.Rule refuse = proxy.on("PUT", "/v2/ns/.*/manifests/.*").whenBody(ATTESTATIONS)
-                    .status(400, Map.of("Content-Type", "application/json"), MANIFEST_INVALID);
+            FaultProxy.Rule refuse = refusing(proxy, ATTESTATIONS);
 
             Tools.Result r = sync(work, proxy.host, "--platform=all attested:1");
             assertEquals(0, r.exit(), r.all());
@@ -129,8 +133,7 @@ class IndexFallbackTest {
     void aTargetThatRefusesEveryOciIndexGetsADockerManifestListOfDockerImages(@TempDir Path work) throws IOException {
         Fixtures.Layout src = push(work, "listed:1", "listed");
         try (FaultProxy proxy = FaultProxy.start(target.host)) {
-            FaultProxy.Rule refuse = proxy.on("PUT", "/v2/ns/.*/manifests/.*").whenBody(OCI_INDEX)
-                    .status(400, Map.of("Content-Type", "application/json"), MANIFEST_INVALID);
+            FaultProxy.Rule refuse = refusing(proxy, OCI_INDEX);
 
             Tools.Result r = sync(work, proxy.host, "--platform=all listed:1");
             assertEquals(0, r.exit(), r.all());
