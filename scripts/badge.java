@@ -13,6 +13,7 @@
 //SOURCES lib/sync/ImageResult.java
 //SOURCES lib/sync/Status.java
 //SOURCES lib/sync/TargetResult.java
+//SOURCES lib/sync/Written.java
 //SOURCES lib/report/Report.java
 
 import lib.core.Commands;

@@ -13,6 +13,7 @@
 //SOURCES lib/sync/ImageResult.java
 //SOURCES lib/sync/Status.java
 //SOURCES lib/sync/TargetResult.java
+//SOURCES lib/sync/Written.java
 //SOURCES lib/report/Catalog.java
 //SOURCES lib/report/MirrorFiles.java
 //SOURCES lib/report/Report.java

@@ -14,6 +14,7 @@
 //SOURCES lib/sync/ImageResult.java
 //SOURCES lib/sync/Status.java
 //SOURCES lib/sync/TargetResult.java
+//SOURCES lib/sync/Written.java
 //SOURCES lib/report/Console.java
 //SOURCES lib/report/Merge.java
 //SOURCES lib/report/Report.java

@@ -14,6 +14,7 @@
 //SOURCES lib/sync/Status.java
 //SOURCES lib/sync/SyncState.java
 //SOURCES lib/sync/TargetResult.java
+//SOURCES lib/sync/Written.java
 
 import lib.core.Commands;
 import lib.core.Env;

@@ -37,8 +37,13 @@ class MultiArchTest {
     static final Registry target = registries.open("target");
 
     static Fixtures.Layout push(Path work, String repoTag, String marker) throws IOException {
+        return push(work, source, repoTag, marker);
+    }
+
+    /** Three platform images and their attestations, as BuildKit writes them, under library/{@code repoTag} in {@code registry}. */
+    static Fixtures.Layout push(Path work, Registry registry, String repoTag, String marker) throws IOException {
         Fixtures.Layout layout = Fixtures.multiArch(Files.createTempDirectory(work, "layout"), Fixtures.threeArch(T1, marker), true);
-        Registry.push(layout, source.host + "/library/" + repoTag, null);
+        Registry.push(layout, registry.host + "/library/" + repoTag, null);
         return layout;
     }
 

@@ -36,9 +36,12 @@ public final class Manifests {
         }
     }
 
+    /** Docker's manifest list: what a registry that refuses OCI indexes may still take. */
+    public static final String DOCKER_LIST = "application/vnd.docker.distribution.manifest.list.v2+json";
+    /** Docker's image manifest (schema 2): what a Docker manifest list must list for such registries. */
+    public static final String DOCKER_IMAGE = "application/vnd.docker.distribution.manifest.v2+json";
     /** The media types of an index: OCI's, and Docker's manifest list. */
-    public static final java.util.Set<String> INDEX_TYPES = java.util.Set.of("application/vnd.oci.image.index.v1+json",
-            "application/vnd.docker.distribution.manifest.list.v2+json");
+    public static final java.util.Set<String> INDEX_TYPES = java.util.Set.of("application/vnd.oci.image.index.v1+json", DOCKER_LIST);
 
     private Manifests() {}
 
@@ -79,15 +82,52 @@ public final class Manifests {
      * everything else as the source wrote it: the same source gives the same bytes, so the same digest, every run.
      */
     public static byte[] subset(byte[] index, Collection<Digest> chosen) {
+        return keep(index, m -> {
+            Digest describes = describes(m);
+            return chosen.contains(Digest.parseOrNull(m.path("digest").asText())) || (describes != null && chosen.contains(describes));
+        });
+    }
+
+    /**
+     * The index with its platform images only: no attestations, no unknown/unknown or other entries without a
+     * platform (artifacts, signatures), everything else as the source wrote it, so the same index gives the same bytes.
+     */
+    public static byte[] withoutAttestations(byte[] index) {
+        return keep(index, m -> text(m, "artifactType") == null && isImage(new Entry(Digest.parseOrNull(text(m, "digest")), text(m, "mediaType"),
+                text(m.path("platform"), "os"), text(m.path("platform"), "architecture"), text(m.path("platform"), "variant"), describes(m))));
+    }
+
+    private static byte[] keep(byte[] index, java.util.function.Predicate<JsonNode> entry) {
         JsonNode root = read(index, "index");
         ArrayNode kept = Json.MAPPER.createArrayNode();
         for (JsonNode m : root.path("manifests")) {
-            Digest describes = describes(m);
-            if (chosen.contains(Digest.parseOrNull(m.path("digest").asText())) || (describes != null && chosen.contains(describes))) {
+            if (entry.test(m)) {
                 kept.add(m);
             }
         }
         ((ObjectNode) root).set("manifests", kept);
+        return write(root);
+    }
+
+    /** A platform image as written to a registry for a Docker manifest list: {@code manifest} is Docker schema 2. */
+    public record Listed(Entry platform, byte[] manifest) {}
+
+    /** A Docker manifest list of {@code images}, in their order, each under the platform its source entry names. */
+    public static byte[] dockerList(List<Listed> images) {
+        ObjectNode root = Json.MAPPER.createObjectNode().put("schemaVersion", 2).put("mediaType", DOCKER_LIST);
+        ArrayNode manifests = root.putArray("manifests");
+        for (Listed image : images) {
+            ObjectNode m = manifests.addObject().put("mediaType", DOCKER_IMAGE).put("size", image.manifest().length)
+                    .put("digest", Digest.of(image.manifest()).value());
+            ObjectNode p = m.putObject("platform").put("architecture", image.platform().arch()).put("os", image.platform().os());
+            if (image.platform().variant() != null) {
+                p.put("variant", image.platform().variant());
+            }
+        }
+        return write(root);
+    }
+
+    private static byte[] write(JsonNode root) {
         try {
             return Json.MAPPER.writeValueAsBytes(root);
         } catch (IOException e) {
@@ -136,7 +176,12 @@ public final class Manifests {
 
     /** The platform images of an index, without attestations. */
     public static List<Entry> images(List<Entry> entries) {
-        return entries.stream().filter(e -> e.describes() == null && e.os() != null && !"unknown".equals(e.os())).toList();
+        return entries.stream().filter(Manifests::isImage).toList();
+    }
+
+    /** Not an attestation, and for a platform: unknown/unknown is BuildKit's mark for none, and an SBOM may say "linux" without an architecture. */
+    private static boolean isImage(Entry e) {
+        return e.describes() == null && e.os() != null && !"unknown".equals(e.os()) && e.arch() != null;
     }
 
     private static String defaultVariant(String arch) {

@@ -33,6 +33,12 @@ public interface Copier {
      */
     void copySubset(ImageRef source, List<Digest> missing, byte[] index, ImageRef destination, String what, Context context);
 
+    /**
+     * The platform image {@code source} (by digest) in {@code repository} as a Docker schema 2 manifest, for a Docker
+     * manifest list; returns the manifest as written (its digest is the new one).
+     */
+    byte[] copyAsDockerImage(ImageRef source, ImageRef repository, String what, Context context);
+
     /** Whether the target receives the source's manifest bytes, so that another digest afterwards deserves a warning. */
     boolean preservesDigests();
 }

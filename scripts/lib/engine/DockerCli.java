@@ -160,6 +160,13 @@ public final class DockerCli implements Copier, Inspector {
         return args;
     }
 
+    /** docker has no way to write a manifest by digest alone, so it cannot write the images of a Docker manifest list. */
+    @Override
+    public byte[] copyAsDockerImage(ImageRef source, ImageRef repository, String what, Context context) {
+        throw new SyncError(SyncError.Kind.PERMANENT, what + ": this registry takes only a Docker manifest list, which the docker engine "
+                + "cannot write; install skopeo, or use one line per platform (--platform=linux/amd64, ...)");
+    }
+
     @Override
     public boolean preservesDigests() {
         return false;

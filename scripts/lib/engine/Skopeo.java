@@ -123,20 +123,24 @@ public final class Skopeo implements Inspector, Copier {
 
     /** {@code from}: a transport reference (docker://…, dir:…); {@code fromInsecure}: whether its TLS is relaxed. */
     private List<String> copyArgs(String from, boolean fromInsecure, ImageRef destination, String... options) {
+        return copyArgs(from, fromInsecure, transport(destination), insecure.contains(destination.registry()), preserveDigests, options);
+    }
+
+    private List<String> copyArgs(String from, boolean fromInsecure, String to, boolean toInsecure, boolean preserve, String... options) {
         List<String> args = new ArrayList<>(List.of("skopeo", "copy", "--retry-times", "0"));
         args.addAll(List.of(options));
-        if (preserveDigests) {
+        if (preserve) {
             args.add("--preserve-digests");
         }
         auth(args);
         if (fromInsecure) {
             args.add("--src-tls-verify=false");
         }
-        if (insecure.contains(destination.registry())) {
+        if (toInsecure) {
             args.add("--dest-tls-verify=false");
         }
         args.add(from);
-        args.add(transport(destination));
+        args.add(to);
         return args;
     }
 
@@ -158,6 +162,23 @@ public final class Skopeo implements Inspector, Copier {
             copy(copyArgs("dir:" + dir, false, destination, "--multi-arch", "index-only"), what, context);
         } catch (java.io.IOException e) {
             throw new SyncError(SyncError.Kind.PERMANENT, what + ": cannot write the index to " + context.tmp() + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * skopeo's own conversion (--format v2s2: media types only; the config and layers stay the same blobs), into a dir:
+     * beside the image's temporary files; then that manifest, as converted, by its digest.
+     */
+    @Override
+    public byte[] copyAsDockerImage(ImageRef source, ImageRef repository, String what, Context context) {
+        try {
+            Path dir = java.nio.file.Files.createTempDirectory(context.tmp(), "docker-image-");
+            copy(copyArgs(transport(source), insecure.contains(source.registry()), "dir:" + dir, false, false, "--format", "v2s2"), what, context);
+            byte[] manifest = java.nio.file.Files.readAllBytes(dir.resolve("manifest.json"));
+            copy(copyArgs("dir:" + dir, false, repository.withDigest(Digest.of(manifest))), what, context);
+            return manifest;
+        } catch (java.io.IOException e) {
+            throw new SyncError(SyncError.Kind.PERMANENT, what + ": cannot convert the image under " + context.tmp() + ": " + e.getMessage());
         }
     }
 

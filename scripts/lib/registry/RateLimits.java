@@ -13,10 +13,15 @@ public final class RateLimits {
     /** What the headers said. */
     public record RateLimit(int limit, int remaining) {}
 
-    private static final Pattern RATE = Pattern.compile("^\\s*(\\d+)");
+    /**
+     * A count, then its policy (";w=21600") or the next value (", 100;w=60") or nothing. Nine digits at most: a count
+     * past int is no quota anyone announces.
+     */
+    private static final Pattern RATE = Pattern.compile("^\\s*(\\d{1,9})\\s*(?:[;,]|$)");
     private final Map<String, RateLimit> first = new ConcurrentHashMap<>();
     private final Map<String, RateLimit> last = new ConcurrentHashMap<>();
 
+    /** Both headers readable, or the answer says nothing: the last readable pair stands. */
     void observe(String registry, HttpHeaders headers) {
         Integer limit = rate(headers.firstValue("ratelimit-limit").orElse(null));
         Integer remaining = rate(headers.firstValue("ratelimit-remaining").orElse(null));
@@ -27,7 +32,10 @@ public final class RateLimits {
         }
     }
 
-    /** "100;w=21600" → 100. */
+    /**
+     * "100;w=21600" → 100. What is not a count (";w=21600", which Docker Hub has been seen to send, an empty value, a
+     * word, a negative or huge number) is null, never 0: an unreadable header must not look like a spent quota.
+     */
     static Integer rate(String header) {
         if (header == null) {
             return null;

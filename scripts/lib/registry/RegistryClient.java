@@ -62,6 +62,8 @@ public final class RegistryClient {
     /** A Link header's entries: {@code <target>} and its parameters. */
     private static final Pattern LINK = Pattern.compile("<([^>]*)>((?:\\s*;\\s*[^;,]*)*)");
     /** rel="next", the relation a list's following page has; rel may hold several relations. */
+    /** A Bearer challenge's error parameter as RFC 6750 names it: the token was good, but not for this. */
+    private static final Pattern INSUFFICIENT_SCOPE = Pattern.compile("\\berror\\s*=\\s*\"?insufficient_scope\\b", Pattern.CASE_INSENSITIVE);
     private static final Pattern NEXT = Pattern.compile("rel\\s*=\\s*\"?(?:[^\";,]*\\s)?next(?:[\\s\";]|$)", Pattern.CASE_INSENSITIVE);
 
     /** The answer to a HEAD: {@code found} false for 404, else the manifest digest and media type the registry reports. */
@@ -151,6 +153,7 @@ public final class RegistryClient {
         if (r.statusCode() == 404) {
             return null;
         }
+        refuseHidden(what, ref.registry(), r);
         refuseUnlessOk(what, r);
         return r.body();
     }
@@ -194,6 +197,7 @@ public final class RegistryClient {
             if (r.statusCode() == 404) {
                 throw new SyncError(SyncError.Kind.NOT_FOUND, what + ": repository not found; check the image name");
             }
+            refuseHidden(what, repository.registry(), r);
             refuseUnlessOk(what, r);
             bytes += r.body().length;
             if (bytes > maxBytes) {
@@ -264,6 +268,23 @@ public final class RegistryClient {
             throw new Unsupported(what + " gave no usable Docker-Content-Digest");
         }
         return new Head(true, digest, r.headers().firstValue("Content-Type").map(t -> t.split(";")[0].strip()).orElse(null));
+    }
+
+    /**
+     * A 401 with error="insufficient_scope" to a request that carried the token the token service had just given
+     * ({@link #send} answers every first 401): Docker Hub's answer for a repository that does not exist, given on
+     * purpose so that it cannot be told from a private one. Said as such, as a failure of that image only.
+     */
+    private static void refuseHidden(String what, String registry, HttpResponse<?> r) {
+        if (r.statusCode() == 401 && r.headers().allValues("WWW-Authenticate").stream().anyMatch(c -> INSUFFICIENT_SCOPE.matcher(c).find())) {
+            throw notFoundOrPrivate(what, registry);
+        }
+    }
+
+    /** The words for a repository a registry refuses to read without saying whether it exists (see {@link #refuseHidden}). */
+    public static SyncError notFoundOrPrivate(String what, String registry) {
+        String who = registry.equals(ImageRef.DOCKER_HUB) ? "Docker Hub" : "the registry";
+        return new SyncError(SyncError.Kind.NOT_FOUND, what + ": not found, or private: check the name (" + who + " does not say which)");
     }
 
     /** 429 and 5xx are transient, for the retry layer; any other answer but 200 is left to skopeo. */

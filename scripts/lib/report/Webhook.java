@@ -5,6 +5,7 @@ import lib.registry.Http;
 import lib.sync.ImageResult;
 import lib.sync.Status;
 import lib.sync.TargetResult;
+import lib.sync.Written;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -96,7 +97,7 @@ public final class Webhook {
     private record Words(String succeeded, String failed, String cancelled, String repository, String result, String colon,
                          Map<Status, String> counts, String comma, String copiedHeading, String failedHeading,
                          String more, String noReport, String unreadable, String run,
-                         String failingHeading, String chronicHeading, String since) {}
+                         String failingHeading, String chronicHeading, String since, String withoutAttestations, String dockerList) {}
 
     private static final Words ZH = new Words("✅ image-sync 同步成功", "❌ image-sync 同步失败", "⚪ image-sync 同步已取消",
             "仓库", "结果", "：",
@@ -105,7 +106,8 @@ public final class Webhook {
             "，", "已复制的镜像（拉取地址）", "失败的镜像", "……还有 %d 个",
             "本次同步没有生成报告（同步在写出报告之前就停止了），原因请查看运行日志", "同步报告无法读取，详情请查看运行日志", "查看运行详情",
             "之前就在失败的镜像", "长期失败的镜像（超过 SYNC_FAILING_DAYS 天）：请修正 images.txt 中的这一行，或把它删掉",
-            "自 %s 起连续失败（%d 次运行）");
+            "自 %s 起连续失败（%d 次运行）",
+            "（未带 attestation：目标仓库拒收带 attestation 的 index）", "（写成 Docker manifest list，未带 attestation：目标仓库拒收 OCI index）");
 
     private static final Words EN = new Words("✅ image-sync succeeded", "❌ image-sync failed", "⚪ image-sync cancelled",
             "Repository", "Result", ": ",
@@ -115,7 +117,9 @@ public final class Webhook {
             "The sync produced no report (it stopped before writing one); the run log says why", "The sync report could not be read; the run log says more",
             "View the run",
             "Still failing (failed in earlier runs too)", "Failing for SYNC_FAILING_DAYS days or more: fix the line in images.txt or remove it",
-            "failing since %s (%d runs)");
+            "failing since %s (%d runs)",
+            " (attestations left out: the target refused an index with them)",
+            " (a Docker manifest list, without attestations: the target refused OCI indexes)");
 
     private static Map<Status, String> phrases(String copied, String skipped, String wouldCopy, String deferred, String failed, String cancelled) {
         Map<Status, String> m = new LinkedHashMap<>();
@@ -194,7 +198,7 @@ public final class Webhook {
             for (ImageResult image : report.images() == null ? List.<ImageResult>of() : report.images()) {
                 for (TargetResult t : image.targets()) {
                     if (t.status() == Status.COPIED) {
-                        copied.add(t.image());
+                        copied.add(t.image() + dropped(t, w));
                     } else if (t.status() == Status.FAILED) {
                         String line = image.source() + " (" + image.platform() + ") → " + t.target() + ": " + reason(t.error());
                         if (!t.failedBefore()) {
@@ -222,6 +226,14 @@ public final class Webhook {
         }
         return new Content(m.status(), title, w.colon(), facts, listings, m.runUrl(), w.run(), m.repository(),
                 report == null ? null : report.summary());
+    }
+
+    /** What a target that refused the source's index got instead, and why; nothing when it took the index. */
+    private static String dropped(TargetResult t, Words w) {
+        if (t.written() == Written.INDEX_WITHOUT_ATTESTATIONS) {
+            return w.withoutAttestations();
+        }
+        return t.written() == Written.DOCKER_LIST ? w.dockerList() : "";
     }
 
     /** copied, skipped and failed always; would-copy, deferred and cancelled when the run had any. */

@@ -50,7 +50,9 @@ final class BlobRace {
             return e;
         }
         indexTriedAgain |= index;
-        return new SyncError(SyncError.Kind.TRANSIENT, e.getMessage() + "; HEADs show the target has everything that manifest refers to "
-                + "(another run pushing the same images at once?)");
+        return new SyncError(SyncError.Kind.TRANSIENT, e.getMessage() + (index
+                ? "; HEADs show the target has everything that index refers to: tried once more, in case another run was pushing the same "
+                        + "images (a registry that refuses this kind of index refuses it again)"
+                : "; HEADs show the target has everything that manifest refers to (another run pushing the same images at once?)"));
     }
 }

@@ -30,19 +30,25 @@ public record Decision(boolean copy, Reason reason) {
     public record Seen(Digest digest, Supplier<Digest> configDigest) {}
 
     /**
-     * The same for a multi-platform line, whose tag holds an index: the index the source has (or, for a subset,
-     * the one this run would write) is there; or, for a subset, an index listing exactly the chosen platform
-     * manifests is (written by another tool, its digest differs); else copy.
+     * The same for a multi-platform line, whose tag holds an index: the index this run would write is there (the
+     * source's own, or for a subset or a target that refused it, the one cut from it; {@code wanted} null when it cannot
+     * be known before writing); or, for a subset, an index listing exactly the chosen platform manifests is (written by
+     * another tool, its digest differs); or a list of the same images re-encoded (their configs, the image IDs, are the
+     * same: a Docker manifest list written for a target that takes no OCI index); else copy.
      */
-    public static Decision decideIndex(Digest wanted, Digest held, BooleanSupplier listsExactlyTheChosen, boolean force) {
+    public static Decision decideIndex(Digest wanted, Digest held, BooleanSupplier listsExactlyTheChosen, BooleanSupplier sameImageIds,
+                                       boolean force) {
         if (force) {
             return new Decision(true, Reason.FORCED);
         }
         if (held == null) {
             return new Decision(true, Reason.NEW);
         }
-        if (wanted.equals(held) || listsExactlyTheChosen.getAsBoolean()) {
+        if (held.equals(wanted) || listsExactlyTheChosen.getAsBoolean()) {
             return new Decision(false, Reason.DIGEST);
+        }
+        if (sameImageIds.getAsBoolean()) {
+            return new Decision(false, Reason.IMAGE_ID);
         }
         return new Decision(true, Reason.CHANGED);
     }

@@ -59,7 +59,20 @@ final class ManifestReader {
                 // The engine answers what the client cannot.
             }
         }
-        return attempt(ref, () -> inspector.inspectRaw(ref, what, false, context), context);
+        return attempt(ref, () -> hidden(ref, what, () -> inspector.inspectRaw(ref, what, false, context)), context);
+    }
+
+    /**
+     * A source read the engine was refused although its login (or anonymous access) was good: what skopeo says
+     * ("requested access to the resource is denied") when Docker Hub hides whether a repository exists, said as the
+     * registry client says it (see RegistryClient#notFoundOrPrivate).
+     */
+    private static <T> T hidden(ImageRef ref, String what, Supplier<T> read) {
+        try {
+            return read.get();
+        } catch (SyncError e) {
+            throw e.kind == SyncError.Kind.DENIED ? RegistryClient.notFoundOrPrivate(what, ref.registry()) : e;
+        }
     }
 
     /** A manifest at a target, by the engine; null when the tag does not exist and {@code missingOk}. */
@@ -145,7 +158,7 @@ final class ManifestReader {
                 // The engine lists what the client cannot.
             }
         }
-        return attempt(repository, () -> inspector.listTags(repository, context), context);
+        return attempt(repository, () -> hidden(repository, "listing the tags of " + repository.name(), () -> inspector.listTags(repository, context)), context);
     }
 
     /** A request to {@code ref}'s registry. */

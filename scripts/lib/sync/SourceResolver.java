@@ -44,12 +44,15 @@ final class SourceResolver {
     record Index(Digest top, Digest digest, byte[] source, byte[] index, List<Digest> manifests, List<String> platforms, boolean singleSource,
                  boolean checked) {
         static Index remembered(SyncState.Entry entry) {
-            return new Index(entry.top(), entry.digest(), null, null, List.of(), List.of(), false, false);
+            return new Index(entry.top(), entry.digest(), entry.source(), null, List.of(), List.of(), false, false);
         }
 
-        /** What the state keeps: a subset's digest comes with the source index it was cut from, so it can prove itself. */
+        /**
+         * What the state keeps: the digest with the source index it follows from, so it can prove itself, and so that
+         * what a target that refused that index holds instead can be told with a HEAD (see IndexSync).
+         */
         SyncState.Entry entry() {
-            return new SyncState.Entry(top, digest, index == null ? null : source);
+            return new SyncState.Entry(top, digest, source);
         }
     }
 
@@ -134,13 +137,16 @@ final class SourceResolver {
     /** The digest a line wants from a source index, made exactly as reading the source makes it. */
     private static Digest wanted(ImageSpec spec, byte[] raw) {
         Manifests.Parsed top = Manifests.parse(raw);
-        if (!top.index() || spec.platform().all()) {
-            return top.digest();
-        }
-        if (!spec.platform().multi()) {
+        if (top.index() && !spec.platform().multi()) {
             return platformEntry(spec, top).digest();
         }
-        return Digest.of(Manifests.subset(raw, chosen(spec, top).stream().map(Manifests.Entry::digest).toList()));
+        return Digest.of(lineIndex(spec, raw));
+    }
+
+    /** What a multi-platform line writes from the source's top manifest: the index itself for "all", else the subset cut from it. */
+    static byte[] lineIndex(ImageSpec spec, byte[] raw) {
+        Manifests.Parsed top = Manifests.parse(raw);
+        return !top.index() || spec.platform().all() ? raw : Manifests.subset(raw, chosen(spec, top).stream().map(Manifests.Entry::digest).toList());
     }
 
     /** A single-platform line's entry in its source's index. */
@@ -255,7 +261,7 @@ final class SourceResolver {
                     Manifests.images(top.entries()).stream().map(Manifests.Entry::platform).toList(), false, true);
         }
         List<Manifests.Entry> chosen = chosen(spec, top);
-        byte[] index = Manifests.subset(raw, chosen.stream().map(Manifests.Entry::digest).toList());
+        byte[] index = lineIndex(spec, raw);
         List<Digest> manifests = Manifests.parse(index).entries().stream().map(Manifests.Entry::digest).toList();
         return new Index(top.digest(), Digest.of(index), raw, index, manifests, chosen.stream().map(Manifests.Entry::platform).toList(), false, true);
     }

@@ -19,6 +19,7 @@ import java.nio.file.StandardOpenOption;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
@@ -26,6 +27,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BinaryOperator;
 
 /**
  * What each source looked like at the last successful check, so that a HEAD can tell "unchanged" without a
@@ -34,6 +36,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * Anything unreadable is a warning and is replaced; two runs on one file merge their entries under a lock.
  * It also remembers failures ({@link #remember}): for each image (keyed as its entry) and target, the first run of the
  * row that failed and how many runs have failed, kept in the file's "failing" object beside "images".
+ * Beside the images, "written" remembers per target registry what it takes of a multi-platform line once it
+ * refused more (see {@link Written}), so that it is not asked again.
  */
 public final class SyncState {
     /**
@@ -69,6 +73,11 @@ public final class SyncState {
     /** Image key → target id → its failure; {@code failingChanged} holds this run's new maps (empty: forgotten). */
     private final Map<String, Map<String, Failure>> failing;
     private final Map<String, Map<String, Failure>> failingChanged = new ConcurrentHashMap<>();
+    /** Of two things a registry was found to take, the one tried later: it refused the other. */
+    private static final BinaryOperator<Written> FURTHER = BinaryOperator.maxBy(Comparator.naturalOrder());
+
+    /** Per target registry, what it takes of a multi-platform line once it refused more (see {@link Written}). */
+    private final Map<String, Written> written;
 
     private SyncState(Path file, Map<String, Entry> entries) {
         this(file, entries, Map.of());
@@ -78,6 +87,7 @@ public final class SyncState {
         this.file = file;
         this.entries = new ConcurrentHashMap<>(entries);
         this.failing = new ConcurrentHashMap<>(failing);
+        this.written = new ConcurrentHashMap<>(file == null ? Map.of() : written(file));
     }
 
     public static String key(ImageSpec spec) {
@@ -161,6 +171,37 @@ public final class SyncState {
             // Unreadable history is no history: the next failure starts a new row.
         }
         return out;
+    }
+
+    /**
+     * The state file's "written": target registry → what it takes. Absent in files of older versions; what cannot be read
+     * (another shape, a label of a newer version) is left out, so the registry is simply tried from the start.
+     */
+    private static Map<String, Written> written(Path file) {
+        Map<String, Written> out = new HashMap<>();
+        try {
+            JsonNode known = Json.MAPPER.readTree(file.toFile()).path("written");
+            for (Iterator<Map.Entry<String, JsonNode>> it = known.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                Written form = Written.of(e.getValue().asText());
+                if (form != null) {
+                    out.put(e.getKey(), form);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // Unreadable: load() has said so already, for the images.
+        }
+        return out;
+    }
+
+    /** What {@code registry} takes of a multi-platform line: the index, unless it refused that in this run or an earlier one. */
+    public Written written(String registry) {
+        return written.getOrDefault(registry, Written.INDEX);
+    }
+
+    /** {@code registry} refused what it was given: later lines there start from {@code next}, in this run and the next ones. */
+    public void refused(String registry, Written next) {
+        written.merge(registry, next, FURTHER);
     }
 
     private static boolean validDate(String date) {
@@ -253,7 +294,9 @@ public final class SyncState {
                     failures.put(key, targets);
                 }
             });
-            write(file, merged, failures);
+            Map<String, Written> forms = new TreeMap<>(written(file));
+            written.forEach((registry, form) -> forms.merge(registry, form, FURTHER));
+            write(file, merged, failures, forms);
         }
     }
 
@@ -269,6 +312,7 @@ public final class SyncState {
         Map<String, Map<String, Failure>> baseFailing = Files.isRegularFile(into) ? readFailing(into) : Map.of();
         Map<String, Entry> images = new TreeMap<>(base);
         Map<String, Map<String, Failure>> failures = new TreeMap<>(baseFailing);
+        Map<String, Written> forms = new TreeMap<>(Files.isRegularFile(into) ? written(into) : Map.of());
         int merged = 0;
         for (Path shard : shards) {
             Map<String, Entry> entries;
@@ -296,9 +340,10 @@ public final class SyncState {
                     }
                 }
             }
+            written(shard).forEach((registry, form) -> forms.merge(registry, form, FURTHER));
             merged++;
         }
-        write(into, images, failures);
+        write(into, images, failures, forms);
         return merged;
     }
 
@@ -315,12 +360,14 @@ public final class SyncState {
     }
 
     /** The file as every version reads it, through a temporary file moved into place: never half a state. */
-    private static void write(Path file, Map<String, Entry> images, Map<String, Map<String, Failure>> failing) throws IOException {
+    private static void write(Path file, Map<String, Entry> images, Map<String, Map<String, Failure>> failing,
+                              Map<String, Written> written) throws IOException {
         Path dir = file.toAbsolutePath().getParent();
         Files.createDirectories(dir);
         Path tmp = Files.createTempFile(dir, ".state-", ".json");
         try {
-            Json.MAPPER.writeValue(tmp.toFile(), Map.of("version", 2, "images", images, "failing", failing));
+            Json.MAPPER.writeValue(tmp.toFile(), written.isEmpty() ? Map.of("version", 2, "images", images, "failing", failing)
+                    : Map.of("version", 2, "images", images, "failing", failing, "written", written));
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } finally {
             Files.deleteIfExists(tmp);

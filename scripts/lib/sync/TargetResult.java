@@ -16,7 +16,8 @@ import java.util.List;
  * the target holds after the run (null when it holds nothing or the run did not get to look); a failure says what happened in {@code error} and what kind of failure it was
  * in {@code kind} (for whoever acts on it: an issue answer's hint, a notification); {@code warning} is set when something is worth a look but did not fail;
  * {@code created} shows both images' build times when they differed, for information only; {@code platforms}
- * lists what a multi-platform tag serves. {@code failing}: for a failure, since when and for how many runs in a row
+ * lists what a multi-platform tag serves, {@code written} what was written for it (see {@link Written}; absent in older reports).
+ * {@code failing}: for a failure, since when and for how many runs in a row
  * this image has failed at this target (from the state; absent in reports written before it, and for a dry run).
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
@@ -28,28 +29,34 @@ public record TargetResult(String target, String image,
                            @JsonInclude(JsonInclude.Include.NON_NULL) String warning,
                            @JsonInclude(JsonInclude.Include.NON_NULL) Created created,
                            @JsonInclude(JsonInclude.Include.NON_NULL) List<String> platforms, double seconds,
+                           @JsonInclude(JsonInclude.Include.NON_NULL) Written written,
                            @JsonInclude(JsonInclude.Include.NON_NULL) Failing failing) {
     public TargetResult withWarning(String text) {
-        return new TargetResult(target, image, repository, tag, status, reason, digest, error, kind, text, created, platforms, seconds, failing);
+        return new TargetResult(target, image, repository, tag, status, reason, digest, error, kind, text, created, platforms, seconds, written, failing);
     }
 
     public TargetResult withCreated(Created times) {
-        return new TargetResult(target, image, repository, tag, status, reason, digest, error, kind, warning, times, platforms, seconds, failing);
+        return new TargetResult(target, image, repository, tag, status, reason, digest, error, kind, warning, times, platforms, seconds, written, failing);
     }
 
     /** The same outcome with its error told in other words (the issue flow hides addresses an issue did not name). */
     public TargetResult withError(String text) {
-        return new TargetResult(target, image, repository, tag, status, reason, digest, text, kind, warning, created, platforms, seconds, failing);
+        return new TargetResult(target, image, repository, tag, status, reason, digest, text, kind, warning, created, platforms, seconds, written, failing);
     }
 
     /** For a multi-platform line: the platforms the tag serves. */
     public TargetResult withPlatforms(List<String> held) {
-        return new TargetResult(target, image, repository, tag, status, reason, digest, error, kind, warning, created, held, seconds, failing);
+        return new TargetResult(target, image, repository, tag, status, reason, digest, error, kind, warning, created, held, seconds, written, failing);
+    }
+
+    /** For a multi-platform line: what was written at the target, or what it holds there (null: nothing, or a single image). */
+    public TargetResult withWritten(Written form) {
+        return new TargetResult(target, image, repository, tag, status, reason, digest, error, kind, warning, created, platforms, seconds, form, failing);
     }
 
     /** Named {@code name} inside the target's namespace: every target names an image alike (see TargetName). */
     TargetResult named(TargetName name) {
-        return new TargetResult(target, image, name.repository(), name.tag(), status, reason, digest, error, kind, warning, created, platforms, seconds, failing);
+        return new TargetResult(target, image, name.repository(), name.tag(), status, reason, digest, error, kind, warning, created, platforms, seconds, written, failing);
     }
 
     /** For a report written before {@code repository} and {@code tag}: read from the address (see ImageResult#completed). */
@@ -60,7 +67,7 @@ public record TargetResult(String target, String image,
         }
         // A target's repository is namespace/name, and a name never holds a '/' (TargetName turns them into '_').
         String name = address.repository().substring(address.repository().lastIndexOf('/') + 1);
-        return new TargetResult(target, image, name, address.tag(), status, reason, digest, error, kind, warning, created, platforms, seconds, failing);
+        return new TargetResult(target, image, name, address.tag(), status, reason, digest, error, kind, warning, created, platforms, seconds, written, failing);
     }
 
     /** A failure that had already failed in the run before this one (see {@link Failing}). */
@@ -70,7 +77,7 @@ public record TargetResult(String target, String image,
 
     /** This failure with its history: since when and for how many runs in a row it has failed (null: none known). */
     public TargetResult withFailing(Failing history) {
-        return new TargetResult(target, image, repository, tag, status, reason, digest, error, kind, warning, created, platforms, seconds, history);
+        return new TargetResult(target, image, repository, tag, status, reason, digest, error, kind, warning, created, platforms, seconds, written, history);
     }
 
     /**
@@ -101,7 +108,7 @@ public record TargetResult(String target, String image,
     public record At(String target, String image, long startNanos) {
         private TargetResult result(Status status, String reason, String digest, String error, SyncError.Kind kind) {
             double seconds = Math.round((System.nanoTime() - startNanos) / 1e8) / 10.0;
-            return new TargetResult(target, image, null, null, status, reason, digest, error, kind, null, null, null, seconds, null);
+            return new TargetResult(target, image, null, null, status, reason, digest, error, kind, null, null, null, seconds, null, null);
         }
 
         public TargetResult copied(String reason, String digest) {

@@ -17,6 +17,7 @@
 //SOURCES TagExpansion.java
 //SOURCES TargetResult.java
 //SOURCES Unreachable.java
+//SOURCES Written.java
 /**
  * Deciding and copying: the skip ladder ({@link lib.sync.Decision}, which knows only core), one image at its
  * targets, the batch, the state file, logins, tag expansion, the run's one verdict per unreachable host

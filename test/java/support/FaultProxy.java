@@ -37,6 +37,8 @@ import java.util.regex.Pattern;
 public final class FaultProxy implements AutoCloseable {
     private static final byte[] CRLF = {'\r', '\n'};
     private static final int MAX_LINE = 64 * 1024;
+    /** The most a body a rule looks at may be: a manifest's 4 MiB. */
+    private static final long MAX_BODY = 4 * 1024 * 1024;
     /** A digest no body has: what garbage() claims its body is. */
     public static final String WRONG_DIGEST = "sha256:" + "0".repeat(64);
     public static final String GARBAGE = "<html><body>fault proxy: this is not JSON</body></html>\n";
@@ -73,6 +75,8 @@ public final class FaultProxy implements AutoCloseable {
         private String body;
         private long bytes;
         private Duration delay;
+        /** Requests whose body this accepts only; null: any request. */
+        private java.util.function.Predicate<String> bodyTest;
         private int held;
         private int mostHeld;
         private long sent;
@@ -86,6 +90,17 @@ public final class FaultProxy implements AutoCloseable {
         public Rule times(int n) {
             synchronized (rules) {
                 left = n;
+            }
+            return this;
+        }
+
+        /**
+         * Applies only to requests whose body (read whole first, as text) {@code test} accepts, e.g. a manifest PUT
+         * that lists something a registry refuses; others fall through. Bodies of unknown length never match.
+         */
+        public Rule whenBody(java.util.function.Predicate<String> test) {
+            synchronized (rules) {
+                bodyTest = test;
             }
             return this;
         }
@@ -208,6 +223,10 @@ public final class FaultProxy implements AutoCloseable {
 
         private boolean matches(String m, String p) {
             return (method.equals("*") || method.equalsIgnoreCase(m)) && path.matcher(p).matches();
+        }
+
+        private boolean matches(String m, String p, String text) {
+            return matches(m, p) && (bodyTest == null || (text != null && bodyTest.test(text)));
         }
     }
 
@@ -336,7 +355,13 @@ public final class FaultProxy implements AutoCloseable {
         synchronized (seen) {
             seen.add(method + " " + path);
         }
-        Applied rule = apply(method, path);
+        String body = null;
+        if (readsBody(method, path) && !request.chunked() && request.length() <= MAX_BODY) {
+            byte[] whole = in.readNBytes((int) request.length());
+            body = new String(whole, StandardCharsets.UTF_8);
+            in = new java.io.SequenceInputStream(new java.io.ByteArrayInputStream(whole), in);
+        }
+        Applied rule = apply(method, path, body);
         if (rule == null) {
             return forward(request, client, in, out, Long.MAX_VALUE);
         }
@@ -402,11 +427,18 @@ public final class FaultProxy implements AutoCloseable {
         throw new IllegalStateException(rule.kind().toString());
     }
 
+    /** Whether a rule with uses left looks at this request's body. */
+    private boolean readsBody(String method, String path) {
+        synchronized (rules) {
+            return rules.stream().anyMatch(r -> r.kind != null && r.left != 0 && r.bodyTest != null && r.matches(method, path));
+        }
+    }
+
     /** The first rule with uses left that matches, used once; null when none does. */
-    private Applied apply(String method, String path) {
+    private Applied apply(String method, String path, String body) {
         synchronized (rules) {
             for (Rule r : rules) {
-                if (r.kind != null && r.left != 0 && r.matches(method, path)) {
+                if (r.kind != null && r.left != 0 && r.matches(method, path, body)) {
                     if (r.left > 0) {
                         r.left--;
                     }

@@ -25,6 +25,7 @@ public final class Fixtures {
     public static final ObjectMapper JSON = new ObjectMapper();
     public static final String OCI_INDEX = "application/vnd.oci.image.index.v1+json";
     public static final String OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json";
+    public static final String IN_TOTO = "application/vnd.in-toto+json";
 
     /** One platform image: {@code marker} ends up in both the layer and the config, so different markers mean different images. */
     public record Image(String platform, String created, String marker, Map<String, String> annotations) {
@@ -151,7 +152,9 @@ public final class Fixtures {
         String configDigest = blob(dir, configBytes);
         ObjectNode manifest = JSON.createObjectNode().put("schemaVersion", 2).put("mediaType", OCI_MANIFEST);
         manifest.set("config", descriptor("application/vnd.oci.image.config.v1+json", configDigest, configBytes.length));
-        manifest.putArray("layers").add(descriptor("application/vnd.oci.image.layer.v1.tar+gzip", layerDigest, layer.length));
+        // An attestation's layer is an in-toto statement, as BuildKit writes it: what some registries refuse.
+        String layerType = image.platform().equals("unknown/unknown") ? IN_TOTO : "application/vnd.oci.image.layer.v1.tar+gzip";
+        manifest.putArray("layers").add(descriptor(layerType, layerDigest, layer.length));
         if (!image.annotations().isEmpty()) {
             ObjectNode a = manifest.putObject("annotations");
             image.annotations().forEach(a::put);

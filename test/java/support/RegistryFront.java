@@ -95,10 +95,22 @@ public final class RegistryFront implements AutoCloseable {
                 return;
             }
             String needed = needed(ex.getRequestMethod(), path);
-            if (bearer && !allowed(ex.getRequestHeaders().getFirst("Authorization"), needed)) {
+            String authorization = ex.getRequestHeaders().getFirst("Authorization");
+            if (bearer && !allowed(authorization, needed)) {
+                // A token it issued that does not grant this: Docker Hub's answer, also for a repository that does not exist.
+                boolean insufficient = needed != null && granted(authorization) != null;
                 ex.getResponseHeaders().add("WWW-Authenticate", "Bearer realm=\"https://" + host + "/token\",service=\"front\""
-                        + (needed == null ? "" : ",scope=\"repository:" + needed + "\""));
-                ex.sendResponseHeaders(401, -1);
+                        + (needed == null ? "" : ",scope=\"repository:" + needed + "\"") + (insufficient ? ",error=\"insufficient_scope\"" : ""));
+                byte[] body = insufficient ? ("{\"errors\":[{\"code\":\"UNAUTHORIZED\",\"message\":\"authentication required\",\"detail\":"
+                        + "[{\"Type\":\"repository\",\"Class\":\"\",\"Name\":\"" + needed.substring(0, needed.lastIndexOf(':'))
+                        + "\",\"Action\":\"pull\"}]}]}\n").getBytes(StandardCharsets.UTF_8) : new byte[0];
+                if (insufficient) {
+                    ex.getResponseHeaders().add("Content-Type", "application/json; charset=utf-8");
+                }
+                ex.sendResponseHeaders(401, body.length == 0 || ex.getRequestMethod().equals("HEAD") ? -1 : body.length);
+                if (body.length > 0 && !ex.getRequestMethod().equals("HEAD")) {
+                    ex.getResponseBody().write(body);
+                }
                 return;
             }
             if (remaining != null) {
@@ -180,13 +192,17 @@ public final class RegistryFront implements AutoCloseable {
 
     /** Whether {@code authorization} is a token this front issued that grants {@code needed} (any issued token when null). */
     private boolean allowed(String authorization, String needed) {
-        Map<String, Set<String>> granted = authorization == null || !authorization.startsWith("Bearer ") ? null
-                : issued.get(authorization.substring("Bearer ".length()));
+        Map<String, Set<String>> granted = granted(authorization);
         if (granted == null || needed == null) {
             return granted != null;
         }
         int colon = needed.lastIndexOf(':');
         return granted.getOrDefault(needed.substring(0, colon), Set.of()).contains(needed.substring(colon + 1));
+    }
+
+    /** What a token this front issued grants; null for no token, or one it did not issue. */
+    private Map<String, Set<String>> granted(String authorization) {
+        return authorization == null || !authorization.startsWith("Bearer ") ? null : issued.get(authorization.substring("Bearer ".length()));
     }
 
     private void forward(HttpExchange ex) throws IOException, InterruptedException {

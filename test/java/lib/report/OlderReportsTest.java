@@ -44,6 +44,15 @@ class OlderReportsTest {
         assertNull(first.name());
         assertNull(first.targets().get(0).repository());
         assertTrue(old.images().stream().flatMap(i -> i.targets().stream()).allMatch(t -> t.kind() == null));
+        assertTrue(old.images().stream().flatMap(i -> i.targets().stream()).allMatch(t -> t.written() == null), "nothing said what was written");
+    }
+
+    /** A "written" this version does not know (a newer one's) reads as unknown, as an unknown "kind" does. */
+    @Test
+    void aNewerWrittenReadsAsUnknown() throws IOException {
+        TargetResult t = Json.MAPPER.readValue("{\"target\":\"aliyun\",\"status\":\"copied\",\"written\":\"oci-artifact\"}", TargetResult.class);
+        assertNull(t.written());
+        assertEquals(lib.sync.Written.DOCKER_LIST, Json.MAPPER.readValue("{\"written\":\"docker-list\"}", TargetResult.class).written());
     }
 
     @Test

@@ -38,9 +38,9 @@ final class SyntheticReports {
         return switch (status) {
             case FAILED -> new TargetResult(id, namespace + name + ":" + tag, name, tag, status, null, null,
                     name + ":" + tag + ": source docker.io/library/" + name + ":" + tag + " not found (manifest unknown): is the tag still "
-                            + "there? Check images.txt", SyncError.Kind.NOT_FOUND, null, null, null, 1.5, null);
-            case COPIED -> new TargetResult(id, namespace + name + ":" + tag, name, tag, status, "new", digest, null, null, null, null, null, 12.5, null);
-            default -> new TargetResult(id, namespace + name + ":" + tag, name, tag, status, "digest", digest, null, null, null, null, null, 0.1, null);
+                            + "there? Check images.txt", SyncError.Kind.NOT_FOUND, null, null, null, 1.5, null, null);
+            case COPIED -> new TargetResult(id, namespace + name + ":" + tag, name, tag, status, "new", digest, null, null, null, null, null, 12.5, null, null);
+            default -> new TargetResult(id, namespace + name + ":" + tag, name, tag, status, "digest", digest, null, null, null, null, null, 0.1, null, null);
         };
     }
 }

@@ -244,6 +244,20 @@ public class WebhookTest {
         assertEquals("*Failed*\n• docker.io/library/a:1 (linux/amd64) → ghcr: &lt;!channel&gt; got HTML &amp; a 502", slack.at("/blocks/2/text/text").asText());
     }
 
+    /** A target that refused the source's index got less: the notification says so next to the pull address, and why. */
+    @Test
+    void whatATargetGotInsteadOfTheIndexIsSaidWithItsAddress() throws Exception {
+        Report report = Json.MAPPER.readValue("{\"summary\":{\"copied\":3,\"skipped\":0,\"failed\":0},\"images\":[{\"source\":\"docker.io/library/a:1\","
+                + "\"platform\":\"all\",\"targets\":[{\"target\":\"aliyun\",\"image\":\"r/ns/a:1\",\"status\":\"copied\",\"written\":\"index-without-attestations\"},"
+                + "{\"target\":\"ghcr\",\"image\":\"ghcr.io/me/a:1\",\"status\":\"copied\",\"written\":\"docker-list\"},"
+                + "{\"target\":\"tcr\",\"image\":\"t/ns/a:1\",\"status\":\"copied\",\"written\":\"index\"}]}]}", Report.class);
+        JsonNode en = body(Webhook.Kind.SLACK, new Webhook.Message("success", null, null, report, false), Webhook.Lang.EN);
+        assertEquals("*Copied (pull addresses)*\n• r/ns/a:1 (attestations left out: the target refused an index with them)\n"
+                + "• ghcr.io/me/a:1 (a Docker manifest list, without attestations: the target refused OCI indexes)\n• t/ns/a:1", en.at("/blocks/2/text/text").asText());
+        JsonNode zh = body(Webhook.Kind.SLACK, new Webhook.Message("success", null, null, report, false), Webhook.Lang.ZH);
+        assertTrue(zh.at("/blocks/2/text/text").asText().contains("• r/ns/a:1（未带 attestation：目标仓库拒收带 attestation 的 index）"), zh.toString());
+    }
+
     @Test
     void theLanguageIsZhOrEnWithOrWithoutARegion() {
         assertEquals(Webhook.Lang.ZH, Webhook.Lang.of("zh-CN"));

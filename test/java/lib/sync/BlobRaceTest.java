@@ -114,7 +114,10 @@ class BlobRaceTest {
                 + "\"application/vnd.docker.distribution.manifest.list.v2+json\" to be written to destination, but we cannot modify it: "
                 + "\"Instructed to preserve digests\"");
         BlobRace race = new BlobRace();
-        assertEquals(SyncError.Kind.TRANSIENT, race.judged(converted, reader, source, all, index, CONTEXT).kind);
+        SyncError again = race.judged(converted, reader, source, all, index, CONTEXT);
+        assertEquals(SyncError.Kind.TRANSIENT, again.kind);
+        assertEquals(converted.getMessage() + "; HEADs show the target has everything that index refers to: tried once more, in case another run "
+                + "was pushing the same images (a registry that refuses this kind of index refuses it again)", again.getMessage());
         assertSame(converted, race.judged(converted, reader, source, all, index, CONTEXT),
                 "one more try only: skopeo says the same of a registry that takes no index at all");
         assertEquals(SyncError.Kind.TRANSIENT, race.judged(refused("1", all), reader, source, all, index, CONTEXT).kind, "a blob refusal still is");

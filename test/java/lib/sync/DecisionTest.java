@@ -44,4 +44,39 @@ class DecisionTest {
         assertEquals(new Decision(true, Decision.Reason.FORCED), Decision.decide(digestOnly("d1"), digestOnly("d1"), true));
         assertEquals(new Decision(true, Decision.Reason.FORCED), Decision.decide(digestOnly("d1"), null, true));
     }
+
+    static java.util.function.BooleanSupplier never(String what) {
+        return () -> {
+            throw new AssertionError(what + " was looked at although the ladder stopped before it");
+        };
+    }
+
+    @Test
+    void anIndexThatIsNotThereYetIsNewWithoutReadingAnything() {
+        assertEquals(new Decision(true, Decision.Reason.NEW), Decision.decideIndex(d("i1"), null, never("the target index"), never("the images"), false));
+    }
+
+    /** The index this run would write (the source's, a subset, or the index without attestations) is there: one HEAD settles it. */
+    @Test
+    void theIndexThisRunWouldWriteSkipsWithoutReadingTheTarget() {
+        assertEquals(new Decision(false, Decision.Reason.DIGEST), Decision.decideIndex(d("i1"), d("i1"), never("the target index"), never("the images"), false));
+    }
+
+    @Test
+    void anIndexListingExactlyTheChosenImagesIsTheSame() {
+        assertEquals(new Decision(false, Decision.Reason.DIGEST), Decision.decideIndex(d("i1"), d("i2"), () -> true, never("the images"), false));
+    }
+
+    /** A Docker manifest list has no digest known before it is written ({@code wanted} null): its images' configs decide. */
+    @Test
+    void aListOfTheSameImagesReEncodedIsTheSameImageId() {
+        assertEquals(new Decision(false, Decision.Reason.IMAGE_ID), Decision.decideIndex(null, d("l1"), () -> false, () -> true, false));
+        assertEquals(new Decision(true, Decision.Reason.CHANGED), Decision.decideIndex(null, d("l1"), () -> false, () -> false, false));
+    }
+
+    @Test
+    void anyOtherIndexIsAChangeAndForceAlwaysCopies() {
+        assertEquals(new Decision(true, Decision.Reason.CHANGED), Decision.decideIndex(d("i1"), d("i2"), () -> false, () -> false, false));
+        assertEquals(new Decision(true, Decision.Reason.FORCED), Decision.decideIndex(d("i1"), d("i1"), never("the target index"), never("the images"), true));
+    }
 }

@@ -161,4 +161,36 @@ class SyncStateTest {
             assertEquals(0, inside.count(), "nothing was written into the directory");
         }
     }
+
+    /**
+     * What a target registry takes of a multi-platform line is remembered across runs; two runs merge, the one that had
+     * to give less wins (it was refused more); a label of a newer version and a file of an older one read as "index".
+     */
+    @Test
+    void whatATargetTakesIsRememberedAndMerged(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("state.json");
+        SyncState first = SyncState.load(file, w -> { });
+        SyncState second = SyncState.load(file, w -> { });
+        assertEquals(Written.INDEX, first.written("swr.example"));
+        first.refused("swr.example", Written.INDEX_WITHOUT_ATTESTATIONS);
+        first.refused("swr.example", Written.INDEX_WITHOUT_ATTESTATIONS);
+        assertEquals(Written.INDEX_WITHOUT_ATTESTATIONS, first.written("swr.example"), "at once, for the rest of the run");
+        first.refused("acr.example", Written.DOCKER_LIST);
+        first.save();
+        second.refused("swr.example", Written.DOCKER_LIST);
+        second.refused("acr.example", Written.INDEX_WITHOUT_ATTESTATIONS);
+        second.save();
+        SyncState after = SyncState.load(file, w -> { });
+        assertEquals(Written.DOCKER_LIST, after.written("swr.example"));
+        assertEquals(Written.DOCKER_LIST, after.written("acr.example"));
+        assertEquals(Written.INDEX, after.written("ghcr.io"));
+
+        Files.writeString(file, "{\"version\":2,\"images\":{},\"written\":{\"a.example\":\"oci-artifact\",\"b.example\":\"docker-list\",\"c.example\":7}}");
+        SyncState mixed = SyncState.load(file, w -> { });
+        assertEquals(Written.INDEX, mixed.written("a.example"));
+        assertEquals(Written.DOCKER_LIST, mixed.written("b.example"));
+        assertEquals(Written.INDEX, mixed.written("c.example"));
+        Files.writeString(file, "{\"version\":2,\"images\":{}}");
+        assertEquals(Written.INDEX, SyncState.load(file, w -> { }).written("b.example"), "a file of an older version");
+    }
 }

@@ -157,4 +157,19 @@ class SyncerTest {
         assertEquals("changed", r.targets().get(0).reason());
         assertEquals(new TargetResult.Created("2024-05-02T00:00:00Z", "2024-05-02T00:00:00Z"), r.targets().get(0).created());
     }
+
+    /**
+     * skopeo's words when Docker Hub hides a repository (or the registry client could not ask): taken for what they mean
+     * at a source, not for a login problem; a failure of that image only.
+     */
+    @Test
+    void aSourceReadRefusedAfterAGoodLoginIsNotFoundOrPrivate(@TempDir Path tmp) {
+        runner.fail("docker://docker.io/library/nosuch:1", "time=\"2024\" level=fatal msg=\"initializing source docker://nosuch:1: reading manifest 1 in "
+                + "docker.io/library/nosuch: requested access to the resource is denied\"");
+        ImageResult r = sync(tmp, "nosuch:1", false, ALIYUN);
+        assertEquals(Status.FAILED, r.targets().get(0).status());
+        assertEquals(lib.core.SyncError.Kind.NOT_FOUND, r.targets().get(0).kind());
+        assertEquals("reading source docker.io/library/nosuch:1: not found, or private: check the name (Docker Hub does not say which)",
+                r.targets().get(0).error());
+    }
 }
