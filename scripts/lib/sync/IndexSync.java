@@ -55,7 +55,7 @@ record IndexSync(ManifestReader reader, SourceResolver sources, Copier copier, P
 
     /** With only a remembered digest: skipped when a HEAD shows the target already holds it, else null (read the source). */
     private TargetResult skippedByHead(Target target, Plan.Item item, SourceResolver.Index wanted, Context context) {
-        ImageRef ref = target.reference(item.name());
+        ImageRef ref = target.reference(item.nameAt(target));
         Digest held = options.force() ? null : reader.digestAtByHead(ref, context);
         if (wanted.digest().equals(held)) {
             return Syncer.at(target, item, System.nanoTime()).skipped(Decision.Reason.DIGEST.label, held.value());
@@ -64,7 +64,7 @@ record IndexSync(ManifestReader reader, SourceResolver sources, Copier copier, P
     }
 
     private TargetResult to(Target target, Plan.Item item, SourceResolver.Index wanted, Context context) {
-        ImageRef ref = target.reference(item.name());
+        ImageRef ref = target.reference(item.nameAt(target));
         TargetResult.At at = Syncer.at(target, item, System.nanoTime());
         Digest held = null;
         try {
