@@ -202,6 +202,26 @@ class WorkflowTest {
         assertEquals("350", callerJob("sync-batch-daily.yml").at("/with/timeout_minutes").asText());
     }
 
+    /**
+     * The repository's secrets reach the two steps that sync as one JSON object (the targets of the user's own ids read
+     * theirs there, with no workflow edited), and no other step.
+     */
+    @Test
+    void onlyTheSyncStepsGetEverySecret() throws IOException {
+        List<String> given = new ArrayList<>();
+        for (JsonNode step : steps(load("sync.yml"))) {
+            if (step.at("/env/SYNC_SECRETS_JSON").isTextual()) {
+                assertEquals("${{ toJSON(secrets) }}", step.at("/env/SYNC_SECRETS_JSON").asText());
+                given.add(step.path("run").asText().strip().split("\n")[0]);
+            }
+        }
+        assertEquals(List.of("# A shard's table would be one of many on the run page: the finishing job writes the merged one.",
+                "./jbang scripts/issue.java --images images.txt --report sync-report.json"), given);
+        for (String f : SYNC_WORKFLOWS.split(",")) {
+            assertFalse(Files.readString(DIR.resolve(f)).contains("toJSON(secrets)"), f);
+        }
+    }
+
     /** On GitHub the clean-up cleans /, whatever a test sets: only FREE_DISK_SPACE_ROOT can point it elsewhere. */
     @Test
     void theDiskCleanUpCleansTheRunnersRoot() throws IOException {

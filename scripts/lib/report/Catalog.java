@@ -66,16 +66,20 @@ public final class Catalog {
     public static String update(String previous, Report report, LocalDate today) {
         Table old = parse(previous);
         Map<String, Row> byKey = new HashMap<>();
+        Map<String, Row> byAddress = new HashMap<>();
         old.rows().forEach(r -> {
             if (r.key() != null) {
                 byKey.put(r.key(), r);
             }
+            r.addresses().values().forEach(a -> byAddress.put(a, r));
         });
         Set<String> targets = new LinkedHashSet<>(old.targets());
         List<Row> rows = new ArrayList<>();
         for (ImageResult image : report.images()) {
             TargetResult first = image.targets().get(0);
-            Row before = first.repository() == null ? null : byKey.get(first.repository() + ":" + first.tag());
+            // By an address it had (a target with path naming names it otherwise than by repository:tag), else by its target name.
+            Row before = image.targets().stream().map(t -> byAddress.get(t.image())).filter(java.util.Objects::nonNull).findFirst()
+                    .orElse(first.repository() == null ? null : byKey.get(first.repository() + ":" + first.tag()));
             Map<String, String> addresses = new HashMap<>(before == null ? Map.of() : before.addresses());
             boolean copied = false;
             for (TargetResult t : image.targets()) {
