@@ -46,8 +46,9 @@ public final class Catalog {
     /** One image: {@code addresses} maps a target id (aliyun, ghcr) to the image's reference there. */
     record Row(String image, String platform, Map<String, String> addresses, String changed) {
         /**
-         * The target name (repository:tag), the same at every target and unique in a list: how a row is found again. A
-         * row read back from the catalog has only its addresses, and a target name is the last part of any of them.
+         * The target name (repository:tag) of a flat target, unique in a list: how a row is found again when none of its
+         * addresses is (another namespace, say). A row read back from the catalog has only its addresses, and a flat
+         * target name is the last part of one of them.
          */
         String key() {
             return addresses.values().stream().map(a -> a.substring(a.lastIndexOf('/') + 1)).findFirst().orElse(null);

@@ -143,6 +143,7 @@ public record Settings(List<Target> targets, String dockerHubUser, Secret docker
             // An extra target's settings are the user's own names: the environment's, else the repository's secrets.
             target(withSecrets, withSecrets, known, extra, false, errors, notes, targets);
         }
+        sharedHosts(targets, errors);
         String hubUser = Env.value(env, "DOCKERHUB_USERNAME");
         Secret hubToken = Env.secret(env, "DOCKERHUB_TOKEN");
         if ((hubUser == null) != (hubToken == null)) {
@@ -255,6 +256,19 @@ public record Settings(List<Target> targets, String dockerHubUser, Secret docker
             }
         });
         return merged;
+    }
+
+    /** A run holds one login per registry host: two targets on one host must log in alike. */
+    private static void sharedHosts(List<Target> targets, List<String> errors) {
+        Map<String, Target> byHost = new HashMap<>();
+        for (Target t : targets) {
+            Target other = byHost.putIfAbsent(t.registry(), t);
+            if (other != null && !(other.username().equals(t.username()) && other.secret().reveal().equals(t.secret().reveal()))) {
+                errors.add(other.id() + " and " + t.id() + " are both on " + t.registry() + " with different logins, and a run logs in once per "
+                        + "registry: give " + t.variables() + "_USERNAME and " + t.secretVariable() + " the values of " + other.variables()
+                        + "_USERNAME and " + other.secretVariable() + " (one login that may push to both namespaces)");
+            }
+        }
     }
 
     /** The name a setting is read under here: the variable, else a fallback, else an alias (noted); null when none is set. */

@@ -259,6 +259,21 @@ class SettingsTest {
         assertFalse(error.contains("did you mean"), error);
     }
 
+    /** One auth file holds one login per host, so two targets on one host with two logins would push as one of them. */
+    @Test
+    void twoTargetsOnOneHostMustShareTheirLogin() {
+        Map<String, Map<String, String>> cases = Map.of("same", harbor(aliyun(), "ACR_BJ"), "other", harbor(aliyun(), "ACR_BJ"));
+        cases.values().forEach(env -> {
+            env.put("ACR_BJ_REGISTRY", env.get("ALIYUN_REGISTRY"));
+            env.put("ACR_BJ_USERNAME", env.get("ALIYUN_USERNAME"));
+        });
+        cases.get("same").put("ACR_BJ_PASSWORD", cases.get("same").get("ALIYUN_PASSWORD"));
+        assertEquals(List.of(), Settings.from(cases.get("same"), "aliyun,acr-bj").errors(), "another namespace, the same login");
+        assertEquals(List.of("aliyun and acr-bj are both on registry.cn-hangzhou.aliyuncs.com with different logins, and a run logs in once per registry: "
+                + "give ACR_BJ_USERNAME and ACR_BJ_PASSWORD the values of ALIYUN_USERNAME and ALIYUN_PASSWORD (one login that may push to both namespaces)"),
+                Settings.from(cases.get("other"), "aliyun,acr-bj").errors());
+    }
+
     @Test
     void targetIdsAreChecked() {
         for (String bad : List.of("1st", "har bor", "harbor-", "har_bor", "github", "github-mirror", "default", "a".repeat(33), "ns/harbor", "-x")) {
