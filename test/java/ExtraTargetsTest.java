@@ -1,7 +1,10 @@
+import lib.issue.IssueReply;
 import lib.report.Catalog;
+import lib.report.Merge;
 import lib.report.Report;
 import lib.report.Summary;
 import lib.report.Webhook;
+import lib.sync.TargetResult;
 import support.Fixtures;
 import support.Registries;
 import support.Registry;
@@ -31,7 +34,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Targets of the user's own ids next to Aliyun, against real registries: "harbor" keeps repository paths and reads its
  * settings from the repository's secrets as the workflow hands them on (SYNC_SECRETS_JSON), "acr-bj" has flat names and
  * reads the environment. One run writes all three, the next is a no-op that reads no source manifest, --doctor checks
- * each, and the report, the step summary, the notification and the catalog show each.
+ * each, and the report, the step summary, the notification, the catalog, an issue's answer and a merged report show each.
  */
 @Tag("registry")
 class ExtraTargetsTest {
@@ -149,10 +152,15 @@ class ExtraTargetsTest {
         assertTrue(catalog.contains("| 镜像 / Image | 平台 / Platform | aliyun | acr-bj | harbor | 更新于 / Changed |"), catalog);
         assertTrue(catalog.contains("| `bitnami/cache:7` | linux/amd64 | `" + aliyun.host + "/ns/bitnami_cache:7` | `" + bj.host + "/ns-bj/bitnami_cache:7` | `"
                 + harbor.host + "/proj/bitnami/cache:7` | 2026-12-06 |"), catalog);
+        String answer = IssueReply.result(written, null, List.of("web:1", "bitnami/cache:7"), null);
         for (String address : List.of(aliyun.host + "/ns/web:1", harbor.host + "/proj/library/web:1", bj.host + "/ns-bj/web:1")) {
             assertTrue(summary.contains("`docker pull " + address + "`"), summary);
             assertTrue(notification.contains(address), notification);
+            assertTrue(answer.contains("docker pull " + address + "\n"), answer);
         }
+        Report merged = Merge.of(List.of(Report.of(written.images().subList(0, 2)), Report.of(written.images().subList(2, 3))), List.of("1", "2"));
+        assertEquals(written.images().stream().flatMap(i -> i.targets().stream()).map(TargetResult::image).toList(),
+                merged.images().stream().flatMap(i -> i.targets().stream()).map(TargetResult::image).toList(), "report.java merge keeps every target");
         String next = Catalog.update(catalog, Report.read(work.resolve("second.json")), LocalDate.of(2026, 12, 7));
         assertEquals(catalog, next, "a run that copied nothing keeps every row's date, found again by its addresses");
     }
