@@ -189,6 +189,26 @@ class WorkflowRunTest {
     }
 
     /**
+     * A registry of the user's own next to Aliyun, as the README says to add one: its secrets and the SYNC_TARGETS
+     * variable, no workflow edited. The daily run writes both, by each one's naming, and the catalog shows both.
+     */
+    @Test
+    void aRegistryOfYourOwnNeedsOnlyItsSecretsAndSyncTargets(@TempDir Path dir) throws IOException {
+        Repo repo = Repo.create(dir, "Own/image-sync", "--platform=linux/arm64 busybox:1.36\n");
+        Map<String, String> secrets = aliyunSecrets("own");
+        secrets.putAll(Map.of("HARBOR_REGISTRY", ghcr.host, "HARBOR_NAMESPACE", "proj", "HARBOR_USERNAME", "bob", "HARBOR_PASSWORD", WORKFLOW_TOKEN,
+                "HARBOR_NAMING", "path"));
+        Run run = repo.run("schedule", 2801, secrets, Map.of("SYNC_TARGETS", "aliyun,harbor"), null, Map.of());
+
+        run.assertConclusion("success");
+        assertEquals(List.of("aliyun:copied:new", "harbor:copied:new"), run.reportStatuses());
+        assertEquals(busybox.digests().get("linux/arm64"), digestAt(ghcr.host + "/proj/linux_arm64/library/busybox:1.36"));
+        String catalog = repo.git("show", "main:MIRRORS.md");
+        assertTrue(catalog.contains("| `busybox:1.36` | linux/arm64 | `" + aliyun.host + "/own/linux_arm64_busybox:1.36` | `" + ghcr.host
+                + "/proj/linux_arm64/library/busybox:1.36` |"), catalog);
+    }
+
+    /**
      * A token that may not enable workflows (a repository whose default token is read-only, or an organisation's rule)
      * is a warning on the run's page: the run stays green.
      */
