@@ -6,6 +6,7 @@ import lib.core.Target;
 import lib.core.TargetName;
 
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -58,7 +59,7 @@ public final class Plan {
         targets.forEach(t -> namings.add(t.naming()));
         Map<String, Integer> taken = new HashMap<>();
         for (ImageSpec spec : specs) {
-            Map<Naming, TargetName> names = new java.util.EnumMap<>(Naming.class);
+            Map<Naming, TargetName> names = new EnumMap<>(Naming.class);
             try {
                 namings.forEach(naming -> names.put(naming, spec.targetName(naming)));
             } catch (IllegalArgumentException e) {

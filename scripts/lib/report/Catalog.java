@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -79,7 +80,7 @@ public final class Catalog {
         for (ImageResult image : report.images()) {
             TargetResult first = image.targets().get(0);
             // By an address it had (a target with path naming names it otherwise than by repository:tag), else by its target name.
-            Row before = image.targets().stream().map(t -> byAddress.get(t.image())).filter(java.util.Objects::nonNull).findFirst()
+            Row before = image.targets().stream().map(t -> byAddress.get(t.image())).filter(Objects::nonNull).findFirst()
                     .orElse(first.repository() == null ? null : byKey.get(first.repository() + ":" + first.tag()));
             Map<String, String> addresses = new HashMap<>(before == null ? Map.of() : before.addresses());
             boolean copied = false;

@@ -22,6 +22,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * Targets and credentials from the environment, under the names GitHub secrets use. An empty variable
@@ -127,7 +128,7 @@ public record Settings(List<Target> targets, String dockerHubUser, Secret docker
         List<TargetVariables> extras = wanted.stream().filter(id -> !RESERVED.contains(id)).map(Settings::extra).toList();
         Map<String, String> withSecrets = withSecrets(env, errors);
         Set<String> known = new HashSet<>();
-        java.util.stream.Stream.concat(TARGETS.stream(), extras.stream()).forEach(t -> t.variables().forEach(v -> known.addAll(v.all())));
+        Stream.concat(TARGETS.stream(), extras.stream()).forEach(t -> t.variables().forEach(v -> known.addAll(v.all())));
         extras.forEach(t -> known.add(t.naming()));
         List<Target> targets = new ArrayList<>();
 
