@@ -67,7 +67,7 @@ public final class GitHubApi {
             throw new UsageError("GITHUB_REPOSITORY must name the repository as owner/name (GitHub Actions sets it)");
         }
         if (token == null) {
-            throw new UsageError("GITHUB_TOKEN is not set: the workflow passes it to answer on the issue (env: GITHUB_TOKEN: ${{ secrets.GITHUB_TOKEN }})");
+            throw new UsageError("GITHUB_TOKEN is not set: the workflow passes it to the step (env: GITHUB_TOKEN: ${{ secrets.GITHUB_TOKEN }})");
         }
         return new GitHubApi(Objects.requireNonNullElse(Env.value(env, "GITHUB_API_URL"), "https://api.github.com"), repository, token, env, retry,
                 CALL_LIMIT, log);
