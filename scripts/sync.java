@@ -53,6 +53,10 @@ import java.util.concurrent.Callable;
         footer = {"  ALIYUN_REGISTRY, ALIYUN_NAMESPACE, ALIYUN_USERNAME, ALIYUN_PASSWORD\tthe Aliyun target (ALIYUN_NAME_SPACE, "
                 + "ALIYUN_REGISTRY_USER and ALIYUN_REGISTRY_PASSWORD, another template's names, are read too)",
                 "  GHCR_TOKEN (or GITHUB_TOKEN), GHCR_NAMESPACE, GHCR_USERNAME\tthe GHCR target",
+                "  X_REGISTRY, X_NAMESPACE, X_USERNAME, X_PASSWORD, X_NAMING\ta target of your own named X in --to (X upper-cased, '-' as '_': "
+                        + "harbor reads HARBOR_REGISTRY, acr-bj ACR_BJ_REGISTRY); X_NAMING flat (the default) or path",
+                "  SYNC_SECRETS_JSON\tthe repository's secrets as one JSON object (the workflow's toJSON(secrets)): where those X_ "
+                        + "settings are read when the environment does not set them",
                 "  SYNC_TARGETS\tthe default of --to (when it is not set: SYNC_MODE=aliyun, ghcr or double)",
                 "  DOCKERHUB_USERNAME, DOCKERHUB_TOKEN\tDocker Hub login",
                 "  SOURCE_REGISTRY, INSECURE_REGISTRIES, SYNC_STATE, SYNC_ENGINE, SYNC_IMAGE_TIMEOUT, SYNC_SHARD, DOCKER\tas the options say",
@@ -78,7 +82,8 @@ public class sync implements Callable<Integer> {
     Path imagesFile;
 
     @Option(names = "--to", paramLabel = "LIST",
-            description = "auto, aliyun, ghcr or both (comma list allowed). Default: env SYNC_TARGETS, else auto: Aliyun when its "
+            description = "auto, aliyun, ghcr, both or ids of your own targets (harbor, acr-bj: see X_REGISTRY below), as a comma list. "
+                    + "Default: env SYNC_TARGETS, else auto: Aliyun when its "
                     + "settings are present; GHCR when GHCR_TOKEN or GHCR_NAMESPACE is set, or GITHUB_TOKEN when Aliyun is not configured.")
     String to;
 

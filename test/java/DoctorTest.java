@@ -178,6 +178,41 @@ class DoctorTest {
                 + "or give this user push permission on team (RAM access control)");
     }
 
+    /**
+     * Registries of the user's own get the same checks, and fixes that name their own variables: neither host is ACR's
+     * or GHCR's, so the advice is a registry's in general (a Harbor's words).
+     */
+    @Test
+    void extraTargetsAreCheckedWithFixesNamingTheirOwnVariables(@TempDir Path work) throws IOException {
+        Map<String, String> env = env(work);
+        env.putAll(Map.of("HARBOR_REGISTRY", acr.host, "HARBOR_NAMESPACE", "team", "HARBOR_USERNAME", "reader", "HARBOR_PASSWORD", READER_PASSWORD,
+                "HARBOR_NAMING", "path"));
+        env.putAll(Map.of("TCR_REGISTRY", basic.host, "TCR_NAMESPACE", "carol", "TCR_USERNAME", "carol", "TCR_PASSWORD", "not-" + CAROL_PASSWORD));
+        env.put("ACR_SH_REGISTRY", ghcr.host);
+        env.put("ACR_SH_NAMESPACE", "ghost");
+        env.put("ACR_SH_USERNAME", "alice");
+        env.put("ACR_SH_PASSWORD", ALICE_PASSWORD);
+        ghcr.users.put("alice", ALICE_PASSWORD);
+        ghcr.opaqueTokens = false;
+        ghcr.grants = (user, repository) -> Set.of();
+        try {
+            Tools.Result r = doctor(work, env, "--to", "harbor,tcr,acr-sh");
+
+            assertEquals(2, r.exit(), r.all());
+            has(r, "✓ harbor: login accepted for reader");
+            has(r, "✗ harbor: reader may pull from " + acr.host + "/team but not push — fix: give reader push permission on team (in Harbor: a "
+                    + "project member with the Developer role or above, or a robot account allowed to push)");
+            has(r, "✗ tcr: login refused for carol — fix: check TCR_USERNAME and TCR_PASSWORD: the login and password (or robot account and its "
+                    + "secret) this registry gives for pushing");
+            has(r, "✗ acr-sh: nothing is granted on " + ghcr.host + "/ghost: the namespace does not exist, or alice may not use it — fix: create ghost on "
+                    + ghcr.host + " (a project in Harbor), or correct ACR_SH_NAMESPACE");
+        } finally {
+            ghcr.users.remove("alice");
+            ghcr.opaqueTokens = true;
+            ghcr.grants = (user, repository) -> Set.of("pull", "push");
+        }
+    }
+
     @Test
     void aMissingNamespaceIsNamedWithHowToCreateIt(@TempDir Path work) throws IOException {
         Map<String, String> env = env(work);

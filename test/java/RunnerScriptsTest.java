@@ -66,12 +66,12 @@ class RunnerScriptsTest {
     }
 
     static lib.sync.ImageResult failed(String name) {
-        lib.sync.TargetResult.At at = new lib.sync.TargetResult.At("aliyun", "reg.example/ns/" + name + ":1", 0);
+        lib.sync.TargetResult.At at = new lib.sync.TargetResult.At("aliyun", "reg.example/ns/" + name + ":1", null, 0);
         return result(name, at.failed(lib.core.SyncError.Kind.NOT_FOUND, "not found", null), at.failed(lib.core.SyncError.Kind.NOT_FOUND, "not found", null));
     }
 
     static lib.sync.ImageResult ok(String name) {
-        lib.sync.TargetResult.At at = new lib.sync.TargetResult.At("aliyun", "reg.example/ns/" + name + ":1", 0);
+        lib.sync.TargetResult.At at = new lib.sync.TargetResult.At("aliyun", "reg.example/ns/" + name + ":1", null, 0);
         return result(name, at.skipped("digest", "sha256:1"));
     }
 

@@ -3,6 +3,7 @@ import support.Registries;
 import support.Registry;
 import support.Tools;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -23,7 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * A password that shells and parsers like to break ($, quotes, '#', spaces at both ends, non-ASCII) works as
  * typed, and neither it nor any other secret shows up in the output, the report, the state, any process's
- * arguments or any child's environment. Run as users run it: ./jbang, with skopeo behind a recording shim.
+ * arguments or any child's environment, the repository's secrets handed on as one JSON object included. Run as users run it: ./jbang, with skopeo behind a recording shim.
  */
 @Tag("registry")
 @Tag("process")
@@ -58,16 +59,22 @@ class SecretsTest {
         env.put("ALIYUN_PASSWORD", PASSWORD);
         env.put("GITHUB_TOKEN", OTHER_SECRETS + "-github");
         env.put("WEBHOOK_URL", "https://hooks.example/" + OTHER_SECRETS);
+        // The repository's secrets as the workflow hands them on: the second target reads its settings only from there.
+        env.put("SYNC_SECRETS_JSON", Fixtures.JSON.writeValueAsString(Map.of("HARBOR_REGISTRY", target.host, "HARBOR_NAMESPACE", "proj",
+                "HARBOR_USERNAME", "odd.user", "HARBOR_PASSWORD", PASSWORD, "HARBOR_NAMING", "path", "DOCKERHUB_TOKEN", OTHER_SECRETS + "-hub")));
         env.put("SOURCE_REGISTRY", source.host);
         env.put("INSECURE_REGISTRIES", source.host + "," + target.host);
         env.put("SYNC_STATE", work.resolve("state.json").toString());
         List<String> cmd = List.of(Tools.REPO.resolve("jbang").toString(), Tools.REPO.resolve("scripts/sync.java").toString(),
-                "--to", "aliyun", "--report", "r.json", "secret:1");
+                "--to", "aliyun,harbor", "--report", "r.json", "secret:1");
         Tools.Result r = Tools.run(cmd, env, work, null);
 
         assertEquals(0, r.exit(), r.all());
         assertTrue(r.out().contains("logged in to " + target.host + " as odd.user"), r.all());
-        assertEquals(image.digests().get("linux/amd64"), Fixtures.JSON.readTree(work.resolve("r.json").toFile()).at("/images/0/targets/0/digest").asText());
+        JsonNode written = Fixtures.JSON.readTree(work.resolve("r.json").toFile()).at("/images/0/targets");
+        assertEquals(image.digests().get("linux/amd64"), written.at("/0/digest").asText());
+        assertEquals(target.host + "/proj/library/secret:1", written.at("/1/image").asText(), "the second target, named by its path");
+        assertEquals(image.digests().get("linux/amd64"), written.at("/1/digest").asText());
         String core = PASSWORD.strip();
         for (Path file : List.of(work.resolve("r.json"), work.resolve("state.json"), argsLog, envLog)) {
             String text = Files.readString(file, StandardCharsets.UTF_8);
@@ -75,7 +82,7 @@ class SecretsTest {
         }
         assertFalse(r.all().contains(core) || r.all().contains(OTHER_SECRETS), r.all());
         String childEnv = Files.readString(envLog, StandardCharsets.UTF_8);
-        for (String name : List.of("ALIYUN_PASSWORD=", "GITHUB_TOKEN=", "WEBHOOK_URL=")) {
+        for (String name : List.of("ALIYUN_PASSWORD=", "GITHUB_TOKEN=", "WEBHOOK_URL=", "SYNC_SECRETS_JSON=")) {
             assertFalse(childEnv.contains(name), name + " reached skopeo's environment");
         }
         assertTrue(childEnv.contains("ALIYUN_REGISTRY=" + target.host), "the rest of the environment is passed on");

@@ -64,6 +64,8 @@ class WorkflowRunTest {
     static Fixtures.Layout redis;
     static HttpServer webhook;
     static final List<String> notifications = new CopyOnWriteArrayList<>();
+    /** GitHub's API for every run that is not an issue's (those bring their own): what 01's keepalive talks to. */
+    static FakeGitHub api;
 
     @BeforeAll
     static void start() throws IOException {
@@ -80,6 +82,8 @@ class WorkflowRunTest {
             exchange.close();
         });
         webhook.start();
+        api = new FakeGitHub(WORKFLOW_TOKEN);
+        api.workflows.addAll(List.of("sync-batch-daily.yml", "sync-double.yml", "sync-to-aliyun.yml", "sync-to-ghcr.yml", "sync-issue.yml"));
     }
 
     @AfterAll
@@ -87,6 +91,14 @@ class WorkflowRunTest {
         if (webhook != null) {
             webhook.stop(0);
         }
+        if (api != null) {
+            api.close();
+        }
+    }
+
+    /** The keepalive's calls for {@code repository} so far. */
+    static List<String> keepalives(String repository) {
+        return api.calls().stream().filter(c -> c.contains("/repos/" + repository + "/")).toList();
     }
 
     // ---- scenarios -------------------------------------------------------------------------------
@@ -104,7 +116,10 @@ class WorkflowRunTest {
         assertEquals("image-sync-batch-plain-default", first.run().at("/concurrency/group").asText());
         assertEquals(350, first.job().path("timeoutMinutes").asInt());
         // Below the threshold it is one sync job, as ever: the plan job checks the list, and nothing finishes after.
-        assertEquals(List.of("plan:success", "sync (1) / sync:success", "finish:skipped"), first.jobConclusions());
+        assertEquals(List.of("keepalive:success", "plan:success", "sync (1) / sync:success", "finish:skipped"), first.jobConclusions());
+        // The schedule keeps its own workflow enabled, once, with the workflow's token.
+        assertEquals(List.of("PUT /repos/Sched/image-sync/actions/workflows/sync-batch-daily.yml/enable"), keepalives("Sched/image-sync"));
+        assertTrue(first.log().contains("keepalive: sync-batch-daily.yml stays enabled"), first.log());
         assertEquals("1", first.run().at("/needs/plan/outputs/shards").asText());
         first.assertStep("plan", "Check images.txt (offline)", "success");
         first.assertStep("Free disk space", "success");
@@ -169,6 +184,47 @@ class WorkflowRunTest {
         assertEquals(redis.digests().get("linux/amd64"), digestAt(aliyun.host + "/push/redis:7"));
         assertEquals(redis.digests().get("linux/amd64"), digestAt(ghcr.host + "/pusher/redis:7"));
         assertEquals(List.of("aliyun:copied:new", "ghcr:copied:new"), run.reportStatuses());
+        assertEquals("skipped", run.job("keepalive").path("conclusion").asText(), "only a scheduled run keeps the schedule alive");
+        assertEquals(List.of(), keepalives("Pusher/image-sync"));
+    }
+
+    /**
+     * A registry of the user's own next to Aliyun, as the README says to add one: its secrets and the SYNC_TARGETS
+     * variable, no workflow edited. The daily run writes both, by each one's naming, and the catalog shows both.
+     */
+    @Test
+    void aRegistryOfYourOwnNeedsOnlyItsSecretsAndSyncTargets(@TempDir Path dir) throws IOException {
+        Repo repo = Repo.create(dir, "Own/image-sync", "--platform=linux/arm64 busybox:1.36\n");
+        Map<String, String> secrets = aliyunSecrets("own");
+        secrets.putAll(Map.of("HARBOR_REGISTRY", ghcr.host, "HARBOR_NAMESPACE", "proj", "HARBOR_USERNAME", "bob", "HARBOR_PASSWORD", WORKFLOW_TOKEN,
+                "HARBOR_NAMING", "path"));
+        Run run = repo.run("schedule", 2801, secrets, Map.of("SYNC_TARGETS", "aliyun,harbor"), null, Map.of());
+
+        run.assertConclusion("success");
+        assertEquals(List.of("aliyun:copied:new", "harbor:copied:new"), run.reportStatuses());
+        assertEquals(busybox.digests().get("linux/arm64"), digestAt(ghcr.host + "/proj/linux_arm64/library/busybox:1.36"));
+        String catalog = repo.git("show", "main:MIRRORS.md");
+        assertTrue(catalog.contains("| `busybox:1.36` | linux/arm64 | `" + aliyun.host + "/own/linux_arm64_busybox:1.36` | `" + ghcr.host
+                + "/proj/linux_arm64/library/busybox:1.36` |"), catalog);
+    }
+
+    /**
+     * A token that may not enable workflows (a repository whose default token is read-only, or an organisation's rule)
+     * is a warning on the run's page: the run stays green.
+     */
+    @Test
+    void aRefusedKeepaliveIsAWarningAndTheRunStaysGreen(@TempDir Path dir) throws IOException {
+        Repo repo = Repo.create(dir, "Quiet/image-sync", "redis:7\n");
+        api.failures.add(Map.entry(403, "Resource not accessible by integration"));
+        Run run = repo.run("schedule", 2701, aliyunSecrets("quiet"), Map.of(), null, Map.of());
+
+        run.assertConclusion("success");
+        run.assertStep("keepalive", "Keep the schedule enabled", "success");
+        assertEquals(List.of("PUT /repos/Quiet/image-sync/actions/workflows/sync-batch-daily.yml/enable"), keepalives("Quiet/image-sync"));
+        assertTrue(run.log().contains("::warning::keepalive: could not keep sync-batch-daily.yml enabled: GitHub API PUT "
+                + "/repos/Quiet/image-sync/actions/workflows/sync-batch-daily.yml/enable: 403 Resource not accessible by integration "
+                + "(the workflow's token needs permissions: actions: write; check GITHUB_TOKEN)"), run.log());
+        assertEquals(List.of("aliyun:copied:new"), run.reportStatuses());
     }
 
     @Test
@@ -332,8 +388,8 @@ class WorkflowRunTest {
         long sourceGets = source.manifestRequests("GET");
         Run second = repo.run("workflow_dispatch", 2402, secrets, Map.of(), "sync-batch-daily.yml", Map.of("shards", "3", "clean_disk", false));
         second.assertConclusion("success");
-        assertEquals(List.of("plan:success", "sync (1) / sync:success", "sync (2) / sync:success", "sync (3) / sync:success", "finish:success"),
-                second.jobConclusions());
+        assertEquals(List.of("keepalive:skipped", "plan:success", "sync (1) / sync:success", "sync (2) / sync:success",
+                "sync (3) / sync:success", "finish:success"), second.jobConclusions());
         for (JsonNode shard : second.syncJobs()) {
             assertTrue(second.log().contains("[" + shard.path("id").asText() + " › Restore the sync state] Cache restored from key: image-sync-state-whole-2401"),
                     second.log());
@@ -370,7 +426,9 @@ class WorkflowRunTest {
         Run run = repo.run("schedule", 2501, secrets, Map.of(), null, Map.of());
         assertEquals(head, repo.git("rev-parse", "main"), "a run whose list check failed committed the badge or the catalog");
         assertEquals("failure", run.run().path("conclusion").asText());
-        assertEquals(List.of("plan:failure", "sync:skipped", "finish:skipped"), run.jobConclusions());
+        assertEquals(List.of("keepalive:success", "plan:failure", "sync:skipped", "finish:skipped"), run.jobConclusions());
+        assertEquals(List.of("PUT /repos/Broken/image-sync/actions/workflows/sync-batch-daily.yml/enable"), keepalives("Broken/image-sync"),
+                "a broken list does not stop the schedule from being kept alive");
         run.assertStep("plan", "Check images.txt (offline)", "failure");
         run.assertStep("plan", "Notify", "success");
         assertTrue(run.log().contains("images.txt:2"), run.log());
@@ -832,6 +890,7 @@ class WorkflowRunTest {
             c.set("secrets", Fixtures.JSON.valueToTree(allSecrets));
             c.set("vars", Fixtures.JSON.valueToTree(vars));
             ObjectNode env = c.putObject("runnerEnv");
+            c.put("apiUrl", api.url());
             env.put("GHCR_REGISTRY", ghcr.host).put("SOURCE_REGISTRY", source.host)
                     .put("INSECURE_REGISTRIES", source.host + "," + aliyun.host + "," + ghcr.host)
                     // JBang's launcher, as on a runner image that has it: bootstrapped once, not per fake HOME.

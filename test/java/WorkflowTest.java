@@ -70,11 +70,12 @@ class WorkflowTest {
      */
     static final Map<String, String> OPTION = Map.of("force", "--force=", "platform", "--platform=", "name", "--name=");
 
-    /** The job that calls sync.yml: 02-04's only job; 01's sync job, between its plan and finish jobs. */
+    /** The job that calls sync.yml: 02-04's only job; 01's sync job, between its plan and finish jobs (and its keepalive). */
     static JsonNode callerJob(String file) throws IOException {
         JsonNode jobs = load(file).path("jobs");
         if (file.equals("sync-batch-daily.yml")) {
-            assertEquals(List.of("plan", "sync", "finish"), List.copyOf(keys(jobs).stream().sorted(java.util.Comparator.comparing(List.of("plan", "sync", "finish")::indexOf)).toList()));
+            List<String> order = List.of("plan", "sync", "keepalive", "finish");
+            assertEquals(order, List.copyOf(keys(jobs).stream().sorted(java.util.Comparator.comparing(order::indexOf)).toList()));
             return jobs.path("sync");
         }
         assertEquals(1, jobs.size(), file);
@@ -202,6 +203,38 @@ class WorkflowTest {
         assertEquals("350", callerJob("sync-batch-daily.yml").at("/with/timeout_minutes").asText());
     }
 
+    /**
+     * The repository's secrets reach the two steps that sync as one JSON object (the targets of the user's own ids read
+     * theirs there, with no workflow edited), and no other step.
+     */
+    @Test
+    void onlyTheSyncStepsGetEverySecret() throws IOException {
+        List<String> given = new ArrayList<>();
+        for (JsonNode step : steps(load("sync.yml"))) {
+            if (step.at("/env/SYNC_SECRETS_JSON").isTextual()) {
+                assertEquals("${{ toJSON(secrets) }}", step.at("/env/SYNC_SECRETS_JSON").asText());
+                given.add(step.path("run").asText().strip().split("\n")[0]);
+            }
+        }
+        assertEquals(List.of("# A shard's table would be one of many on the run page: the finishing job writes the merged one.",
+                "./jbang scripts/issue.java --images images.txt --report sync-report.json"), given);
+        for (String f : SYNC_WORKFLOWS.split(",")) {
+            assertFalse(Files.readString(DIR.resolve(f)).contains("toJSON(secrets)"), f);
+        }
+    }
+
+    /** 01's keepalive runs on schedule only, on its own (whatever the sync does), with the token in its environment. */
+    @Test
+    void theKeepaliveRunsOnScheduleAloneAndNeverFailsTheRun() throws IOException {
+        JsonNode keepalive = load("sync-batch-daily.yml").at("/jobs/keepalive");
+        assertEquals("github.event_name == 'schedule'", keepalive.path("if").asText());
+        assertFalse(keepalive.has("needs"), "it must not wait for (or be skipped with) the sync");
+        JsonNode step = stepRunning(load("sync-batch-daily.yml"), "./jbang scripts/keepalive.java");
+        assertEquals("./jbang scripts/keepalive.java", step.path("run").asText().strip(), "the token goes through env, never on the command line");
+        assertEquals("${{ secrets.GITHUB_TOKEN }}", step.at("/env/GITHUB_TOKEN").asText());
+        assertTrue(step.path("continue-on-error").asBoolean());
+    }
+
     /** On GitHub the clean-up cleans /, whatever a test sets: only FREE_DISK_SPACE_ROOT can point it elsewhere. */
     @Test
     void theDiskCleanUpCleansTheRunnersRoot() throws IOException {
@@ -250,6 +283,7 @@ class WorkflowTest {
         assertFalse(batch.at("/jobs/plan").has("permissions"), "the plan only reads");
         assertEquals(Map.of("contents", "write", "packages", "write"), strings(batch.at("/jobs/sync/permissions")));
         assertEquals(Map.of("contents", "write"), strings(batch.at("/jobs/finish/permissions")), "the finishing job writes no package");
+        assertEquals(Map.of("actions", "write"), strings(batch.at("/jobs/keepalive/permissions")), "only the keepalive may enable workflows");
         assertEquals(Map.of("contents", "read", "packages", "write"), permissions("sync-double.yml"));
         assertEquals(Map.of("contents", "read"), permissions("sync-to-aliyun.yml"));
         assertEquals(Map.of("contents", "read", "packages", "write"), permissions("sync-to-ghcr.yml"));

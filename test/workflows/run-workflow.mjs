@@ -556,6 +556,7 @@ async function runJob(job, raw, ctx, label) {
     GITHUB_TRIGGERING_ACTOR: ctx.github.actor, GITHUB_RUN_ID: ctx.github.run_id, GITHUB_RUN_NUMBER: ctx.github.run_number,
     GITHUB_RUN_ATTEMPT: "1", GITHUB_SERVER_URL: ctx.github.server_url, GITHUB_API_URL: ctx.github.api_url, GITHUB_SHA: ctx.github.sha,
     GITHUB_REF: ctx.github.ref, GITHUB_REF_NAME: ctx.github.ref_name, GITHUB_REF_TYPE: "branch", GITHUB_WORKFLOW: ctx.github.workflow,
+    GITHUB_WORKFLOW_REF: ctx.github.workflow_ref,
     GITHUB_JOB: job.id.value, RUNNER_OS, RUNNER_ARCH: "X64", RUNNER_NAME: runnerCtx.name, RUNNER_TEMP: temp,
     RUNNER_TOOL_CACHE: runnerCtx.tool_cache, RUNNER_ENVIRONMENT: "github-hosted", RUNNER_WORKSPACE: path.dirname(workspace), ImageOS: "ubuntu24",
   };

@@ -20,7 +20,17 @@ public enum Naming {
         this.separator = separator;
     }
 
-    /** As users write it: flat or path (pull.sh's MIRROR_NAMING). */
+    /** The naming {@code text} names (flat or path, any case); null for anything else. */
+    public static Naming of(String text) {
+        for (Naming naming : values()) {
+            if (naming.text().equalsIgnoreCase(text.strip())) {
+                return naming;
+            }
+        }
+        return null;
+    }
+
+    /** As users write it: flat or path (pull.sh's MIRROR_NAMING, a target's X_NAMING). */
     public String text() {
         return name().toLowerCase(Locale.ROOT);
     }

@@ -91,7 +91,6 @@ public final class Doctor {
     /** Runs every check, printing each line as soon as it is known (a slow registry should not look like a hang); returns the exit code. */
     public int run(Settings settings, Inputs.Asked asked, Plan.Result planned, String list) throws IOException {
         console.info("image-sync doctor: checking settings, engine, registries and the list (nothing is copied or created)");
-        List<String> repositories = repositories(planned, asked.policies());
         settings.errors().forEach(e -> add(Mark.FAIL, e, null));
         if (settings.targets().isEmpty() && settings.errors().isEmpty()) {
             add(Mark.FAIL, "no target configured", "set ALIYUN_REGISTRY, ALIYUN_NAMESPACE, ALIYUN_USERNAME and ALIYUN_PASSWORD, "
@@ -101,7 +100,7 @@ public final class Doctor {
         try {
             engine(privateDir);
             for (Target t : settings.targets()) {
-                target(t, repositories);
+                target(t, repositories(planned, asked.policies(), t));
             }
             // The logins a sync reads sources with: the user's saved ones (docker login, skopeo login), the targets', Docker Hub's.
             sources(asked.specs(), settings, settings.logins(Auth.logins(Auth.createAuthFile(privateDir, env))));
@@ -124,13 +123,13 @@ public final class Doctor {
         }
     }
 
-    /** The distinct repositories the list writes in each namespace, in list order; a tag policy line writes one. */
-    private static List<String> repositories(Plan.Result planned, List<ImageSpec> policies) {
+    /** The distinct repositories the list writes in the namespace of {@code t}, in list order; a tag policy line writes one. */
+    private static List<String> repositories(Plan.Result planned, List<ImageSpec> policies, Target t) {
         Set<String> names = new LinkedHashSet<>();
-        planned.items().forEach(i -> names.add(i.name().repository()));
+        planned.items().forEach(i -> names.add(i.nameAt(t).repository()));
         for (ImageSpec spec : policies) {
             try {
-                names.add(spec.withTag("latest").targetName().repository());
+                names.add(spec.withTag("latest").targetName(t.naming()).repository());
             } catch (IllegalArgumentException e) {
                 // A bad --name on a policy line is the sync's to report when it expands the line; it names no repository.
             }
@@ -220,10 +219,12 @@ public final class Doctor {
                 add(Mark.PASS, t.id() + ": login accepted for " + t.username(), null);
                 return true;
             }
-            add(Mark.FAIL, t.id() + ": login refused for " + t.username(), t.id().equals("aliyun")
-                    ? "check ALIYUN_USERNAME and ALIYUN_PASSWORD: the password is the registry password set under 访问凭证 in the ACR console, "
-                    + "not your Aliyun account password"
-                    : "check GHCR_USERNAME and " + ghcrSecretVariable() + ": a personal access token (classic) with write:packages");
+            String check = "check " + t.variables() + "_USERNAME and " + secretVariable(t);
+            add(Mark.FAIL, t.id() + ": login refused for " + t.username(), switch (Vendor.of(t)) {
+                case ACR -> check + ": the password is the registry password set under 访问凭证 in the ACR console, not your Aliyun account password";
+                case GHCR -> check + ": a personal access token (classic) with write:packages";
+                case OTHER -> check + ": the login and password (or robot account and its secret) this registry gives for pushing";
+            });
         } catch (IOException e) {
             add(Mark.FAIL, t.id() + ": could not check the login (" + Http.describe(e) + ")", "check the network and try again");
         } catch (RegistryProbe.Unclear e) {
@@ -234,8 +235,9 @@ public final class Doctor {
 
     private void push(Target t, RegistryProbe.Ping ping, Login login, String ns, List<String> repositories) {
         String who = t.id();
-        if (who.equals("ghcr") && new String(t.secret().bytes(), StandardCharsets.UTF_8).startsWith("github_pat_")) {
-            add(Mark.FAIL, "ghcr: " + ghcrSecretVariable() + " is a fine-grained personal access token, which GHCR does not take for packages",
+        Vendor vendor = Vendor.of(t);
+        if (vendor == Vendor.GHCR && new String(t.secret().bytes(), StandardCharsets.UTF_8).startsWith("github_pat_")) {
+            add(Mark.FAIL, who + ": " + secretVariable(t) + " is a fine-grained personal access token, which GHCR does not take for packages",
                     "create a personal access token (classic) with write:packages (GitHub → Settings → Developer settings)");
             return;
         }
@@ -256,20 +258,25 @@ public final class Doctor {
             return;
         }
         if (actions == null) {
-            add(Mark.WARN, who + ": cannot tell whether " + t.username() + " may push to " + ns, (who.equals("ghcr") ? "GHCR's" : "this registry's")
-                    + " tokens do not list what they allow; " + (who.equals("ghcr") ? ghcrTokenAdvice(t) : "the first copy will tell"));
+            add(Mark.WARN, who + ": cannot tell whether " + t.username() + " may push to " + ns, (vendor == Vendor.GHCR ? "GHCR's" : "this registry's")
+                    + " tokens do not list what they allow; " + (vendor == Vendor.GHCR ? ghcrTokenAdvice(t) : "the first copy will tell"));
         } else if (actions.contains("push")) {
             add(Mark.PASS, who + ": " + t.username() + " may push to " + ns + " (the registry's token grants " + String.join(", ", actions) + ")", null);
         } else if (actions.contains("pull")) {
-            add(Mark.FAIL, who + ": " + t.username() + " may pull from " + ns + " but not push", who.equals("aliyun")
-                    ? "log in as the namespace's owner, or give this user push permission on " + t.namespace() + " (RAM access control)"
-                    : ghcrTokenAdvice(t));
+            add(Mark.FAIL, who + ": " + t.username() + " may pull from " + ns + " but not push", switch (vendor) {
+                case ACR -> "log in as the namespace's owner, or give this user push permission on " + t.namespace() + " (RAM access control)";
+                case GHCR -> ghcrTokenAdvice(t);
+                case OTHER -> "give " + t.username() + " push permission on " + t.namespace() + " (in Harbor: a project member with the Developer role "
+                        + "or above, or a robot account allowed to push)";
+            });
         } else {
             add(Mark.FAIL, who + ": nothing is granted on " + ns + ": the namespace does not exist, or " + t.username() + " may not use it",
-                    who.equals("aliyun")
-                            ? "create the namespace " + t.namespace() + " in the ACR console (命名空间, same region as " + t.registry()
-                            + "), or correct ALIYUN_NAMESPACE"
-                            : "GHCR_NAMESPACE must be your GitHub user name or an organisation that lets you publish packages");
+                    switch (vendor) {
+                        case ACR -> "create the namespace " + t.namespace() + " in the ACR console (命名空间, same region as " + t.registry()
+                                + "), or correct " + t.variables() + "_NAMESPACE";
+                        case GHCR -> t.variables() + "_NAMESPACE must be your GitHub user name or an organisation that lets you publish packages";
+                        case OTHER -> "create " + t.namespace() + " on " + t.registry() + " (a project in Harbor), or correct " + t.variables() + "_NAMESPACE";
+                    });
         }
     }
 
@@ -309,9 +316,24 @@ public final class Doctor {
                 : "a personal access token (classic) needs the write:packages scope";
     }
 
-    /** The variable the GHCR token came from: GHCR_TOKEN, else the workflow's GITHUB_TOKEN. */
-    private String ghcrSecretVariable() {
-        return Env.secret(env, "GHCR_TOKEN") != null ? "GHCR_TOKEN" : "GITHUB_TOKEN";
+    /** The variable a target's password or token came from (GHCR's: GHCR_TOKEN, else the workflow's GITHUB_TOKEN). */
+    private String secretVariable(Target t) {
+        return t.id().equals("ghcr") && Env.secret(env, "GHCR_TOKEN") == null ? "GITHUB_TOKEN" : t.secretVariable();
+    }
+
+    /**
+     * Whose rules a target follows, by its host; Aliyun and GHCR by their ids too (a test or a proxy may put them on
+     * another host). Known rules make the fixes exact; other registries get general ones.
+     */
+    enum Vendor {
+        ACR, GHCR, OTHER;
+
+        static Vendor of(Target t) {
+            if (t.id().equals("ghcr") || t.registry().equals("ghcr.io")) {
+                return GHCR;
+            }
+            return t.id().equals("aliyun") || t.registry().endsWith(".aliyuncs.com") ? ACR : OTHER;
+        }
     }
 
     // ---- sources --------------------------------------------------------------------------------

@@ -27,7 +27,8 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * The few GitHub REST calls the issue flow makes: comment, make sure a label exists, label, unlabel, close. JDK HTTP
+ * The few GitHub REST calls the issue flow makes (comment, make sure a label exists, label, unlabel, close) and the one
+ * the daily workflow makes to keep its schedule alive (enable a workflow). JDK HTTP
  * client, GITHUB_API_URL (GitHub Enterprise and the tests' fake have their own), the workflow's GITHUB_TOKEN sent only
  * in the Authorization header and never written anywhere else; transient failures (5xx, 429, a secondary rate limit's
  * Retry-After, a dropped connection) go through the one retry layer.
@@ -66,7 +67,7 @@ public final class GitHubApi {
             throw new UsageError("GITHUB_REPOSITORY must name the repository as owner/name (GitHub Actions sets it)");
         }
         if (token == null) {
-            throw new UsageError("GITHUB_TOKEN is not set: the workflow passes it to answer on the issue (env: GITHUB_TOKEN: ${{ secrets.GITHUB_TOKEN }})");
+            throw new UsageError("GITHUB_TOKEN is not set: the workflow passes it to the step (env: GITHUB_TOKEN: ${{ secrets.GITHUB_TOKEN }})");
         }
         return new GitHubApi(Objects.requireNonNullElse(Env.value(env, "GITHUB_API_URL"), "https://api.github.com"), repository, token, env, retry,
                 CALL_LIMIT, log);
@@ -96,6 +97,14 @@ public final class GitHubApi {
     /** {@code reason}: "completed" or "not_planned", as GitHub's state_reason. */
     public void close(int issue, String reason) {
         call("PATCH", "/issues/" + issue, Map.of("state", "closed", "state_reason", reason));
+    }
+
+    /**
+     * Enables the workflow {@code file} (e.g. sync-batch-daily.yml), which also restarts the 60 days without activity
+     * after which GitHub disables a public repository's scheduled workflows. Needs `permissions: actions: write`.
+     */
+    public void enableWorkflow(String file) {
+        call("PUT", "/actions/workflows/" + segment(file) + "/enable", null);
     }
 
     /** The answer's JSON, or null when the status is one of {@code tolerated}. */
@@ -139,10 +148,11 @@ public final class GitHubApi {
                 throw new SyncError(SyncError.Kind.PERMANENT, where + ": " + status + " with an answer that is not JSON");
             }
         }
-        throw error(where, status, r);
+        throw error(where, status, r, uri.getRawPath().contains("/actions/") ? "actions: write" : "issues: write");
     }
 
-    private static SyncError error(String where, int status, HttpResponse<byte[]> r) {
+    /** {@code permission}: what the workflow's token needs for the call, for the fix of a refusal. */
+    private static SyncError error(String where, int status, HttpResponse<byte[]> r, String permission) {
         String message;
         try {
             message = Json.MAPPER.readTree(r.body()).path("message").asText("");
@@ -155,7 +165,7 @@ public final class GitHubApi {
             return new SyncError(SyncError.Kind.TRANSIENT, text, retryAfter);
         }
         if (status == 401 || status == 403) {
-            return new SyncError(SyncError.Kind.DENIED, text + " (the workflow's token needs permissions: issues: write; check GITHUB_TOKEN)");
+            return new SyncError(SyncError.Kind.DENIED, text + " (the workflow's token needs permissions: " + permission + "; check GITHUB_TOKEN)");
         }
         return new SyncError(status == 404 ? SyncError.Kind.NOT_FOUND : SyncError.Kind.PERMANENT, text);
     }

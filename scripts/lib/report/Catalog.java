@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -52,8 +53,9 @@ public final class Catalog {
      */
     record Row(String image, String platform, Map<String, String> addresses, String changed, String failingSince) {
         /**
-         * The target name (repository:tag), the same at every target and unique in a list: how a row is found again. A
-         * row read back from the catalog has only its addresses, and a target name is the last part of any of them.
+         * The target name (repository:tag) of a flat target, unique in a list: how a row is found again when none of its
+         * addresses is (another namespace, say). A row read back from the catalog has only its addresses, and a flat
+         * target name is the last part of one of them.
          */
         String key() {
             return addresses.values().stream().map(a -> a.substring(a.lastIndexOf('/') + 1)).findFirst().orElse(null);
@@ -72,16 +74,20 @@ public final class Catalog {
     public static String update(String previous, Report report, LocalDate today) {
         Table old = parse(previous);
         Map<String, Row> byKey = new HashMap<>();
+        Map<String, Row> byAddress = new HashMap<>();
         old.rows().forEach(r -> {
             if (r.key() != null) {
                 byKey.put(r.key(), r);
             }
+            r.addresses().values().forEach(a -> byAddress.put(a, r));
         });
         Set<String> targets = new LinkedHashSet<>(old.targets());
         List<Row> rows = new ArrayList<>();
         for (ImageResult image : report.images()) {
             TargetResult first = image.targets().get(0);
-            Row before = first.repository() == null ? null : byKey.get(first.repository() + ":" + first.tag());
+            // By an address it had (a target with path naming names it otherwise than by repository:tag), else by its target name.
+            Row before = image.targets().stream().map(t -> byAddress.get(t.image())).filter(Objects::nonNull).findFirst()
+                    .orElse(first.repository() == null ? null : byKey.get(first.repository() + ":" + first.tag()));
             Map<String, String> addresses = new HashMap<>(before == null ? Map.of() : before.addresses());
             boolean copied = false;
             String failingSince = null;

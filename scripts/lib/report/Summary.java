@@ -1,7 +1,6 @@
 package lib.report;
 
 import lib.core.Target;
-import lib.core.TargetName;
 import lib.list.ImageSpec;
 import lib.list.Plan;
 import lib.sync.ImageResult;
@@ -38,12 +37,12 @@ public final class Summary {
         rows.add(List.of("LINE", "SOURCE", "PLATFORM", "TARGET"));
         for (Plan.Item item : items) {
             ImageSpec spec = item.spec();
-            for (String destination : destinations(item.name(), targets)) {
+            for (String destination : destinations(spec, targets)) {
                 rows.add(List.of(line(spec), spec.source().display(), spec.platform().toString(), "→ " + destination));
             }
         }
         for (ImageSpec spec : policies) {
-            for (String destination : destinations(spec.withTag("TAG").targetName(), targets)) {
+            for (String destination : destinations(spec.withTag("TAG"), targets)) {
                 rows.add(List.of(line(spec), spec.policy().describe() + " " + spec.source().display(), spec.platform().toString(),
                         "→ " + destination + " for each tag it selects (listed when the run starts)"));
             }
@@ -53,9 +52,10 @@ public final class Summary {
                 ? "; no target configured yet (set the ALIYUN_* or GHCR_* variables to see full target names)" : ""));
     }
 
-    /** Where a name lands at each target; without targets, in any namespace. */
-    private static List<String> destinations(TargetName name, List<Target> targets) {
-        return targets.isEmpty() ? List.of("<registry>/<namespace>/" + name) : targets.stream().map(t -> t.id() + " " + t.reference(name).display()).toList();
+    /** Where an image lands at each target, by the target's naming; without targets, in any namespace. */
+    private static List<String> destinations(ImageSpec spec, List<Target> targets) {
+        return targets.isEmpty() ? List.of("<registry>/<namespace>/" + spec.targetName())
+                : targets.stream().map(t -> t.id() + " " + t.reference(spec.targetName(t.naming())).display()).toList();
     }
 
     private static String line(ImageSpec spec) {

@@ -250,8 +250,8 @@ public final class SyncRun {
             if (refused.spec().policy() == null) {
                 problems.add(refused.error());
             } else if (owns(o.shard(), refused.spec())) {
-                failed.add(ImageResult.of(refused.spec(), settings.targets().stream().map(t -> new TargetResult.At(t.id(),
-                        t.reference(refused.spec().targetName()).display(), System.nanoTime()).failed(SyncError.Kind.PERMANENT, refused.error(), null)).toList()));
+                failed.add(ImageResult.of(refused.spec(), settings.targets().stream().map(t -> TargetResult.At.of(t,
+                        refused.spec().targetName(t.naming()), System.nanoTime()).failed(SyncError.Kind.PERMANENT, refused.error(), null)).toList()));
             }
         }
         if (!problems.isEmpty()) {

@@ -2,10 +2,15 @@ package lib.settings;
 
 import lib.core.Env;
 import lib.core.ImageRef;
+import lib.core.Json;
 import lib.core.Login;
+import lib.core.Naming;
 import lib.core.Secret;
 import lib.core.Target;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -16,6 +21,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * Targets and credentials from the environment, under the names GitHub secrets use. An empty variable
@@ -29,6 +36,12 @@ import java.util.TreeSet;
  * fallback is ours (GITHUB_TOKEN for GHCR_TOKEN) and is read silently; an alias is another template's name for the same
  * setting (ALIYUN_NAME_SPACE), read only when ours is not set and named in a note, so people who come from that
  * template keep their secrets. {@code notes} are those one-line notes, for the run to print.
+ *
+ * <p>Any number of extra targets, each under an id of the user's ("harbor", "acr-bj"), are named in the target list
+ * next to the two. An id X reads X_REGISTRY, X_NAMESPACE, X_USERNAME, X_PASSWORD and X_NAMING (X upper-cased, '-' as
+ * '_'); auto never picks one. In GitHub Actions these come from {@link #SECRETS_JSON}, the repository's secrets as one
+ * JSON object, so that a new target needs no workflow edited; a variable set in the environment wins over it. Only an
+ * extra target's settings are read from it: Aliyun's and GHCR's are what the workflow maps, as before.
  */
 public record Settings(List<Target> targets, String dockerHubUser, Secret dockerHubToken, List<String> errors, List<String> notes) {
     /** One setting: the variable, the fallbacks read silently after it, then the aliases read with a note. */
@@ -59,9 +72,12 @@ public record Settings(List<Target> targets, String dockerHubUser, Secret docker
         }
     }
 
-    /** A target's settings: its registry (with a default, or null when it must be set), namespace, login and secret. */
+    /**
+     * A target's settings: its registry (with a default, or null when it must be set), namespace, login and secret;
+     * {@code naming}: the variable that chooses its naming, null for a target whose names are always flat.
+     */
     record TargetVariables(String id, String label, Variable registry, String defaultRegistry, Variable namespace, Variable username,
-                           Variable secret) {
+                           Variable secret, String naming) {
         List<Variable> variables() {
             return List.of(registry, namespace, username, secret);
         }
@@ -69,34 +85,66 @@ public record Settings(List<Target> targets, String dockerHubUser, Secret docker
 
     static final TargetVariables ALIYUN = new TargetVariables("aliyun", "Aliyun", Variable.of("ALIYUN_REGISTRY"), null,
             Variable.of("ALIYUN_NAMESPACE").alias("ALIYUN_NAME_SPACE"), Variable.of("ALIYUN_USERNAME").alias("ALIYUN_REGISTRY_USER"),
-            Variable.of("ALIYUN_PASSWORD").alias("ALIYUN_REGISTRY_PASSWORD"));
+            Variable.of("ALIYUN_PASSWORD").alias("ALIYUN_REGISTRY_PASSWORD"), null);
     static final TargetVariables GHCR = new TargetVariables("ghcr", "GHCR", Variable.of("GHCR_REGISTRY"), "ghcr.io",
             Variable.of("GHCR_NAMESPACE").or("GITHUB_REPOSITORY_OWNER"), Variable.of("GHCR_USERNAME").or("GITHUB_ACTOR"),
-            Variable.of("GHCR_TOKEN").or("GITHUB_TOKEN"));
+            Variable.of("GHCR_TOKEN").or("GITHUB_TOKEN"), null);
     static final List<TargetVariables> TARGETS = List.of(ALIYUN, GHCR);
+
+    /** The environment variable the workflow hands the repository's secrets in, as one JSON object (toJSON(secrets)). */
+    public static final String SECRETS_JSON = "SYNC_SECRETS_JSON";
+    /**
+     * An extra target's id: lower-case letters, digits and '-', from a letter to a letter or digit, so that its
+     * variables are names a GitHub secret can have.
+     */
+    static final Pattern EXTRA_ID = Pattern.compile("[a-z](?:[a-z0-9-]{0,30}[a-z0-9])?");
+    /** Words the target list gives a meaning of its own ("default" is the choice 01's form offers for SYNC_TARGETS). */
+    static final Set<String> RESERVED = Set.of("aliyun", "ghcr", "both", "auto", "default");
+
+    /** The settings of the extra target {@code id}: its variables, none with a default. */
+    static TargetVariables extra(String id) {
+        String prefix = prefix(id);
+        return new TargetVariables(id, id, Variable.of(prefix + "_REGISTRY"), null, Variable.of(prefix + "_NAMESPACE"),
+                Variable.of(prefix + "_USERNAME"), Variable.of(prefix + "_PASSWORD"), prefix + "_NAMING");
+    }
+
+    /** What an extra target's variables start with: the id upper-cased, '-' as '_' ("acr-bj": ACR_BJ). */
+    static String prefix(String id) {
+        return id.toUpperCase(Locale.ROOT).replace('-', '_');
+    }
 
     /** The other template's SYNC_MODE, read as SYNC_TARGETS when neither --to nor SYNC_TARGETS is given. */
     static final Map<String, String> SYNC_MODES = Map.of("aliyun", "aliyun", "ghcr", "ghcr", "double", "both");
 
     /**
-     * Resolves settings for the requested targets ({@code to}: "aliyun", "ghcr", "both", comma lists; null or blank:
-     * SYNC_MODE when it is set, else auto; "auto" = auto).
+     * Resolves settings for the requested targets ({@code to}: "aliyun", "ghcr", "both", extra ids, "auto", comma lists;
+     * null or blank: SYNC_MODE when it is set, else auto; "auto" = Aliyun and GHCR by the auto rule).
      */
     public static Settings from(Map<String, String> env, String to) {
         List<String> errors = new ArrayList<>();
         List<String> notes = new ArrayList<>();
         Set<String> wanted = wanted(syncMode(env, to, errors, notes), errors);
-        boolean auto = wanted == null;
+        boolean auto = wanted.isEmpty() || wanted.remove("auto");
+        List<TargetVariables> extras = wanted.stream().filter(id -> !RESERVED.contains(id)).map(Settings::extra).toList();
+        Map<String, String> withSecrets = withSecrets(env, errors);
+        Set<String> known = new HashSet<>();
+        Stream.concat(TARGETS.stream(), extras.stream()).forEach(t -> t.variables().forEach(v -> known.addAll(v.all())));
+        extras.forEach(t -> known.add(t.naming()));
         List<Target> targets = new ArrayList<>();
 
         boolean aliyunSet = ALIYUN.variables().stream().anyMatch(v -> Env.first(env, v.all().toArray(String[]::new)) != null);
-        if (auto ? aliyunSet : wanted.contains("aliyun")) {
-            target(env, ALIYUN, auto, errors, notes, targets);
+        if (wanted.contains("aliyun") || (auto && aliyunSet)) {
+            target(env, withSecrets, known, ALIYUN, !wanted.contains("aliyun"), errors, notes, targets);
         }
         boolean ghcrSet = Env.first(env, "GHCR_TOKEN", "GHCR_NAMESPACE") != null || (!aliyunSet && Env.value(env, "GITHUB_TOKEN") != null);
-        if (auto ? ghcrSet : wanted.contains("ghcr")) {
-            target(env, GHCR, auto, errors, notes, targets);
+        if (wanted.contains("ghcr") || (auto && ghcrSet)) {
+            target(env, withSecrets, known, GHCR, !wanted.contains("ghcr"), errors, notes, targets);
         }
+        for (TargetVariables extra : extras) {
+            // An extra target's settings are the user's own names: the environment's, else the repository's secrets.
+            target(withSecrets, withSecrets, known, extra, false, errors, notes, targets);
+        }
+        sharedHosts(targets, errors);
         String hubUser = Env.value(env, "DOCKERHUB_USERNAME");
         Secret hubToken = Env.secret(env, "DOCKERHUB_TOKEN");
         if ((hubUser == null) != (hubToken == null)) {
@@ -138,23 +186,90 @@ public record Settings(List<Target> targets, String dockerHubUser, Secret docker
         return targets;
     }
 
+    /** The ids {@code to} names, "auto" among them when it does; empty for auto alone. */
     private static Set<String> wanted(String to, List<String> errors) {
-        if (to == null || to.isBlank() || to.strip().equalsIgnoreCase("auto")) {
-            return null;
-        }
         Set<String> wanted = new LinkedHashSet<>();
+        if (to == null || to.isBlank()) {
+            return wanted;
+        }
         for (String part : to.split(",")) {
-            switch (part.strip().toLowerCase(Locale.ROOT)) {
-                case "aliyun" -> wanted.add("aliyun");
-                case "ghcr" -> wanted.add("ghcr");
+            String id = part.strip().toLowerCase(Locale.ROOT);
+            switch (id) {
+                case "aliyun", "ghcr", "auto" -> wanted.add(id);
                 case "both" -> {
                     wanted.add("aliyun");
                     wanted.add("ghcr");
                 }
-                default -> errors.add("--to (or SYNC_TARGETS): unknown target '" + part.strip() + "': use auto, aliyun, ghcr or both (comma list allowed)");
+                default -> {
+                    String wrong = wrongId(id);
+                    if (wrong == null) {
+                        wanted.add(id);
+                    } else {
+                        errors.add("--to (or SYNC_TARGETS): '" + part.strip() + "' " + wrong + ": use auto, aliyun, ghcr, both or the id of a target of "
+                                + "your own (lower-case letters, digits and '-', e.g. harbor or acr-bj), in a comma list");
+                    }
+                }
             }
         }
         return wanted;
+    }
+
+    /** Why {@code id} cannot name an extra target; null when it can. */
+    static String wrongId(String id) {
+        if (RESERVED.contains(id)) {
+            return "is a word of the target list, not a target";
+        }
+        if (!EXTRA_ID.matcher(id).matches()) {
+            return id.isEmpty() ? "is empty" : "is not a target id";
+        }
+        // GitHub refuses secret names that start with GITHUB_, so such a target could never be set up in Actions.
+        return prefix(id).startsWith("GITHUB") ? "is not a target id (GitHub secrets cannot start with GITHUB)" : null;
+    }
+
+    /**
+     * The environment, with the repository's secrets from {@link #SECRETS_JSON} where it has no value of its own; an
+     * unreadable value is an error that never quotes it.
+     */
+    static Map<String, String> withSecrets(Map<String, String> env, List<String> errors) {
+        String json = env.get(SECRETS_JSON);
+        Map<String, String> merged = new HashMap<>();
+        if (json != null && !json.isBlank()) {
+            JsonNode secrets;
+            try {
+                secrets = Json.MAPPER.readTree(json);
+            } catch (IOException e) {
+                secrets = null;
+            }
+            if (secrets == null || !secrets.isObject()) {
+                errors.add(SECRETS_JSON + " is not a JSON object of secrets (the workflow sets it to toJSON(secrets)); unset it, or set the extra targets' "
+                        + "variables in the environment instead");
+            } else {
+                secrets.fields().forEachRemaining(e -> {
+                    if (e.getValue().isTextual()) {
+                        merged.put(e.getKey(), e.getValue().asText());
+                    }
+                });
+            }
+        }
+        env.forEach((name, value) -> {
+            if (!name.equals(SECRETS_JSON) && (Env.value(env, name) != null || !merged.containsKey(name))) {
+                merged.put(name, value);
+            }
+        });
+        return merged;
+    }
+
+    /** A run holds one login per registry host: two targets on one host must log in alike. */
+    private static void sharedHosts(List<Target> targets, List<String> errors) {
+        Map<String, Target> byHost = new HashMap<>();
+        for (Target t : targets) {
+            Target other = byHost.putIfAbsent(t.registry(), t);
+            if (other != null && !(other.username().equals(t.username()) && other.secret().reveal().equals(t.secret().reveal()))) {
+                errors.add(other.id() + " and " + t.id() + " are both on " + t.registry() + " with different logins, and a run logs in once per "
+                        + "registry: give " + t.variables() + "_USERNAME and " + t.secretVariable() + " the values of " + other.variables()
+                        + "_USERNAME and " + other.secretVariable() + " (one login that may push to both namespaces)");
+            }
+        }
     }
 
     /** The name a setting is read under here: the variable, else a fallback, else an alias (noted); null when none is set. */
@@ -170,7 +285,12 @@ public record Settings(List<Target> targets, String dockerHubUser, Secret docker
         return null;
     }
 
-    private static void target(Map<String, String> env, TargetVariables t, boolean auto, List<String> errors, List<String> notes, List<Target> targets) {
+    /**
+     * Adds target {@code t} read from {@code env}, or the errors that keep it out; {@code seen}: every variable set,
+     * where a typo of a missing one is looked for; {@code known}: the names read, never taken for typos.
+     */
+    private static void target(Map<String, String> env, Map<String, String> seen, Set<String> known, TargetVariables t, boolean auto,
+                               List<String> errors, List<String> notes, List<Target> targets) {
         String registryName = source(env, t.registry(), notes);
         String registry = registryName == null ? t.defaultRegistry() : Env.value(env, registryName);
         String namespaceName = source(env, t.namespace(), notes);
@@ -190,7 +310,7 @@ public record Settings(List<Target> targets, String dockerHubUser, Secret docker
                     + " as repository secrets or environment variables, or "
                     + (auto ? "choose the targets with --to " + other + " (the repository variable SYNC_TARGETS in GitHub Actions)"
                             : "leave " + t.id() + " out of --to / SYNC_TARGETS")
-                    + String.join("", missing.stream().map(v -> nearMiss(env, v)).filter(Objects::nonNull)
+                    + String.join("", missing.stream().map(v -> nearMiss(seen, known, v)).filter(Objects::nonNull)
                             .map(m -> "; " + m.getKey() + " is set: did you mean " + m.getValue() + "?").toList()));
             return;
         }
@@ -205,8 +325,18 @@ public record Settings(List<Target> targets, String dockerHubUser, Secret docker
             errors.add(t.label() + " target: " + t.namespace().named() + "='" + namespace + "' is not a valid namespace: letters, digits and single '.', '_' or '-' between them");
             return;
         }
+        Naming naming = Naming.FLAT;
+        String namingText = t.naming() == null ? null : Env.value(env, t.naming());
+        if (namingText != null) {
+            naming = Naming.of(namingText);
+            if (naming == null) {
+                errors.add(t.label() + " target: " + t.naming() + "='" + namingText + "' is not flat or path: flat (the default) names bitnami/redis "
+                        + "bitnami_redis, path keeps it as bitnami/redis under the namespace");
+                return;
+            }
+        }
         targets.add(new Target(t.id(), registry.toLowerCase(Locale.ROOT), ns, Env.value(env, usernameName), Env.secret(env, secretName),
-                registryVar.substring(0, registryVar.indexOf('_'))));
+                registryVar.substring(0, registryVar.length() - "_REGISTRY".length()), naming));
     }
 
     /**
@@ -214,9 +344,7 @@ public record Settings(List<Target> targets, String dockerHubUser, Secret docker
      * underscores, or one or two letters off), with the name it looks like; null when there is none. The names this
      * class reads are never taken for typos.
      */
-    private static Map.Entry<String, String> nearMiss(Map<String, String> env, Variable v) {
-        Set<String> known = new HashSet<>();
-        TARGETS.forEach(t -> t.variables().forEach(k -> known.addAll(k.all())));
+    private static Map.Entry<String, String> nearMiss(Map<String, String> env, Set<String> known, Variable v) {
         for (String set : new TreeSet<>(env.keySet())) {
             if (known.contains(set) || Env.value(env, set) == null) {
                 continue;

@@ -78,7 +78,7 @@ final class HeadCache {
             }
             if (!force) {
                 for (Target t : targets) {
-                    ImageRef ref = t.reference(item.name());
+                    ImageRef ref = t.reference(item.nameAt(t));
                     if (seen.add(ref.display())) {
                         asks.computeIfAbsent(t.registry(), r -> new ArrayList<>()).add(ref);
                     }

@@ -2,7 +2,6 @@ package lib.sync;
 
 import lib.core.Digest;
 import lib.core.ImageRef;
-import lib.core.TargetName;
 import lib.list.ImageSpec;
 import lib.list.Plan;
 
@@ -32,11 +31,8 @@ public record ImageResult(Integer line, String source,
     /** The result of {@code spec} at every target: what every report entry of an image is made from. */
     public static ImageResult of(ImageSpec spec, List<TargetResult> targets) {
         ImageRef source = spec.source();
-        // A tag-policy line that failed before choosing has no tag, so no name at the targets either.
-        TargetName named = spec.unexpanded() ? null : spec.targetName();
         return new ImageResult(spec.line(), source.display(), source.shortName(), source.canonicalName(), source.tag(), source.digest(),
-                spec.platform().toString(), spec.policy() == null ? null : spec.text(), null,
-                named == null ? targets : targets.stream().map(t -> t.named(named)).toList(), null);
+                spec.platform().toString(), spec.policy() == null ? null : spec.text(), null, targets, null);
     }
 
     /** The result of a planned image, naming every line that asked for it. */

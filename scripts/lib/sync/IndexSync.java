@@ -63,7 +63,7 @@ record IndexSync(ManifestReader reader, SourceResolver sources, Copier copier, P
 
     /** With only a remembered digest: skipped when a HEAD shows the target already holds it, else null (read the source). */
     private TargetResult skippedByHead(Target target, Plan.Item item, SourceResolver.Index wanted, Context context) {
-        ImageRef ref = target.reference(item.name());
+        ImageRef ref = target.reference(item.nameAt(target));
         Written form = sources.state().written(target.registry());
         Digest held = options.force() ? null : reader.digestAtByHead(ref, context);
         if (held != null && held.equals(digestOf(form, item, wanted))) {
@@ -74,7 +74,7 @@ record IndexSync(ManifestReader reader, SourceResolver sources, Copier copier, P
     }
 
     private TargetResult to(Target target, Plan.Item item, SourceResolver.Index wanted, Context context) {
-        ImageRef ref = target.reference(item.name());
+        ImageRef ref = target.reference(item.nameAt(target));
         TargetResult.At at = Syncer.at(target, item, System.nanoTime());
         // A single image is copied as it is: no index is written, so there is nothing to refuse or to record.
         Written form = wanted.singleSource() ? null : sources.state().written(target.registry());

@@ -47,7 +47,7 @@ record PlatformSync(ManifestReader reader, SourceResolver sources, Copier copier
     }
 
     private TargetResult to(Target target, Plan.Item item, ImageRun run) {
-        ImageRef ref = target.reference(item.name());
+        ImageRef ref = target.reference(item.nameAt(target));
         TargetResult.At at = Syncer.at(target, item, System.nanoTime());
         if (run.source == null) {
             return at.deferred();

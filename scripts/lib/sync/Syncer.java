@@ -61,6 +61,6 @@ public final class Syncer {
     }
 
     static TargetResult.At at(Target target, Plan.Item item, long start) {
-        return new TargetResult.At(target.id(), target.reference(item.name()).display(), start);
+        return TargetResult.At.of(target, item.nameAt(target), start);
     }
 }

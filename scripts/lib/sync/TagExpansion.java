@@ -92,7 +92,9 @@ public final class TagExpansion {
      */
     public static ImageResult line(ImageSpec spec, List<Target> targets, Function<TargetResult.At, TargetResult> outcome) {
         long now = System.nanoTime();
-        String shown = spec.withTag("*").targetName().toString().replace(":*", ":<" + spec.policy().describe() + ">");
-        return ImageResult.of(spec, targets.stream().map(t -> outcome.apply(new TargetResult.At(t.id(), t.registry() + "/" + t.namespace() + "/" + shown, now))).toList());
+        return ImageResult.of(spec, targets.stream().map(t -> {
+            String shown = spec.withTag("*").targetName(t.naming()).toString().replace(":*", ":<" + spec.policy().describe() + ">");
+            return outcome.apply(new TargetResult.At(t.id(), t.registry() + "/" + t.namespace() + "/" + shown, null, now));
+        }).toList());
     }
 }

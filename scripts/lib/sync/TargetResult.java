@@ -2,6 +2,7 @@ package lib.sync;
 
 import lib.core.ImageRef;
 import lib.core.SyncError;
+import lib.core.Target;
 import lib.core.TargetName;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
@@ -54,11 +55,6 @@ public record TargetResult(String target, String image,
         return new TargetResult(target, image, repository, tag, status, reason, digest, error, kind, warning, created, platforms, seconds, form, failing);
     }
 
-    /** Named {@code name} inside the target's namespace: every target names an image alike (see TargetName). */
-    TargetResult named(TargetName name) {
-        return new TargetResult(target, image, name.repository(), name.tag(), status, reason, digest, error, kind, warning, created, platforms, seconds, written, failing);
-    }
-
     /** For a report written before {@code repository} and {@code tag}: read from the address (see ImageResult#completed). */
     TargetResult completed() {
         ImageRef address = repository != null ? null : ImageResult.parsed(image);
@@ -104,11 +100,21 @@ public record TargetResult(String target, String image,
     /** The image configs' "created" of source and target: never a reason to skip, since two builds can share one. */
     public record Created(String source, String target) {}
 
-    /** Where one image×target outcome happened, and since when: builds its report entry for each status. */
-    public record At(String target, String image, long startNanos) {
+    /**
+     * Where one image×target outcome happened, and since when: builds its report entry for each status. {@code name}:
+     * the image's name in the target's namespace, by the target's naming; null for a tag-policy line that failed
+     * before choosing its tags.
+     */
+    public record At(String target, String image, TargetName name, long startNanos) {
+        /** At {@code target}, under {@code name}. */
+        public static At of(Target target, TargetName name, long startNanos) {
+            return new At(target.id(), target.reference(name).display(), name, startNanos);
+        }
+
         private TargetResult result(Status status, String reason, String digest, String error, SyncError.Kind kind) {
             double seconds = Math.round((System.nanoTime() - startNanos) / 1e8) / 10.0;
-            return new TargetResult(target, image, null, null, status, reason, digest, error, kind, null, null, null, seconds, null, null);
+            return new TargetResult(target, image, name == null ? null : name.repository(), name == null ? null : name.tag(), status, reason, digest,
+                    error, kind, null, null, null, seconds, null, null);
         }
 
         public TargetResult copied(String reason, String digest) {

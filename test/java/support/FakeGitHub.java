@@ -24,7 +24,9 @@ import java.util.regex.Pattern;
  * The part of GitHub's REST API the issue flow uses, on loopback, answering as GitHub does (docs.github.com/rest/issues):
  * a repository label that does not exist is a 404 and creating one a 201 (a 422 when it exists); adding labels to an
  * issue is a 200 and creates missing ones in grey, as GitHub does (github/docs#35718); removing a label the issue does
- * not carry is a 404 "Label does not exist"; a comment is a 201; closing is a 200 PATCH. A request without the token
+ * not carry is a 404 "Label does not exist"; a comment is a 201; closing is a 200 PATCH; enabling a workflow
+ * (docs.github.com/rest/actions/workflows) is a 204 without a body, a 404 for a file that is not one of
+ * {@link #workflows}. A request without the token
  * is a 401. Every request is recorded: method, path, body and the Authorization header. {@link #failures} makes the
  * next requests fail with a status and message of the test's choosing.
  */
@@ -39,12 +41,17 @@ public final class FakeGitHub implements AutoCloseable {
         }
     }
 
+    private static final Pattern ENABLE = Pattern.compile("/repos/[^/]+/[^/]+/actions/workflows/([^/]+)/enable");
     private static final Pattern ISSUE = Pattern.compile("/repos/[^/]+/[^/]+/issues/(\\d+)(/.*)?");
 
     public final List<Request> requests = new CopyOnWriteArrayList<>();
     public final Set<String> repositoryLabels = ConcurrentHashMap.newKeySet();
     public final Map<Integer, Set<String>> issueLabels = new ConcurrentHashMap<>();
     public final Map<Integer, String> states = new ConcurrentHashMap<>();
+    /** The repository's workflow files: the ones that can be enabled. */
+    public final Set<String> workflows = ConcurrentHashMap.newKeySet();
+    /** The workflow files enabled, in order. */
+    public final List<String> enabled = new CopyOnWriteArrayList<>();
     /** Answers for the next requests instead of the real ones: status and message, in turn. */
     public final java.util.Queue<Map.Entry<Integer, String>> failures = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private final String token;
@@ -98,7 +105,16 @@ public final class FakeGitHub implements AutoCloseable {
         String decoded = URLDecoder.decode(path, StandardCharsets.UTF_8);
         Matcher issue = ISSUE.matcher(decoded);
         JsonNode json = body.isEmpty() ? null : Fixtures.JSON.readTree(body);
-        if (method.equals("GET") && decoded.matches("/repos/[^/]+/[^/]+/labels/.+")) {
+        Matcher enable = ENABLE.matcher(decoded);
+        if (method.equals("PUT") && enable.matches()) {
+            if (workflows.contains(enable.group(1))) {
+                enabled.add(enable.group(1));
+                exchange.sendResponseHeaders(204, -1);
+                exchange.close();
+            } else {
+                send(exchange, 404, message("Not Found"));
+            }
+        } else if (method.equals("GET") && decoded.matches("/repos/[^/]+/[^/]+/labels/.+")) {
             String name = decoded.substring(decoded.lastIndexOf('/') + 1);
             if (repositoryLabels.contains(name)) {
                 send(exchange, 200, label(name));

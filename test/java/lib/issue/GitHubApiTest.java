@@ -56,6 +56,23 @@ class GitHubApiTest {
         }
     }
 
+    /** Enabling a workflow is a PUT by its file name, answered 204; a refusal names the permission it needs. */
+    @Test
+    void enablingAWorkflowIsOnePutAndARefusalNamesActionsWrite() {
+        try (FakeGitHub github = new FakeGitHub(TOKEN)) {
+            github.workflows.add("sync-batch-daily.yml");
+            api(github).enableWorkflow("sync-batch-daily.yml");
+            assertEquals(List.of("PUT /repos/alice/image-sync/actions/workflows/sync-batch-daily.yml/enable"), github.calls());
+            assertEquals(List.of("sync-batch-daily.yml"), github.enabled);
+
+            github.failures.add(Map.entry(403, "Resource not accessible by integration"));
+            SyncError e = assertThrows(SyncError.class, () -> api(github).enableWorkflow("sync-batch-daily.yml"));
+            assertEquals("GitHub API PUT /repos/alice/image-sync/actions/workflows/sync-batch-daily.yml/enable: 403 Resource not accessible by integration "
+                    + "(the workflow's token needs permissions: actions: write; check GITHUB_TOKEN)", e.getMessage());
+            assertEquals(2, github.requests.size(), "not retried");
+        }
+    }
+
     /**
      * GitHub's answers are read as the registries' are: an answer without end stops at 1 MiB and is not asked again;
      * one that drips ends at the call's deadline (1 s here, 3 minutes in a run).

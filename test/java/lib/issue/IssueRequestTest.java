@@ -243,7 +243,7 @@ public class IssueRequestTest {
     /** Messages as registries and tools word them: none has the phrases the hint once looked for, the kind says it all. */
     @Test
     void theHintGoesByTheKindNotByTheWordsOfTheMessage() {
-        TargetResult.At at = new TargetResult.At("aliyun", "r/ns/x:1", System.nanoTime());
+        TargetResult.At at = new TargetResult.At("aliyun", "r/ns/x:1", null, System.nanoTime());
         assertTrue(IssueReply.hint(at.failed(SyncError.Kind.DENIED, "x:1: unauthorized: authentication required", null)).contains("credentials"));
         assertTrue(IssueReply.hint(at.failed(SyncError.Kind.UNKNOWN_HOST, "x:1: dial tcp: lookup reg.example: no such host", null)).contains("registry host"));
         assertTrue(IssueReply.hint(at.failed(SyncError.Kind.GAVE_UP, "x:1: 30m (--image-timeout) passed and the image did not stop by itself: abandoned", null))
@@ -265,7 +265,7 @@ public class IssueRequestTest {
         List<lib.sync.ImageResult> images = new ArrayList<>();
         for (String line : List.of("nginx:1.27", "--platform=linux/arm64 --name=pinned:v1 busybox@sha256:" + hex)) {
             ImageSpec spec = ImageList.parseLine(images.size() + 1, line, Platforms.DEFAULT, "mirror.example");
-            images.add(lib.sync.ImageResult.of(spec, List.of(new TargetResult.At("aliyun", "reg.example/ns/" + spec.targetName(), System.nanoTime())
+            images.add(lib.sync.ImageResult.of(spec, List.of(new TargetResult.At("aliyun", "reg.example/ns/" + spec.targetName(), spec.targetName(), System.nanoTime())
                     .copied("new", "sha256:1"))));
         }
         String md = IssueReply.result(lib.report.Report.of(images), null, List.of("nginx:1.27"), null);
@@ -284,7 +284,7 @@ public class IssueRequestTest {
         List<lib.sync.ImageResult> images = new ArrayList<>();
         for (String line : List.of("new:1", "old:1")) {
             ImageSpec spec = ImageList.parseLine(images.size() + 1, line, Platforms.DEFAULT, "docker.io");
-            TargetResult failed = new TargetResult.At("aliyun", "reg.example/ns/" + spec.targetName(), System.nanoTime())
+            TargetResult failed = new TargetResult.At("aliyun", "reg.example/ns/" + spec.targetName(), null, System.nanoTime())
                     .failed(SyncError.Kind.NOT_FOUND, line + ": not found", null);
             images.add(lib.sync.ImageResult.of(spec, List.of(failed.withFailing(new TargetResult.Failing("2026-12-01", line.equals("new:1") ? 1 : 4, false)))));
         }
@@ -296,7 +296,7 @@ public class IssueRequestTest {
 
     @Test
     void aFailureHintGoesByTheKindOfFailure() {
-        TargetResult.At at = new TargetResult.At("aliyun", "r/ns/x:1", System.nanoTime());
+        TargetResult.At at = new TargetResult.At("aliyun", "r/ns/x:1", null, System.nanoTime());
         assertTrue(IssueReply.hint(at.failed(SyncError.Kind.NOT_FOUND, "x:1: reading source docker.io/library/x:1: not found (manifest unknown); check the image name and tag", null))
                 .contains("Check that the image and the tag exist"));
         assertTrue(IssueReply.hint(at.failed(SyncError.Kind.NO_PLATFORM, "x:1: docker.io/library/x:1 has no linux/s390x image; it offers linux/amd64", null)).contains("choose one of those listed"));

@@ -1,7 +1,9 @@
 package lib.list;
 
+import lib.core.Naming;
 import lib.core.Platform;
 import lib.core.Platforms;
+import lib.core.Target;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -135,5 +137,25 @@ class ImageListTest {
         String error = plan.errors().get(0);
         assertTrue(error.startsWith("images.txt:2:") && error.contains("line 1") && error.contains("nginx:1"), error);
         assertEquals(2, plan.items().size());
+    }
+
+    /**
+     * A target with path naming names each image by its path: too long a name there is refused with that name, and an
+     * item's name at a target follows the target's naming.
+     */
+    @Test
+    void eachTargetNamesByItsNaming() {
+        Target flat = new Target("aliyun", "reg.example", "ns", "u", null, "ALIYUN");
+        Target path = new Target("harbor", "harbor.example", "proj", "u", null, "HARBOR", Naming.PATH);
+        Plan.Result plan = Plan.of("images.txt", parse("bitnami/redis:7\n--platform=linux/arm64 quay.io/coreos/etcd:v3\n").images(), List.of(flat, path));
+        assertEquals(List.of(), plan.errors());
+        assertEquals(List.of("bitnami_redis:7", "bitnami/redis:7", "linux_arm64_quay-io_coreos_etcd:v3", "linux_arm64/quay.io/coreos/etcd:v3"),
+                plan.items().stream().flatMap(i -> java.util.stream.Stream.of(i.nameAt(flat), i.nameAt(path))).map(Object::toString).toList());
+
+        String deep = "a/".repeat(60) + "b";
+        Target deepNamespace = new Target("harbor", "harbor.example", "p".repeat(130), "u", null, "HARBOR", Naming.PATH);
+        List<String> errors = Plan.of("images.txt", parse(deep + ":1\n").images(), List.of(flat, deepNamespace)).errors();
+        assertEquals(1, errors.size(), errors.toString());
+        assertTrue(errors.get(0).contains("the target name harbor.example/" + "p".repeat(130) + "/" + deep + " is longer than"), errors.get(0));
     }
 }

@@ -40,7 +40,7 @@ public class CatalogTest {
         ImageSpec spec = ImageList.parseLine(line, text, Platforms.DEFAULT, sourceRegistry);
         long now = System.nanoTime();
         return ImageResult.of(spec, java.util.Arrays.stream(outcomes).map(o -> {
-            TargetResult.At at = new TargetResult.At(o.target().id(), o.target().reference(spec.targetName()).display(), now);
+            TargetResult.At at = TargetResult.At.of(o.target(), spec.targetName(o.target().naming()), now);
             return switch (o.status()) {
                 case COPIED -> at.copied("new", o.digest());
                 case SKIPPED -> at.skipped("digest", o.digest());

@@ -29,15 +29,15 @@ class MirrorFilesTest {
     static final String HEX = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
 
     static final Target ALIYUN = new Target("aliyun", "reg.example", "ns", "u", null, "ALIYUN");
-    static final Target HARBOR = new Target("harbor", "harbor.example:8443", "proj", "u", null, "HARBOR");
+    static final Target HARBOR = new Target("harbor", "harbor.example:8443", "proj", "u", null, "HARBOR", Naming.PATH);
 
     /** A list line copied to aliyun with flat names and, when {@code harbor}, to a target that keeps paths. */
     static ImageResult row(int line, String text, boolean harbor) {
         ImageSpec spec = ImageList.parseLine(line, text, Platforms.DEFAULT, ImageRef.DOCKER_HUB);
         long now = System.nanoTime();
-        List<TargetResult> at = new ArrayList<>(List.of(new TargetResult.At("aliyun", ALIYUN.reference(spec.targetName()).display(), now).copied("new", "sha256:1")));
+        List<TargetResult> at = new ArrayList<>(List.of(TargetResult.At.of(ALIYUN, spec.targetName(), now).copied("new", "sha256:1")));
         if (harbor) {
-            at.add(new TargetResult.At("harbor", HARBOR.reference(spec.targetName(Naming.PATH)).display(), now).copied("new", "sha256:1"));
+            at.add(TargetResult.At.of(HARBOR, spec.targetName(Naming.PATH), now).copied("new", "sha256:1"));
         }
         return ImageResult.of(spec, at);
     }

@@ -84,7 +84,7 @@ class OlderReportsTest {
     void itMergesWithAReportOfThisVersion() throws IOException {
         Report old = old();
         ImageSpec spec = ImageList.parseLine(20, "alpine:3.20", Platforms.DEFAULT, ImageRef.DOCKER_HUB);
-        ImageResult fresh = ImageResult.of(spec, List.of(new TargetResult.At("aliyun", "reg.example/ns/alpine:3.20", System.nanoTime())
+        ImageResult fresh = ImageResult.of(spec, List.of(new TargetResult.At("aliyun", "reg.example/ns/alpine:3.20", spec.targetName(), System.nanoTime())
                 .copied("new", "sha256:1")));
         Report merged = Merge.of(List.of(old, Report.of(List.of(fresh))), List.of("old", "new"));
         assertEquals(old.summary().copied() + 1, merged.summary().copied());

@@ -1,5 +1,6 @@
 package lib.settings;
 
+import lib.core.Naming;
 import lib.core.Target;
 import support.Tools;
 
@@ -195,7 +196,130 @@ class SettingsTest {
         Settings s = Settings.from(aliyun(), "ghcr");
         assertEquals(1, s.errors().size());
         assertTrue(s.errors().get(0).contains("GHCR_NAMESPACE (or GITHUB_REPOSITORY_OWNER)"), s.errors().get(0));
-        assertTrue(Settings.from(aliyun(), "both,foo").errors().stream().anyMatch(e -> e.startsWith("--to (or SYNC_TARGETS): unknown target 'foo'")));
+        assertTrue(Settings.from(aliyun(), "both,foo").errors().stream().anyMatch(e -> e.startsWith("foo target (chosen with --to or SYNC_TARGETS): "
+                + "FOO_REGISTRY, FOO_NAMESPACE, FOO_USERNAME, FOO_PASSWORD are not set")));
+    }
+
+    static Map<String, String> harbor(Map<String, String> env, String prefix) {
+        env.put(prefix + "_REGISTRY", "Harbor.Example:8443");
+        env.put(prefix + "_NAMESPACE", "Mirror");
+        env.put(prefix + "_USERNAME", "robot$sync");
+        env.put(prefix + "_PASSWORD", "harbor-secret");
+        return env;
+    }
+
+    /** An id of the user's reads its own variables: upper-cased, '-' as '_'; flat unless X_NAMING says path. */
+    @Test
+    void extraTargetsReadTheirOwnVariables() {
+        Map<String, String> env = harbor(harbor(aliyun(), "HARBOR"), "ACR_BJ");
+        env.put("HARBOR_NAMING", " Path ");
+        Settings s = Settings.from(env, "aliyun, Harbor,acr-bj");
+        assertEquals(List.of(), s.errors());
+        assertEquals(List.of("aliyun", "harbor", "acr-bj"), ids(s), "Aliyun and GHCR first, then the extra targets as listed");
+        Target harbor = s.targets().get(1);
+        assertEquals("harbor.example:8443", harbor.registry());
+        assertEquals("mirror", harbor.namespace());
+        assertEquals("robot$sync", harbor.username());
+        assertEquals("harbor-secret", harbor.secret().reveal());
+        assertEquals(Naming.PATH, harbor.naming());
+        assertEquals("HARBOR", harbor.variables());
+        Target bj = s.targets().get(2);
+        assertEquals(Naming.FLAT, bj.naming(), "flat is the default");
+        assertEquals("ACR_BJ", bj.variables());
+        assertEquals("check ACR_BJ_USERNAME and ACR_BJ_PASSWORD", bj.loginHint(new lib.core.SyncError(lib.core.SyncError.Kind.DENIED, "denied")));
+        assertEquals(Naming.FLAT, s.targets().get(0).naming());
+        assertEquals(List.of("aliyun"), ids(Settings.from(env, null)), "auto never picks an extra target");
+        assertEquals(List.of("aliyun", "harbor"), ids(Settings.from(env, "auto,harbor")), "auto's choice, and harbor");
+    }
+
+    /** Each missing setting is named as the secret to add, in one line. */
+    @Test
+    void aMissingSettingOfAnExtraTargetNamesTheSecretToAdd() {
+        Map<String, String> env = harbor(aliyun(), "ACR_BJ");
+        env.remove("ACR_BJ_PASSWORD");
+        env.put("ACR_BJ_NAMESPACE", " ");
+        assertEquals(List.of("acr-bj target (chosen with --to or SYNC_TARGETS): ACR_BJ_NAMESPACE, ACR_BJ_PASSWORD are not set (empty counts as not set); "
+                + "set them as repository secrets or environment variables, or leave acr-bj out of --to / SYNC_TARGETS"), Settings.from(env, "aliyun,acr-bj").errors());
+        env.put("ACR_BJ_NAMESPACE", "ns");
+        env.put("ACR_BJ_PASWORD", "typo");
+        assertTrue(Settings.from(env, "acr-bj").errors().get(0).endsWith("; ACR_BJ_PASWORD is set: did you mean ACR_BJ_PASSWORD?"));
+        env.put("ACR_BJ_PASSWORD", "p");
+        env.put("ACR_BJ_NAMING", "tree");
+        assertEquals(List.of("acr-bj target: ACR_BJ_NAMING='tree' is not flat or path: flat (the default) names bitnami/redis bitnami_redis, "
+                + "path keeps it as bitnami/redis under the namespace"), Settings.from(env, "acr-bj").errors());
+    }
+
+    /** Two extra targets whose variables differ by a letter or two are not each other's typos. */
+    @Test
+    void extraTargetsAreNotTakenForTyposOfEachOther() {
+        Map<String, String> env = harbor(new HashMap<>(), "ACR_BJ");
+        env.put("ACR_SH_REGISTRY", "registry.cn-shanghai.aliyuncs.com");
+        String error = Settings.from(env, "acr-bj,acr-sh").errors().get(0);
+        assertTrue(error.startsWith("acr-sh target (chosen with --to or SYNC_TARGETS): ACR_SH_NAMESPACE, ACR_SH_USERNAME, ACR_SH_PASSWORD are not set"), error);
+        assertFalse(error.contains("did you mean"), error);
+    }
+
+    /** One auth file holds one login per host, so two targets on one host with two logins would push as one of them. */
+    @Test
+    void twoTargetsOnOneHostMustShareTheirLogin() {
+        Map<String, Map<String, String>> cases = Map.of("same", harbor(aliyun(), "ACR_BJ"), "other", harbor(aliyun(), "ACR_BJ"));
+        cases.values().forEach(env -> {
+            env.put("ACR_BJ_REGISTRY", env.get("ALIYUN_REGISTRY"));
+            env.put("ACR_BJ_USERNAME", env.get("ALIYUN_USERNAME"));
+        });
+        cases.get("same").put("ACR_BJ_PASSWORD", cases.get("same").get("ALIYUN_PASSWORD"));
+        assertEquals(List.of(), Settings.from(cases.get("same"), "aliyun,acr-bj").errors(), "another namespace, the same login");
+        assertEquals(List.of("aliyun and acr-bj are both on registry.cn-hangzhou.aliyuncs.com with different logins, and a run logs in once per registry: "
+                + "give ACR_BJ_USERNAME and ACR_BJ_PASSWORD the values of ALIYUN_USERNAME and ALIYUN_PASSWORD (one login that may push to both namespaces)"),
+                Settings.from(cases.get("other"), "aliyun,acr-bj").errors());
+    }
+
+    @Test
+    void targetIdsAreChecked() {
+        for (String bad : List.of("1st", "har bor", "harbor-", "har_bor", "github", "github-mirror", "default", "a".repeat(33), "ns/harbor", "-x")) {
+            List<String> errors = Settings.from(aliyun(), "aliyun," + bad).errors();
+            assertEquals(1, errors.size(), bad + ": " + errors);
+            assertTrue(errors.get(0).startsWith("--to (or SYNC_TARGETS): '" + bad + "' is "), errors.get(0));
+            assertTrue(errors.get(0).endsWith("use auto, aliyun, ghcr, both or the id of a target of your own (lower-case letters, digits and '-', "
+                    + "e.g. harbor or acr-bj), in a comma list"), errors.get(0));
+        }
+        assertTrue(Settings.from(aliyun(), "aliyun,,ghcr").errors().get(0).startsWith("--to (or SYNC_TARGETS): '' is empty"));
+        assertTrue(Settings.from(aliyun(), "github").errors().get(0).contains("(GitHub secrets cannot start with GITHUB)"));
+        for (String good : List.of("harbor", "acr-bj", "tcr2", "a", "x".repeat(32))) {
+            assertEquals(null, Settings.wrongId(good), good);
+        }
+    }
+
+    /**
+     * In Actions the repository's secrets arrive as one JSON object: an extra target reads its settings there, a variable
+     * set in the environment wins, and Aliyun's and GHCR's are never read from it (the workflow maps those).
+     */
+    @Test
+    void extraTargetsReadTheRepositorysSecretsFromJson() {
+        Map<String, String> env = aliyun();
+        env.put("HARBOR_NAMESPACE", "from-env");
+        env.put("HARBOR_USERNAME", "");
+        env.put(Settings.SECRETS_JSON, "{\"github_token\": \"ghs_x\", \"HARBOR_REGISTRY\": \"harbor.example\", \"HARBOR_NAMESPACE\": \"from-json\", "
+                + "\"HARBOR_USERNAME\": \"robot\", \"HARBOR_PASSWORD\": \" pass word \", \"HARBOR_NAMING\": \"path\", \"GHCR_TOKEN\": \"ghp_json\"}");
+        Settings s = Settings.from(env, "harbor");
+        assertEquals(List.of(), s.errors());
+        Target harbor = s.targets().get(0);
+        assertEquals("harbor.example", harbor.registry());
+        assertEquals("from-env", harbor.namespace(), "the environment wins");
+        assertEquals("robot", harbor.username(), "an empty variable is not set, so the secret counts");
+        assertEquals(" pass word ", harbor.secret().reveal(), "verbatim");
+        assertEquals(Naming.PATH, harbor.naming());
+        assertEquals(List.of("aliyun"), ids(Settings.from(env, null)), "GHCR_TOKEN in the JSON does not switch GHCR on");
+
+        env.put(Settings.SECRETS_JSON, "{\"HARBOR_PASSWORD\": \"hunter2-json\"");
+        List<String> errors = Settings.from(env, "aliyun").errors();
+        assertEquals(List.of(Settings.SECRETS_JSON + " is not a JSON object of secrets (the workflow sets it to toJSON(secrets)); unset it, or set the extra "
+                + "targets' variables in the environment instead"), errors);
+        env.put(Settings.SECRETS_JSON, "[\"hunter2-json\"]");
+        assertEquals(errors, Settings.from(env, "aliyun").errors(), "never quoted");
+        env.put(Settings.SECRETS_JSON, "{\"HARBOR_PASWORD\": \"x\"}");
+        assertTrue(Settings.from(env, "harbor").errors().get(0).endsWith("; HARBOR_PASWORD is set: did you mean HARBOR_PASSWORD?"),
+                "a typo among the secrets is found too");
     }
 
     @Test

@@ -33,7 +33,7 @@ class ImageResultTest {
     /** A list line as a run reads it through {@code sourceRegistry}, copied to aliyun. */
     static ImageResult synced(String line, String sourceRegistry) {
         ImageSpec spec = ImageList.parseLine(1, line, Platforms.DEFAULT, sourceRegistry);
-        return ImageResult.of(spec, List.of(new TargetResult.At(ALIYUN.id(), ALIYUN.reference(spec.targetName()).display(), System.nanoTime())
+        return ImageResult.of(spec, List.of(TargetResult.At.of(ALIYUN, spec.targetName(), System.nanoTime())
                 .copied("new", "sha256:1")));
     }
 
@@ -62,13 +62,13 @@ class ImageResultTest {
     @Test
     void aTagPolicyThatChoseNothingHasNoTag() {
         ImageSpec spec = ImageList.parseLine(3, "--semver=^1.25 nginx", Platforms.DEFAULT, "mirror.example");
-        ImageResult failed = ImageResult.of(spec, List.of(new TargetResult.At("aliyun", "reg.example/ns/nginx:<--semver=^1.25>", System.nanoTime())
+        ImageResult failed = ImageResult.of(spec, List.of(new TargetResult.At("aliyun", "reg.example/ns/nginx:<--semver=^1.25>", null, System.nanoTime())
                 .failed(SyncError.Kind.NOT_FOUND, "not found", null)));
         assertEquals("nginx, docker.io/library/nginx, null, null | null:null", names(failed));
         assertEquals("nginx", failed.label());
         assertEquals("--semver=^1.25 nginx", failed.policy());
         assertEquals("nginx, docker.io/library/nginx, 1.25.3, null | nginx:1.25.3", names(ImageResult.of(spec.withTag("1.25.3"),
-                List.of(new TargetResult.At("aliyun", "reg.example/ns/nginx:1.25.3", System.nanoTime()).copied("new", "sha256:1")))));
+                List.of(TargetResult.At.of(ALIYUN, spec.withTag("1.25.3").targetName(), System.nanoTime()).copied("new", "sha256:1")))));
     }
 
     /** The fields are added: everything a report said before is still there, with the same values, and nothing else changed. */

@@ -54,7 +54,7 @@ class SyncStateTest {
     }
 
     static TargetResult target(String id, Status status) {
-        TargetResult.At at = new TargetResult.At(id, "reg.example/" + id + "/x:1", 0);
+        TargetResult.At at = new TargetResult.At(id, "reg.example/" + id + "/x:1", null, 0);
         return switch (status) {
             case FAILED -> at.failed(lib.core.SyncError.Kind.NOT_FOUND, "not found", null);
             case SKIPPED -> at.skipped("digest", "sha256:1");
