@@ -3,9 +3,11 @@ import lib.engine.ProcessRunner;
 import lib.report.Console;
 import support.Tools;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import picocli.CommandLine;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -25,6 +27,21 @@ final class Cli {
 
     static Tools.Result sync(Path work, Map<String, String> given, ProcessRunner runner, Retry retry, String... args) {
         return sync(work, given, runner, retry, null, args);
+    }
+
+    /**
+     * The run most registry tests make: to the Aliyun target, its report in {@code work}/r.json (read it with
+     * {@link #report}), checked for a printed secret or stack trace (SyncIntegrationTest.checked).
+     */
+    static Tools.Result toAliyun(Path work, Map<String, String> env, Retry retry, String... args) {
+        List<String> all = new ArrayList<>(List.of("--to", "aliyun", "--report", "r.json"));
+        all.addAll(List.of(args));
+        return SyncIntegrationTest.checked(sync(work, env, null, retry, all.toArray(String[]::new)));
+    }
+
+    /** The report a {@link #toAliyun} run wrote. */
+    static JsonNode report(Path work) throws IOException {
+        return SyncIntegrationTest.report(work.resolve("r.json"));
     }
 
     /** {@code stdin}: what the command reads for "-" (--from -); null: nothing. */

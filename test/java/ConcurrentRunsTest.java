@@ -111,10 +111,10 @@ class ConcurrentRunsTest {
                             + "0".repeat(64) + "\"}]}");
             Map<String, String> env = SyncProcess.env(work, source.host, proxy.host, "refused");
             Files.writeString(work.resolve("images.txt"), "one:1\n");
-            Tools.Result r = SyncIntegrationTest.checked(Cli.sync(work, env, null, SyncIntegrationTest.FAST_RETRY, "--to", "aliyun", "--report", "r.json"));
+            Tools.Result r = Cli.toAliyun(work, env, SyncIntegrationTest.FAST_RETRY);
 
             assertEquals(0, r.exit(), r.all());
-            assertEquals(List.of("aliyun:copied:new"), SyncIntegrationTest.statuses(SyncIntegrationTest.report(work.resolve("r.json"))));
+            assertEquals(List.of("aliyun:copied:new"), SyncIntegrationTest.statuses(Cli.report(work)));
             assertTrue(r.all().contains("manifest blob unknown: blob unknown to registry; HEADs show the target has everything that manifest "
                     + "refers to (another run pushing the same images at once?) (try 1/4, retrying in"), r.all());
             assertEquals(2, proxy.count("PUT", "/v2/refused/one/manifests/.*"));

@@ -18,7 +18,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -76,15 +75,13 @@ class FaultTest {
     }
 
     static Run sync(Path work, Map<String, String> env, Retry retry, String... args) throws IOException {
-        List<String> all = new ArrayList<>(List.of("--to", "aliyun", "--report", "r.json"));
-        all.addAll(List.of(args));
         Files.deleteIfExists(work.resolve("r.json"));
         long start = System.nanoTime();
-        Tools.Result r = SyncIntegrationTest.checked(Cli.sync(work, env, null, retry, all.toArray(String[]::new)));
+        Tools.Result r = Cli.toAliyun(work, env, retry, args);
         Duration took = Duration.ofNanos(System.nanoTime() - start);
         assertFalse(r.all().contains(PASSWORD), r.all());
         assertTrue(Files.exists(work.resolve("r.json")), "no report was written:\n" + r.all());
-        return new Run(r, Fixtures.JSON.readTree(work.resolve("r.json").toFile()), took);
+        return new Run(r, Cli.report(work), took);
     }
 
     static Run sync(Path work, Map<String, String> env, String... args) throws IOException {
@@ -376,7 +373,7 @@ class FaultTest {
         Map<String, String> env = env(work, source.host, target.host);
         Files.deleteIfExists(work.resolve("r.json"));
         Tools.Result r = SyncIntegrationTest.checked(Cli.sync(work, env, faulty, SyncIntegrationTest.FAST_RETRY, "--to", "aliyun", "--report", "r.json"));
-        JsonNode report = Fixtures.JSON.readTree(work.resolve("r.json").toFile());
+        JsonNode report = Cli.report(work);
 
         assertEquals(1, r.exit(), r.all());
         assertEquals(List.of("aliyun:failed:null", "aliyun:failed:null", "aliyun:copied:new"), SyncIntegrationTest.statuses(report));

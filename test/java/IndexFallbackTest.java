@@ -52,12 +52,11 @@ class IndexFallbackTest {
 
     static Tools.Result sync(Path work, String proxy, String... lines) throws IOException {
         Files.writeString(work.resolve("images.txt"), String.join("\n", lines) + "\n");
-        return SyncIntegrationTest.checked(Cli.sync(work, FaultTest.env(work, source.host, proxy), null, SyncIntegrationTest.FAST_RETRY,
-                "--to", "aliyun", "--report", "r.json"));
+        return Cli.toAliyun(work, FaultTest.env(work, source.host, proxy), SyncIntegrationTest.FAST_RETRY);
     }
 
     static JsonNode report(Path work) throws IOException {
-        return Fixtures.JSON.readTree(work.resolve("r.json").toFile());
+        return Cli.report(work);
     }
 
     static List<String> outcomes(JsonNode report) {

@@ -1,12 +1,12 @@
 import support.Fixtures;
+import support.Registries;
 import support.Registry;
 import support.Tools;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -14,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
 import java.util.List;
-import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -26,30 +25,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @Tag("registry")
 class LyingStateTest {
-    static Path root;
-    static Registry source;
-    static Registry target;
-
-    @BeforeAll
-    static void start() throws IOException {
-        Tools.require("skopeo", "skopeo");
-        root = Files.createTempDirectory("lying-it-");
-        source = Registry.start(root.resolve("source"), null, null);
-        target = Registry.start(root.resolve("target"), null, null);
-    }
-
-    @AfterAll
-    static void stop() {
-        Registry.closeAll(source, target);
-    }
+    @RegisterExtension
+    static final Registries registries = new Registries("lying-it-");
+    static final Registry source = registries.open("source");
+    static final Registry target = registries.open("target");
 
     static JsonNode sync(Path work, String... args) throws IOException {
-        Map<String, String> env = FaultTest.env(work, source.host, target.host);
-        List<String> all = new java.util.ArrayList<>(List.of("--to", "aliyun", "--report", "r.json"));
-        all.addAll(List.of(args));
-        Tools.Result r = SyncIntegrationTest.checked(Cli.sync(work, env, null, SyncIntegrationTest.FAST_RETRY, all.toArray(String[]::new)));
+        Tools.Result r = Cli.toAliyun(work, FaultTest.env(work, source.host, target.host), SyncIntegrationTest.FAST_RETRY, args);
         assertEquals(0, r.exit(), r.all());
-        return Fixtures.JSON.readTree(work.resolve("r.json").toFile());
+        return Cli.report(work);
     }
 
     @Test

@@ -1,13 +1,14 @@
 import lib.core.ImageRef;
 import support.Fixtures;
 import support.MirrorRules;
+import support.Registries;
 import support.Registry;
 import support.Tools;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
@@ -34,29 +35,23 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Tag("registry")
 class MirrorRunTest {
     static final String PASSWORD = "pw-mirror-" + UUID.randomUUID();
-    static Path root;
-    static Registry source;
-    static Registry aliyun;
+    @RegisterExtension
+    static final Registries registries = new Registries("mirror-run-");
+    static final Registry source = registries.open("source");
+    static final Registry aliyun = registries.withPassword("aliyun", "alice", PASSWORD);
     static Fixtures.Layout nginx;
     static Path podmanEnv;
 
     @BeforeAll
     static void start() throws IOException {
         Tools.require("podman", "podman");
-        root = Files.createTempDirectory("mirror-run-");
-        source = Registry.start(root.resolve("source"), null, null);
-        aliyun = Registry.start(root.resolve("aliyun"), "alice", PASSWORD);
+        Path root = registries.root();
         nginx = Fixtures.multiArch(Files.createDirectories(root.resolve("nginx")), Fixtures.threeArch("2024-03-01T10:00:00Z", "nginx-like"));
         Registry.push(nginx, source.host + "/library/nginx-like:1", null);
         Registry.push(Fixtures.multiArch(Files.createDirectories(root.resolve("app")), Fixtures.threeArch("2024-03-01T10:00:00Z", "app")),
                 source.host + "/team/app:1", null);
         Registry.push(Fixtures.multiArch(Files.createDirectories(root.resolve("other")), Fixtures.threeArch("2024-03-01T10:00:00Z", "other")),
                 source.host + "/library/other-like:2", null);
-    }
-
-    @AfterAll
-    static void stop() {
-        Registry.closeAll(source, aliyun);
     }
 
     static final String LIST = "nginx-like:1\n--platform=linux/arm64 nginx-like:1\n--platform=all other-like:2\n%s/team/app:1\n"

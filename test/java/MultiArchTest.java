@@ -14,7 +14,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -48,9 +47,7 @@ class MultiArchTest {
     }
 
     static Tools.Result sync(Path work, Map<String, String> env, String... args) {
-        List<String> all = new ArrayList<>(List.of("--to", "aliyun", "--report", "r.json"));
-        all.addAll(List.of(args));
-        return SyncIntegrationTest.checked(Cli.sync(work, env, null, SyncIntegrationTest.FAST_RETRY, all.toArray(String[]::new)));
+        return Cli.toAliyun(work, env, SyncIntegrationTest.FAST_RETRY, args);
     }
 
     static Map<String, String> env(Path work, String targetHost) {
@@ -58,7 +55,7 @@ class MultiArchTest {
     }
 
     static JsonNode report(Path work) throws IOException {
-        return Fixtures.JSON.readTree(work.resolve("r.json").toFile());
+        return Cli.report(work);
     }
 
     /** The manifests an index at the target lists (attestations included), by digest. */

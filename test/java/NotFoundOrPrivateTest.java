@@ -13,7 +13,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -44,10 +43,10 @@ class NotFoundOrPrivateTest {
             hub.grants = (user, repository) -> repository.startsWith("library/nosuch") ? Set.of() : Set.of("pull");
             Map<String, String> env = FaultTest.env(work, hub.host, target.host);
             Files.writeString(work.resolve("images.txt"), "nosuch:1\napp:1\n--tags=1 nosuch-either\n");
-            Tools.Result r = SyncIntegrationTest.checked(Cli.sync(work, env, null, SyncIntegrationTest.FAST_RETRY, "--to", "aliyun", "--report", "r.json"));
+            Tools.Result r = Cli.toAliyun(work, env, SyncIntegrationTest.FAST_RETRY);
 
             assertEquals(1, r.exit(), "one image failed: " + r.all());
-            JsonNode report = Fixtures.JSON.readTree(work.resolve("r.json").toFile());
+            JsonNode report = Cli.report(work);
             JsonNode missing = at(report, "/library/nosuch:1");
             assertEquals("failed", missing.get("status").asText());
             assertEquals("not-found", missing.get("kind").asText());

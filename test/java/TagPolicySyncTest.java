@@ -42,11 +42,8 @@ class TagPolicySyncTest {
 
     static Tools.Result sync(Path work, String list, String... args) throws IOException {
         Files.writeString(work.resolve("images.txt"), list);
-        List<String> all = new ArrayList<>(List.of("--to", "aliyun", "--report", "r.json"));
-        all.addAll(List.of(args));
         Files.deleteIfExists(work.resolve("r.json"));
-        Map<String, String> env = FaultTest.env(work, source.host, target.host);
-        return SyncIntegrationTest.checked(Cli.sync(work, env, null, SyncIntegrationTest.FAST_RETRY, all.toArray(String[]::new)));
+        return Cli.toAliyun(work, FaultTest.env(work, source.host, target.host), SyncIntegrationTest.FAST_RETRY, args);
     }
 
     static List<String> sources(JsonNode report) {
