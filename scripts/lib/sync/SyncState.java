@@ -19,11 +19,14 @@ import java.nio.file.StandardOpenOption;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -79,15 +82,16 @@ public final class SyncState {
     /** Per target registry, what it takes of a multi-platform line once it refused more (see {@link Written}). */
     private final Map<String, Written> written;
 
-    private SyncState(Path file, Map<String, Entry> entries) {
-        this(file, entries, Map.of());
+    /** What a state file holds, read in one pass: its images, and the history beside them (see {@link #read}). */
+    private record Contents(Map<String, Entry> images, Map<String, Map<String, Failure>> failing, Map<String, Written> written) {
+        static final Contents NONE = new Contents(Map.of(), Map.of(), Map.of());
     }
 
-    private SyncState(Path file, Map<String, Entry> entries, Map<String, Map<String, Failure>> failing) {
+    private SyncState(Path file, Contents contents) {
         this.file = file;
-        this.entries = new ConcurrentHashMap<>(entries);
-        this.failing = new ConcurrentHashMap<>(failing);
-        this.written = new ConcurrentHashMap<>(file == null ? Map.of() : written(file));
+        this.entries = new ConcurrentHashMap<>(contents.images());
+        this.failing = new ConcurrentHashMap<>(contents.failing());
+        this.written = new ConcurrentHashMap<>(contents.written());
     }
 
     public static String key(ImageSpec spec) {
@@ -102,30 +106,33 @@ public final class SyncState {
     /** A missing file is an empty state; an unreadable one too, with a warning (it is only a cache). */
     public static SyncState load(Path file, Log log) {
         if (file == null || !Files.exists(file)) {
-            return new SyncState(file, Map.of());
+            return new SyncState(file, Contents.NONE);
         }
         if (Files.isDirectory(file)) {
             // Said once: a directory can be neither read nor replaced, so this run keeps no state at all.
             log.warn("--state / SYNC_STATE " + file + " is a directory: this run keeps no state and checks every source in full; "
                     + "give a file path, e.g. " + file.resolve("state.json"));
-            return new SyncState(null, Map.of());
+            return new SyncState(null, Contents.NONE);
         }
         try {
-            return new SyncState(file, read(file), readFailing(file));
+            return new SyncState(file, read(file));
         } catch (IOException | RuntimeException e) {
             log.warn("the state file " + file + " is unreadable (" + firstLine(e) + "); it is replaced at the end of the run, "
                     + "and until then every source is checked in full");
-            return new SyncState(file, Map.of());
+            return new SyncState(file, Contents.NONE);
         }
     }
 
-    /** Entries of a state file: {"images": {key: {top, digest}}}; anything else is an error. Unusable entries are left out. */
-    private static Map<String, Entry> read(Path file) throws IOException {
+    /**
+     * A state file, parsed once. Its entries: {"images": {key: {top, digest, source}}}; anything else is an error, and
+     * unusable entries are left out. Beside them "failing" and "written", which files of older versions lack.
+     */
+    private static Contents read(Path file) throws IOException {
         if (Files.isDirectory(file)) {
             throw new IOException("it is a directory");
         }
-        JsonNode images = Json.MAPPER.readTree(file.toFile());
-        images = images == null ? null : images.get("images");
+        JsonNode root = Json.MAPPER.readTree(file.toFile());
+        JsonNode images = root == null ? null : root.get("images");
         if (images == null || !images.isObject()) {
             throw new IOException("no \"images\" object in it");
         }
@@ -139,17 +146,26 @@ public final class SyncState {
                 }
             }
         }
-        return out;
+        return new Contents(out, failing(root), written(root));
+    }
+
+    /** A file's contents; none when it is missing or unreadable. */
+    private static Contents readOrNone(Path file) {
+        try {
+            return Files.isRegularFile(file) ? read(file) : Contents.NONE;
+        } catch (IOException | RuntimeException e) {
+            return Contents.NONE;
+        }
     }
 
     /**
      * The failures of a state file: {"failing": {image key: {target: {since, runs}}}}; a file written before them, or
      * anything unusable in them, reads as none (they are only history).
      */
-    private static Map<String, Map<String, Failure>> readFailing(Path file) {
+    private static Map<String, Map<String, Failure>> failing(JsonNode root) {
         Map<String, Map<String, Failure>> out = new HashMap<>();
         try {
-            JsonNode failing = Json.MAPPER.readTree(file.toFile()).get("failing");
+            JsonNode failing = root.get("failing");
             if (failing == null || !failing.isObject()) {
                 return out;
             }
@@ -177,19 +193,14 @@ public final class SyncState {
      * The state file's "written": target registry → what it takes. Absent in files of older versions; what cannot be read
      * (another shape, a label of a newer version) is left out, so the registry is simply tried from the start.
      */
-    private static Map<String, Written> written(Path file) {
+    private static Map<String, Written> written(JsonNode root) {
         Map<String, Written> out = new HashMap<>();
-        try {
-            JsonNode known = Json.MAPPER.readTree(file.toFile()).path("written");
-            for (Iterator<Map.Entry<String, JsonNode>> it = known.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> e = it.next();
-                Written form = Written.of(e.getValue().asText());
-                if (form != null) {
-                    out.put(e.getKey(), form);
-                }
+        for (Iterator<Map.Entry<String, JsonNode>> it = root.path("written").fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            Written form = Written.of(e.getValue().asText());
+            if (form != null) {
+                out.put(e.getKey(), form);
             }
-        } catch (IOException | RuntimeException e) {
-            // Unreadable: load() has said so already, for the images.
         }
         return out;
     }
@@ -278,15 +289,12 @@ public final class SyncState {
         Files.createDirectories(dir);
         try (FileChannel lockFile = FileChannel.open(dir.resolve(file.getFileName() + ".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
              FileLock lock = lockFile.lock()) {
-            Map<String, Entry> merged = new TreeMap<>();
-            try {
-                merged.putAll(read(file));
-            } catch (IOException | RuntimeException e) {
-                // Missing or unreadable: this run's entries replace it.
-            }
+            // Missing or unreadable: this run's entries replace it.
+            Contents now = readOrNone(file);
+            Map<String, Entry> merged = new TreeMap<>(now.images());
             merged.keySet().removeAll(dropped);
             merged.putAll(changed);
-            Map<String, Map<String, Failure>> failures = new TreeMap<>(readFailing(file));
+            Map<String, Map<String, Failure>> failures = new TreeMap<>(now.failing());
             failingChanged.forEach((key, targets) -> {
                 if (targets.isEmpty()) {
                     failures.remove(key);
@@ -294,7 +302,7 @@ public final class SyncState {
                     failures.put(key, targets);
                 }
             });
-            Map<String, Written> forms = new TreeMap<>(written(file));
+            Map<String, Written> forms = new TreeMap<>(now.written());
             written.forEach((registry, form) -> forms.merge(registry, form, FURTHER));
             write(file, merged, failures, forms);
         }
@@ -308,31 +316,32 @@ public final class SyncState {
      * is skipped with a warning (its images are checked in full next time). Returns how many shard states were merged.
      */
     public static int merge(Path into, List<Path> shards, Log log) throws IOException {
-        Map<String, Entry> base = readOrNone(into);
-        Map<String, Map<String, Failure>> baseFailing = Files.isRegularFile(into) ? readFailing(into) : Map.of();
+        Contents whole = readOrNone(into);
+        Map<String, Entry> base = whole.images();
+        Map<String, Map<String, Failure>> baseFailing = whole.failing();
         Map<String, Entry> images = new TreeMap<>(base);
         Map<String, Map<String, Failure>> failures = new TreeMap<>(baseFailing);
-        Map<String, Written> forms = new TreeMap<>(Files.isRegularFile(into) ? written(into) : Map.of());
+        Map<String, Written> forms = new TreeMap<>(whole.written());
         int merged = 0;
         for (Path shard : shards) {
-            Map<String, Entry> entries;
+            Contents part;
             try {
-                entries = read(shard);
+                part = read(shard);
             } catch (IOException | RuntimeException e) {
                 log.warn("the shard state " + shard + " is unreadable (" + firstLine(e) + "); its images are checked in full next time");
                 continue;
             }
-            entries.forEach((key, entry) -> {
+            part.images().forEach((key, entry) -> {
                 if (!same(entry, base.get(key))) {
                     images.put(key, entry);
                 }
             });
-            Map<String, Map<String, Failure>> shardFailing = readFailing(shard);
-            Set<String> keys = new java.util.HashSet<>(shardFailing.keySet());
+            Map<String, Map<String, Failure>> shardFailing = part.failing();
+            Set<String> keys = new HashSet<>(shardFailing.keySet());
             keys.addAll(baseFailing.keySet());
             for (String key : keys) {
                 Map<String, Failure> now = shardFailing.get(key);
-                if (!java.util.Objects.equals(now, baseFailing.get(key))) {
+                if (!Objects.equals(now, baseFailing.get(key))) {
                     if (now == null) {
                         failures.remove(key);
                     } else {
@@ -340,23 +349,15 @@ public final class SyncState {
                     }
                 }
             }
-            written(shard).forEach((registry, form) -> forms.merge(registry, form, FURTHER));
+            part.written().forEach((registry, form) -> forms.merge(registry, form, FURTHER));
             merged++;
         }
         write(into, images, failures, forms);
         return merged;
     }
 
-    private static Map<String, Entry> readOrNone(Path file) {
-        try {
-            return Files.isRegularFile(file) ? read(file) : Map.of();
-        } catch (IOException | RuntimeException e) {
-            return Map.of();
-        }
-    }
-
     private static boolean same(Entry a, Entry b) {
-        return b != null && a.top().equals(b.top()) && a.digest().equals(b.digest()) && java.util.Arrays.equals(a.source(), b.source());
+        return b != null && a.top().equals(b.top()) && a.digest().equals(b.digest()) && Arrays.equals(a.source(), b.source());
     }
 
     /** The file as every version reads it, through a temporary file moved into place: never half a state. */
