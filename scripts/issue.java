@@ -21,6 +21,7 @@
 
 import lib.core.Commands;
 import lib.core.Env;
+import lib.core.ErrorLine;
 import lib.core.Retry;
 import lib.core.UsageError;
 import lib.engine.ProcessRunner;
@@ -90,7 +91,7 @@ public class issue implements Callable<Integer> {
                         + String.join(", ", RESERVED) + " are set by this command");
             }
         }
-        Console console = new Console(out, err, "true".equals(env.get("GITHUB_ACTIONS")));
+        Console console = new Console(out, err, ErrorLine.github(env));
         return new IssueSync(env, runner, retry, console, SyncOptions.parse(syncOptions, env), imagesFile, report).run();
     }
 }

@@ -55,7 +55,7 @@ public class keepalive implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        boolean github = "true".equals(env.get("GITHUB_ACTIONS"));
+        boolean github = ErrorLine.github(env);
         String file = workflow != null ? workflow : fromRef(env.get("GITHUB_WORKFLOW_REF"));
         if (file == null) {
             out.println(ErrorLine.warning("keepalive: cannot tell which workflow runs (GITHUB_WORKFLOW_REF is not set): give --workflow FILE", github));

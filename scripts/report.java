@@ -45,8 +45,6 @@ import java.util.concurrent.Callable;
         description = "Merges the reports of a sharded sync into one, and prints a report's step summary.",
         subcommands = {report.MergeCommand.class, report.SummaryCommand.class})
 class report implements Callable<Integer> {
-    static final int USAGE = 2;
-
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 

@@ -1,6 +1,7 @@
 package lib.doctor;
 
 import lib.core.Env;
+import lib.core.ErrorLine;
 import lib.core.ImageRef;
 import lib.core.Login;
 import lib.core.Target;
@@ -143,7 +144,7 @@ public final class Doctor {
         console.info(failed == 0
                 ? "doctor: every required check passed" + (warned == 0 ? "" : "; " + warned + " note(s) marked !")
                 : "doctor: " + failed + " problem(s) to fix (marked ✗); nothing was copied");
-        if ("true".equals(env.get("GITHUB_ACTIONS"))) {
+        if (ErrorLine.github(env)) {
             // Annotations put the problems on the run's page; the lines above keep the log readable as it is.
             checks.stream().filter(c -> c.mark() == Mark.FAIL).forEach(c -> console.error(c.line()));
             checks.stream().filter(c -> c.mark() == Mark.WARN).forEach(c -> console.warn(c.line()));

@@ -113,7 +113,7 @@ public final class IssueSync {
             parsed = ImageList.parse(label, text, platform, ImageRef.DOCKER_HUB);
         }
         // As a sync does: lines that name their tag are checked now, tag-policy lines once their tags are listed.
-        List<ImageSpec> named = ListAppend.named(parsed.images());
+        List<ImageSpec> named = ImageSpec.named(parsed.images());
         int policies = parsed.images().size() - named.size();
         Plan.Result planned = Plan.of(label, named, targets);
         List<String> lines = List.of(text.split("\n", -1));

@@ -5,6 +5,8 @@ import lib.core.Naming;
 import lib.core.Platforms;
 import lib.core.TargetName;
 
+import java.util.List;
+
 /**
  * One image to sync: where it was written ({@code line} is null for command-line images), what to read and
  * for which platform, and the explicit target name if one was given ({@code name}, possibly with ":tag").
@@ -24,6 +26,11 @@ public record ImageSpec(Integer line, String text, ImageRef source, Platforms pl
     /** A line with a policy and no tag yet: it is named, checked and synced once the run has listed the tags. */
     public boolean unexpanded() {
         return policy != null && source.tag() == null;
+    }
+
+    /** The lines that name their tag: the ones that can be checked for collisions before the run lists any tags. */
+    public static List<ImageSpec> named(List<ImageSpec> specs) {
+        return specs.stream().filter(spec -> !spec.unexpanded()).toList();
     }
 
     /**

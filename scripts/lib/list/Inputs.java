@@ -28,7 +28,7 @@ public record Inputs(List<String> images, String list, Path file, String text, S
     /** The images asked for, with every mistake in them; lines with a tag policy stay unexpanded (see {@link ImageSpec#unexpanded}). */
     public record Asked(List<ImageSpec> specs, List<String> errors) {
         public List<ImageSpec> named() {
-            return specs.stream().filter(s -> !s.unexpanded()).toList();
+            return ImageSpec.named(specs);
         }
 
         public List<ImageSpec> policies() {

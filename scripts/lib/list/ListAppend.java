@@ -39,7 +39,7 @@ public final class ListAppend {
             unreadable = e.getMessage();
         }
         ImageList.Parsed listed = ImageList.parse(name, content, Platforms.DEFAULT, ImageRef.DOCKER_HUB);
-        boolean broken = unreadable != null || !listed.errors().isEmpty() || !Plan.of(name, named(listed.images()), targets).errors().isEmpty();
+        boolean broken = unreadable != null || !listed.errors().isEmpty() || !Plan.of(name, ImageSpec.named(listed.images()), targets).errors().isEmpty();
         List<ImageSpec> specs = new ArrayList<>(listed.images());
         int next = (int) content.lines().count() + 2;
         for (String line : lines) {
@@ -51,7 +51,7 @@ public final class ListAppend {
             } else {
                 List<ImageSpec> with = new ArrayList<>(specs);
                 with.add(spec);
-                List<String> collisions = Plan.of(name, named(with), targets).errors();
+                List<String> collisions = Plan.of(name, ImageSpec.named(with), targets).errors();
                 if (collisions.isEmpty()) {
                     specs.add(spec);
                     added.add(line);
@@ -69,10 +69,5 @@ public final class ListAppend {
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         }
         return new Appended(added, present, refused);
-    }
-
-    /** The lines that name their tag: the ones that can be checked for collisions before the run lists any tags. */
-    public static List<ImageSpec> named(List<ImageSpec> specs) {
-        return specs.stream().filter(spec -> !spec.unexpanded()).toList();
     }
 }

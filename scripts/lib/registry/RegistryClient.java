@@ -61,9 +61,9 @@ public final class RegistryClient {
     static final long TAG_LIST = 16 * BoundedBody.MIB;
     /** A Link header's entries: {@code <target>} and its parameters. */
     private static final Pattern LINK = Pattern.compile("<([^>]*)>((?:\\s*;\\s*[^;,]*)*)");
-    /** rel="next", the relation a list's following page has; rel may hold several relations. */
     /** A Bearer challenge's error parameter as RFC 6750 names it: the token was good, but not for this. */
     private static final Pattern INSUFFICIENT_SCOPE = Pattern.compile("\\berror\\s*=\\s*\"?insufficient_scope\\b", Pattern.CASE_INSENSITIVE);
+    /** rel="next", the relation a list's following page has; rel may hold several relations. */
     private static final Pattern NEXT = Pattern.compile("rel\\s*=\\s*\"?(?:[^\";,]*\\s)?next(?:[\\s\";]|$)", Pattern.CASE_INSENSITIVE);
 
     /** The answer to a HEAD: {@code found} false for 404, else the manifest digest and media type the registry reports. */

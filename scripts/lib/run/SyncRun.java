@@ -1,5 +1,6 @@
 package lib.run;
 
+import lib.core.Commands;
 import lib.core.Context;
 import lib.core.ImageRef;
 import lib.core.Platforms;
@@ -57,7 +58,7 @@ import java.util.TreeMap;
  */
 public final class SyncRun {
     /** The exit code of everything found wrong before anything is copied. */
-    public static final int USAGE = 2;
+    public static final int USAGE = Commands.USAGE;
     /** The most tags one tag-policy line may choose, unless --max-tags says otherwise. */
     public static final int DEFAULT_MAX_TAGS = 50;
 

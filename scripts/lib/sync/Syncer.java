@@ -24,8 +24,10 @@ public final class Syncer {
     private final PlatformSync single;
     private final IndexSync multi;
 
-    /** {@code client} null: the engine answers everything and nothing is asked ahead. */
-    /** {@code hosts}: the retry policy and the run's verdicts on hosts, shared with the logins. */
+    /**
+     * {@code client} null: the engine answers everything and nothing is asked ahead. {@code hosts}: the retry policy
+     * and the run's verdicts on hosts, shared with the logins.
+     */
     public Syncer(RegistryClient client, Inspector inspector, Copier copier, Reachability hosts, List<Target> targets, Options options,
                   SyncState state, PullBudget budget) {
         this.targets = targets;
