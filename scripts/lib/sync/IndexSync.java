@@ -44,14 +44,22 @@ record IndexSync(ManifestReader reader, SourceResolver sources, Copier copier, P
         } catch (SyncError | IllegalArgumentException e) {
             return Syncer.atEvery(targets, item, at -> at.failed(e, null));
         }
-        for (Target target : targets) {
+        for (int i = 0; i < targets.size(); i++) {
+            Target target = targets.get(i);
             if (wanted != null && !wanted.checked()) {
                 TargetResult skipped = skippedByHead(target, item, wanted, context);
                 if (skipped != null) {
                     results.add(skipped);
                     continue;
                 }
-                wanted = sources.readIndexWithinBudget(spec, context);
+                try {
+                    wanted = sources.readIndexWithinBudget(spec, context);
+                } catch (SyncError | IllegalArgumentException e) {
+                    // The source failed when a target needed it read: that target and the rest fail with the source's
+                    // words, as when the first read fails; the targets already found up to date stay so.
+                    targets.subList(i, targets.size()).forEach(rest -> results.add(Syncer.at(rest, item, start).failed(e, null)));
+                    return ImageResult.of(item, results);
+                }
             }
             results.add(wanted == null ? Syncer.at(target, item, start).deferred() : to(target, item, wanted, context));
         }
@@ -61,14 +69,18 @@ record IndexSync(ManifestReader reader, SourceResolver sources, Copier copier, P
         return ImageResult.of(item, results);
     }
 
+    /** What {@code target} is given of the line: a single image is copied as it is, so there is nothing to refuse or to record (null). */
+    private Written form(Target target, SourceResolver.Index wanted) {
+        return wanted.singleSource() ? null : sources.state().written(target.registry());
+    }
+
     /** With only a remembered digest: skipped when a HEAD shows the target already holds it, else null (read the source). */
     private TargetResult skippedByHead(Target target, Plan.Item item, SourceResolver.Index wanted, Context context) {
         ImageRef ref = target.reference(item.nameAt(target));
-        Written form = sources.state().written(target.registry());
+        Written form = form(target, wanted);
         Digest held = options.force() ? null : reader.digestAtByHead(ref, context);
         if (held != null && held.equals(digestOf(form, item, wanted))) {
-            boolean single = wanted.source() != null && !Manifests.parse(wanted.source()).index();
-            return Syncer.at(target, item, System.nanoTime()).skipped(Decision.Reason.DIGEST.label, held.value()).withWritten(single ? null : form);
+            return Syncer.at(target, item, System.nanoTime()).skipped(Decision.Reason.DIGEST.label, held.value()).withWritten(form);
         }
         return null;
     }
@@ -76,8 +88,7 @@ record IndexSync(ManifestReader reader, SourceResolver sources, Copier copier, P
     private TargetResult to(Target target, Plan.Item item, SourceResolver.Index wanted, Context context) {
         ImageRef ref = target.reference(item.nameAt(target));
         TargetResult.At at = Syncer.at(target, item, System.nanoTime());
-        // A single image is copied as it is: no index is written, so there is nothing to refuse or to record.
-        Written form = wanted.singleSource() ? null : sources.state().written(target.registry());
+        Written form = form(target, wanted);
         Digest held = null;
         try {
             held = options.force() ? null : reader.digestAt(ref, context);

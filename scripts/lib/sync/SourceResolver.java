@@ -44,7 +44,8 @@ final class SourceResolver {
     record Index(Digest top, Digest digest, byte[] source, byte[] index, List<Digest> manifests, List<String> platforms, boolean singleSource,
                  boolean checked) {
         static Index remembered(SyncState.Entry entry) {
-            return new Index(entry.top(), entry.digest(), entry.source(), null, List.of(), List.of(), false, false);
+            boolean single = entry.source() != null && !Manifests.parse(entry.source()).index();
+            return new Index(entry.top(), entry.digest(), entry.source(), null, List.of(), List.of(), single, false);
         }
 
         /**
