@@ -8,6 +8,10 @@ import lib.core.Platform;
 import lib.core.Secret;
 import lib.core.SyncError;
 
+import org.apache.commons.io.file.PathUtils;
+
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -155,14 +159,12 @@ public final class Skopeo implements Inspector, Copier {
         for (Digest digest : missing) {
             copy(copyArgs(source.withDigest(digest), destination.withDigest(digest)), what, context);
         }
-        try {
-            Path dir = java.nio.file.Files.createTempDirectory(context.tmp(), "index-");
-            java.nio.file.Files.write(dir.resolve("manifest.json"), index);
-            java.nio.file.Files.writeString(dir.resolve("version"), "Directory Transport Version: 1.1\n");
+        inTemporaryDir("index-", what, "cannot write the index to", context, dir -> {
+            Files.write(dir.resolve("manifest.json"), index);
+            Files.writeString(dir.resolve("version"), "Directory Transport Version: 1.1\n");
             copy(copyArgs("dir:" + dir, false, destination, "--multi-arch", "index-only"), what, context);
-        } catch (java.io.IOException e) {
-            throw new SyncError(SyncError.Kind.PERMANENT, what + ": cannot write the index to " + context.tmp() + ": " + e.getMessage());
-        }
+            return null;
+        });
     }
 
     /**
@@ -171,14 +173,37 @@ public final class Skopeo implements Inspector, Copier {
      */
     @Override
     public byte[] copyAsDockerImage(ImageRef source, ImageRef repository, String what, Context context) {
-        try {
-            Path dir = java.nio.file.Files.createTempDirectory(context.tmp(), "docker-image-");
+        return inTemporaryDir("docker-image-", what, "cannot convert the image under", context, dir -> {
             copy(copyArgs(transport(source), insecure.contains(source.registry()), "dir:" + dir, false, false, "--format", "v2s2"), what, context);
-            byte[] manifest = java.nio.file.Files.readAllBytes(dir.resolve("manifest.json"));
+            byte[] manifest = Files.readAllBytes(dir.resolve("manifest.json"));
             copy(copyArgs("dir:" + dir, false, repository.withDigest(Digest.of(manifest))), what, context);
             return manifest;
-        } catch (java.io.IOException e) {
-            throw new SyncError(SyncError.Kind.PERMANENT, what + ": cannot convert the image under " + context.tmp() + ": " + e.getMessage());
+        });
+    }
+
+    private interface InDir<T> {
+        T in(Path dir) throws IOException;
+    }
+
+    /**
+     * {@code body} in a directory of its own beside the image's temporary files, removed as soon as it is done: an
+     * image converted for a Docker list holds all its layers there, and a list has one per platform.
+     */
+    private static <T> T inTemporaryDir(String prefix, String what, String cannot, Context context, InDir<T> body) {
+        Path dir = null;
+        try {
+            dir = Files.createTempDirectory(context.tmp(), prefix);
+            return body.in(dir);
+        } catch (IOException e) {
+            throw new SyncError(SyncError.Kind.PERMANENT, what + ": " + cannot + " " + context.tmp() + ": " + e.getMessage());
+        } finally {
+            if (dir != null) {
+                try {
+                    PathUtils.deleteDirectory(dir);
+                } catch (IOException e) {
+                    // Left to the image's own clean-up, which removes its whole temporary directory.
+                }
+            }
         }
     }
 
