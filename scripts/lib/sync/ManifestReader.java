@@ -71,7 +71,9 @@ final class ManifestReader {
         try {
             return read.get();
         } catch (SyncError e) {
-            throw e.kind == SyncError.Kind.DENIED ? RegistryClient.notFoundOrPrivate(what, ref.registry()) : e;
+            // Only those words: a refused login, a wrong token or another registry's 403 keep their own, and their hint.
+            boolean hides = e.kind == SyncError.Kind.DENIED && String.valueOf(e.getMessage()).contains("requested access to the resource is denied");
+            throw hides ? RegistryClient.notFoundOrPrivate(what, ref.registry()) : e;
         }
     }
 
