@@ -34,6 +34,22 @@ final class BlobRace {
     private boolean indexTriedAgain;
 
     /**
+     * {@code copy} under the retry policy, each refusal judged as {@link #judged} says by one instance for all its
+     * tries. {@code source}, {@code destination} and {@code underTag} as there.
+     */
+    static void copy(ManifestReader reader, ImageRef source, ImageRef destination, Supplier<byte[]> underTag, Runnable copy, Context context) {
+        BlobRace race = new BlobRace();
+        reader.attempt(() -> {
+            try {
+                copy.run();
+            } catch (SyncError e) {
+                throw race.judged(e, reader, source, destination, underTag, context);
+            }
+            return null;
+        }, context);
+    }
+
+    /**
      * {@code e} as the retry layer should see it. {@code source}: the repository the copy reads; {@code destination}:
      * what it writes; {@code underTag}: the manifest written under the tag (read when needed, null if it cannot be).
      */

@@ -190,16 +190,8 @@ record IndexSync(ManifestReader reader, SourceResolver sources, Copier copier, P
     private void write(Written form, Plan.Item item, SourceResolver.Index wanted, ImageRef ref, String what, Context context) {
         ImageRef source = item.spec().source();
         ImageRef top = source.withDigest(wanted.top());
-        BlobRace race = new BlobRace();
         if (form == null || (form == Written.INDEX && wanted.index() == null)) {
-            reader.attempt(() -> {
-                try {
-                    copier.copyAll(top, ref, what, context);
-                } catch (SyncError e) {
-                    throw race.judged(e, reader, top, ref, () -> reader.sourceOnce(top, context), context);
-                }
-                return null;
-            }, context);
+            BlobRace.copy(reader, top, ref, () -> reader.sourceOnce(top, context), () -> copier.copyAll(top, ref, what, context), context);
             return;
         }
         byte[] index = form == Written.INDEX ? wanted.index() : platformsOnly(item, wanted);
@@ -208,14 +200,7 @@ record IndexSync(ManifestReader reader, SourceResolver sources, Copier copier, P
         // A Docker list's images were written just now; an index's are copied by digest where the target lacks them.
         List<Digest> missing = list ? List.of() : Manifests.parse(index).entries().stream().map(Manifests.Entry::digest)
                 .filter(d -> !reader.present(ref.withDigest(d), context)).toList();
-        reader.attempt(() -> {
-            try {
-                copier.copySubset(source, missing, written, ref, what, context);
-            } catch (SyncError e) {
-                throw race.judged(e, reader, top, ref, () -> written, context);
-            }
-            return null;
-        }, context);
+        BlobRace.copy(reader, top, ref, () -> written, () -> copier.copySubset(source, missing, written, ref, what, context), context);
     }
 
     /** Each platform image of {@code index} written to the target as Docker schema 2, and the Docker manifest list of them. */

@@ -163,15 +163,7 @@ record PlatformSync(ManifestReader reader, SourceResolver sources, Copier copier
                 copy = copier.start(spec.source().withDigest(source.digest()), spec.platform().single(), context);
             }
             ImageRef from = spec.source().withDigest(source.digest());
-            BlobRace race = new BlobRace();
-            reader.attempt(() -> {
-                try {
-                    copy.to(destination, what);
-                } catch (SyncError e) {
-                    throw race.judged(e, reader, from, destination, () -> reader.sourceOnce(from, context), context);
-                }
-                return null;
-            }, context);
+            BlobRace.copy(reader, from, destination, () -> reader.sourceOnce(from, context), () -> copy.to(destination, what), context);
         }
 
         @Override
