@@ -66,7 +66,7 @@ record PlatformSync(ManifestReader reader, SourceResolver sources, Copier copier
             Decision decision = Decision.decide(source.seen(), there, options.force());
             String reason = decision.reason().label;
             TargetResult.Created created = decision.reason() == Decision.Reason.IMAGE_ID || decision.reason() == Decision.Reason.CHANGED
-                    ? created(item.spec().source().withDigest(source.digest()), ref.withDigest(held), run.context) : null;
+                    ? new TargetResult.Created(run.sourceCreated(), createdOf(ref.withDigest(held), run.context)) : null;
             if (!decision.copy()) {
                 return at.skipped(reason, held.value()).withCreated(created);
             }
@@ -120,11 +120,7 @@ record PlatformSync(ManifestReader reader, SourceResolver sources, Copier copier
         return new Decision.Seen(parsed.digest(), () -> configDigest);
     }
 
-    /** Both configs' created times, for the report only; whatever cannot be read is left out. */
-    private TargetResult.Created created(ImageRef source, ImageRef target, Context context) {
-        return new TargetResult.Created(createdOf(source, context), createdOf(target, context));
-    }
-
+    /** A config's created time, for the report only (see TargetResult.Created): null when it cannot be read. */
     private String createdOf(ImageRef ref, Context context) {
         try {
             return reader.config(ref, "reading the config of " + ref.display(), context).created();
@@ -143,11 +139,14 @@ record PlatformSync(ManifestReader reader, SourceResolver sources, Copier copier
         private final Context context;
         private SourceResolver.Image source;
         private Copier.Copy copy;
+        /** The source config's created time, read once for every target that reports it. */
+        private final Lazy<String> sourceCreated;
 
         ImageRun(ImageSpec spec, SourceResolver.Image source, Context context) {
             this.spec = spec;
             this.source = source;
             this.context = context;
+            this.sourceCreated = Lazy.of(() -> createdOf(spec.source().withDigest(this.source.digest()), context));
         }
 
         /** The source, read or checked this run: what any decision beyond "the target holds this digest" needs. Null: deferred. */
@@ -156,6 +155,10 @@ record PlatformSync(ManifestReader reader, SourceResolver sources, Copier copier
                 source = sources.check(spec, source, context);
             }
             return source;
+        }
+
+        String sourceCreated() {
+            return sourceCreated.get();
         }
 
         void copyTo(ImageRef destination, String what) {
