@@ -22,6 +22,11 @@ public record ImageRef(String registry, String repository, String tag, Digest di
     public static final Pattern HOST = Pattern.compile("[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*(?::[0-9]{1,5})?");
     private static final String TAG_RULE = "a tag is up to 128 letters, digits, '_', '.', '-', not starting with '.' or '-'";
 
+    /** Where a registry's API answers: Docker Hub's lives on another host than its name. */
+    public static String apiHost(String registry) {
+        return registry.equals(DOCKER_HUB) ? "registry-1.docker.io" : registry;
+    }
+
     /** Parses {@code [host[:port]/]path[:tag][@sha256:hex]}; bare names resolve to {@code sourceRegistry}. */
     public static ImageRef parse(String text, String sourceRegistry) {
         // Checked before any pattern: a long enough text makes Java's regex engine recurse until the stack overflows.

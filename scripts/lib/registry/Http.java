@@ -47,11 +47,6 @@ public final class Http {
         this.trusting = Lazy.of(() -> HttpClient.newBuilder().proxy(proxies).connectTimeout(Duration.ofSeconds(10)).sslContext(TrustAll.context()).build());
     }
 
-    /** Docker Hub's API lives on another host than its name. */
-    static String apiHost(String registry) {
-        return registry.equals(ImageRef.DOCKER_HUB) ? "registry-1.docker.io" : registry;
-    }
-
     /**
      * The most read of an answer whose body is not used (a /v2/ check, a HEAD, an error): a registry's answers of this
      * kind are a few hundred bytes; containers/image reads error bodies up to 1 MiB too.
@@ -71,13 +66,13 @@ public final class Http {
                               String... headers) throws IOException {
         String first = scheme.getOrDefault(registry, "https");
         try {
-            return exchange(registry, method, URI.create(first + "://" + apiHost(registry) + path), timeout, cap, kind, headers);
+            return exchange(registry, method, URI.create(first + "://" + ImageRef.apiHost(registry) + path), timeout, cap, kind, headers);
         } catch (IOException e) {
             if (!first.equals("https") || !insecure.contains(registry) || BoundedBody.tooLarge(e)) {
                 throw e;
             }
             scheme.put(registry, "http");
-            return exchange(registry, method, URI.create("http://" + apiHost(registry) + path), timeout, cap, kind, headers);
+            return exchange(registry, method, URI.create("http://" + ImageRef.apiHost(registry) + path), timeout, cap, kind, headers);
         }
     }
 

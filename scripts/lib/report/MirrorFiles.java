@@ -206,7 +206,7 @@ public final class MirrorFiles {
         for (String host : hosts) {
             StringBuilder toml = new StringBuilder("# containerd: pull " + host + "'s images from your mirror. Copy this folder to the folder\n"
                     + "# config_path names in containerd's config.toml (usually /etc/containerd/certs.d/).\n" + WRITTEN);
-            toml.append("server = \"https://").append(host.equals(ImageRef.DOCKER_HUB) ? "registry-1.docker.io" : host).append("\"\n");
+            toml.append("server = \"https://").append(ImageRef.apiHost(host)).append("\"\n");
             for (Mirror m : paths) {
                 toml.append("\n[host.\"").append(hostUrl(m, host)).append("\"]\n  capabilities = [\"pull\", \"resolve\"]\n  override_path = true\n");
             }
